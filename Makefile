@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# edgexdp build. `make` builds everything into build/; `make V=1` shows the
+# commands. `make run` and `make test` first install what is missing.
+
+BUILD ?= build
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PKGS := libbpf libxdp yaml-0.1 json-c
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	    -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -MMD -MP -D_GNU_SOURCE \
+	      -Iinclude -Iuser -I$(BUILD) $(PKG_CFLAGS)
+LDLIBS := $(PKG_LIBS) -lelf -lz
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -Ivmlinux -Iinclude -Ibpf -MMD -MP
+
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+USER_SRCS := $(wildcard user/*.c)
+LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+ASAN_LIB_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+ASAN_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/unit/%,$(UNIT_SRCS))
+
+DATAPATH_SRCS := $(wildcard tests/datapath/*.c)
+DATAPATH_BIN := $(BUILD)/tests/datapath/test_datapath
+
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all deps run test bench lint format clean vmlinux check-deps
+all: check-deps $(BUILD)/edgexdp $(UNIT_BINS) $(ASAN_UNIT_BINS) \
+	$(if $(DATAPATH_SRCS),$(DATAPATH_BIN)) $(TOOL_BINS)
+
+# Say what to do instead of failing on a missing header deep in the build.
+check-deps:
+	@pkg-config --exists $(PKGS) cmocka && command -v $(CLANG) >/dev/null && \
+	 command -v $(BPFTOOL) >/dev/null || { \
+	 echo "edgexdp: build dependencies are missing; as root run: tools/install-deps.sh" >&2; \
+	 exit 1; }
+
+deps:
+	@tools/install-deps.sh
+
+# The README's two commands: each installs what is missing, then builds.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/lab.sh run $(LAB_ARGS)
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run-all.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tools/bench.sh
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/%.o: %.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/%.o: %.c | $(SKELS)
+	$(call msg,CC-ASAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
+
+$(BUILD)/edgexdp: $(BUILD)/user/main.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bpf:
+	$(Q)mkdir -p $@
+
+vmlinux:
+	vmlinux/gen-vmlinux.sh
+
+LINT_SRCS := $(USER_SRCS) $(wildcard tools/*.c)
+lint: $(SKELS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iuser $(LINT_SRCS)
+	clang-tidy --quiet $(LINT_SRCS) -- $(ALL_CFLAGS) -Wno-unknown-warning-option
+
+format:
+	clang-format -i $(USER_SRCS) $(wildcard user/*.h include/*.h bpf/*.c bpf/*.h tests/*/*.c tools/*.c)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * edgexdp: everything the XDP data path and the userspace tool share.
+ *
+ * Every map key and value, every enum and every limit lives here and only
+ * here, so the two sides cannot drift apart. Types are fixed-width with
+ * explicit padding: the layout is the ABI of the pinned maps.
+ *
+ * How a packet is classified (all lookups O(1) in the number of rules):
+ *   1. ingress ifindex   -> zone               (interfaces, hash)
+ *   2. proto, dst port   -> port group per zone (port_groups, array)
+ *      A port group is a class of ports that the same rules cover, so a
+ *      range like 50000-59999 is one group, not 10,000 rules.
+ *   3. src and dst addr  -> address class      (addr_v4 / addr_v6, LPM)
+ *      An address class is one combination of address-set memberships.
+ *   4. (group, src class, dst class) -> rule id (rule_match, hash)
+ *      Userspace expands every rule into the (group, class, class) triples
+ *      it covers, first rule wins.
+ * Replies never reach step 2: they match the flow in conntrack.
+ */
+#ifndef EDGEXDP_H
+#define EDGEXDP_H
+
+#ifdef __BPF__
+/* vmlinux.h already provides the __u8.. and __be16 types. */
+#else
+#include <linux/types.h>
+#endif
+
+/* Where state is pinned: $EDGEXDP_BPFFS (default below) + EDGEXDP_PIN_DIR. */
+#define EDGEXDP_BPFFS_DEFAULT "/sys/fs/bpf"
+#define EDGEXDP_PIN_DIR "edgexdp"
+
+/* Limits. Each one sizes a map; userspace rejects configs that exceed them. */
+#define EDGEXDP_MAX_RULES 4096
+#define EDGEXDP_MAX_IFACES 64
+#define EDGEXDP_MAX_PORT_GROUPS 65535 /* group ids are __u16, 0 = none */
+#define EDGEXDP_MAX_ADDR_CLASSES 65535 /* class ids are __u16 */
+#define EDGEXDP_MAX_PREFIXES 262144 /* per address family */
+#define EDGEXDP_MAX_RULE_MATCHES (1 << 20)
+#define EDGEXDP_MAX_NAT_PAIRS 4096
+#define EDGEXDP_CT_DEFAULT_ENTRIES 262144
+#define EDGEXDP_FRAG_ENTRIES 16384
+#define EDGEXDP_PORTS_PER_PROTO 65536
+
+/* Bounds for the parser: deeper stacks are dropped as malformed. */
+#define EDGEXDP_MAX_VLAN_TAGS 2
+#define EDGEXDP_MAX_IPV6_EXT_HDRS 6
+
+/* Default timeouts in seconds (the config overrides the first two). */
+#define EDGEXDP_TCP_ESTABLISHED_TIMEOUT 7200
+#define EDGEXDP_UDP_TIMEOUT 60
+#define EDGEXDP_TCP_TRANSITORY_TIMEOUT 120 /* SYN sent/received, closing */
+#define EDGEXDP_FRAG_TIMEOUT 30
+
+#define EDGEXDP_NSEC_PER_SEC 1000000000ULL
+
+/* Which side of the edge a NIC serves: the seed's two interface tables. */
+enum edgexdp_zone {
+	EDGEXDP_ZONE_EXTERNAL = 0,
+	EDGEXDP_ZONE_INTERNAL = 1,
+	EDGEXDP_ZONE_COUNT,
+};
+
+/* Protocols a rule can name; index of the port_groups array is
+ * proto * EDGEXDP_PORTS_PER_PROTO + port. */
+enum edgexdp_proto {
+	EDGEXDP_PROTO_TCP = 0,
+	EDGEXDP_PROTO_UDP = 1,
+	EDGEXDP_PROTO_COUNT,
+};
+
+/* Why a packet passed; counted per reason in pass_stats. */
+enum edgexdp_pass_reason {
+	EDGEXDP_PASS_NEW_FLOW = 0, /* a rule allowed it and opened a flow */
+	EDGEXDP_PASS_FLOW, /* belongs to a tracked flow, either direction */
+	EDGEXDP_PASS_NON_IP, /* ARP, LLDP, ...: not ours to judge */
+	EDGEXDP_PASS_ICMP_RELATED, /* ICMP error quoting a tracked flow */
+	EDGEXDP_PASS_ICMP6_LINK, /* neighbour discovery, MLD */
+	EDGEXDP_PASS_FRAGMENT, /* later fragment of an allowed datagram */
+	EDGEXDP_PASS_REASON_COUNT,
+};
+
+/* Why a packet was dropped; counted per reason in drop_stats. */
+enum edgexdp_drop_reason {
+	EDGEXDP_DROP_NO_RULE_PORT = 0, /* no rule on this proto/port, no flow */
+	EDGEXDP_DROP_NO_RULE_ADDR, /* port has rules, addresses match none */
+	EDGEXDP_DROP_WRONG_ZONE, /* a rule matches, but on the other zone */
+	EDGEXDP_DROP_NO_FLOW, /* looks like a reply, no flow to belong to */
+	EDGEXDP_DROP_TCP_STATE, /* ACK/FIN/RST with no flow, bad transition */
+	EDGEXDP_DROP_MALFORMED, /* truncated or inconsistent header */
+	EDGEXDP_DROP_FRAGMENT, /* fragment of no allowed datagram */
+	EDGEXDP_DROP_ICMP, /* ICMP not related to a tracked flow */
+	EDGEXDP_DROP_PROTO, /* IP protocol no rule can allow (GRE, ESP..) */
+	EDGEXDP_DROP_UNKNOWN_IFACE, /* ingress NIC not in the config */
+	EDGEXDP_DROP_REASON_COUNT,
+};
+
+/* TCP flow states, a small subset of the kernel's conntrack. */
+enum edgexdp_ct_state {
+	EDGEXDP_CT_NEW = 0, /* UDP: opened, no reply yet */
+	EDGEXDP_CT_ESTABLISHED, /* UDP: replied; TCP: handshake done */
+	EDGEXDP_CT_SYN_SENT,
+	EDGEXDP_CT_SYN_RECV,
+	EDGEXDP_CT_CLOSING, /* a FIN was seen */
+	EDGEXDP_CT_STATE_COUNT,
+};
+
+/* interfaces: ingress ifindex -> what this NIC is. */
+struct edgexdp_iface {
+	__u32 zone; /* enum edgexdp_zone */
+	__u32 slot; /* index into iface_stats */
+};
+
+/* settings: array of one, the runtime knobs of the data path. */
+struct edgexdp_settings {
+	__u64 tcp_established_timeout_ns;
+	__u64 tcp_transitory_timeout_ns;
+	__u64 udp_timeout_ns;
+	__u64 frag_timeout_ns;
+	__u32 nat_enabled; /* nonzero: look up nat_canon for each address */
+	__u32 pad;
+};
+
+/* port_groups value: the port group of one proto/port, per zone (0 = none). */
+struct edgexdp_port_entry {
+	__u16 group[EDGEXDP_ZONE_COUNT];
+};
+
+/* Addresses are stored as 16 bytes; IPv4 uses the first 4, rest zero. */
+struct edgexdp_addr {
+	union {
+		__u8 u8[16];
+		__u32 u32[4];
+	};
+};
+
+/* addr_v4 / addr_v6 LPM keys; value is a __u32 address class. */
+struct edgexdp_lpm_v4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct edgexdp_lpm_v6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* rule_match key; value is a __u32 rule id. */
+struct edgexdp_match_key {
+	__u16 group;
+	__u16 src_class;
+	__u16 dst_class;
+	__u16 pad;
+};
+
+/* conntrack key: the 5-tuple with endpoints ordered (a < b), so both
+ * directions of a flow share one key. With NAT, the private address of a
+ * pair is replaced by its public one first (nat_canon). */
+struct edgexdp_ct_key {
+	struct edgexdp_addr addr_a;
+	struct edgexdp_addr addr_b;
+	__be16 port_a;
+	__be16 port_b;
+	__u8 l4proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family; /* 4 or 6 */
+	__u8 pad[2];
+};
+
+struct edgexdp_ct_entry {
+	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
+	__u32 rule_id; /* the rule that opened the flow */
+	__u8 state; /* enum edgexdp_ct_state */
+	__u8 initiator_is_a; /* 1 if the opener was endpoint a of the key */
+	__u8 fin_seen; /* bit 0: from a, bit 1: from b */
+	__u8 pad;
+};
+
+/* frags key: one IP datagram whose first fragment was allowed. */
+struct edgexdp_frag_key {
+	struct edgexdp_addr src;
+	struct edgexdp_addr dst;
+	__u32 id; /* IPv4 id (16 bits) or IPv6 fragment id */
+	__u8 l4proto;
+	__u8 family;
+	__u8 pad[2];
+};
+
+struct edgexdp_frag_entry {
+	__u64 last_seen_ns;
+	__u32 rule_id;
+	__u32 pad;
+};
+
+/* rule_stats: per-CPU, per rule, summed in userspace. */
+struct edgexdp_rule_stats {
+	__u64 flows; /* flows this rule opened */
+	__u64 packets; /* packets of those flows, both directions */
+	__u64 bytes;
+};
+
+/* pass_stats / drop_stats: per-CPU, per reason. */
+struct edgexdp_reason_stats {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* iface_stats: per-CPU, per interface slot. */
+struct edgexdp_iface_stats {
+	__u64 rx_packets;
+	__u64 rx_bytes;
+	__u64 pass_packets;
+	__u64 drop_packets;
+};
+
+/*
+ * Maps that only userspace reads, pinned beside the data path's so that
+ * `status` and `stats` describe what is loaded, not what a config file on
+ * disk says now.
+ */
+#define EDGEXDP_NAME_LEN 64
+#define EDGEXDP_SIDE_LEN 96
+#define EDGEXDP_SEED_LEN 64
+#define EDGEXDP_PATH_LEN 256
+#define EDGEXDP_IFNAME_LEN 16
+
+/* rule_info: ARRAY [EDGEXDP_MAX_RULES], index = rule id. */
+struct edgexdp_rule_info {
+	char name[EDGEXDP_NAME_LEN];
+	char from[EDGEXDP_SIDE_LEN];
+	char to[EDGEXDP_SIDE_LEN];
+	char seed[EDGEXDP_SEED_LEN];
+	__u32 zone;
+	__u32 proto;
+	__u16 port_lo;
+	__u16 port_hi;
+	__u32 feature;
+};
+
+/* How edgexdp is attached to one NIC. */
+enum edgexdp_attach_kind {
+	EDGEXDP_ATTACH_SINGLE = 0, /* our program alone on the NIC */
+	EDGEXDP_ATTACH_DISPATCHER, /* one program of libxdp's dispatcher */
+};
+
+struct edgexdp_attached_iface {
+	__u32 ifindex;
+	__u32 zone;
+	__u32 xdp_mode; /* enum xdp_attach_mode: native or skb (generic) */
+	__u32 kind; /* enum edgexdp_attach_kind */
+	__u32 prog_id;
+	__u32 pad;
+	char name[EDGEXDP_IFNAME_LEN];
+};
+
+/* load_info: ARRAY [1], what `load` did. */
+struct edgexdp_load_info {
+	__u64 loaded_at; /* seconds since the epoch */
+	__u32 n_rules;
+	__u32 n_ifaces;
+	__u32 ct_max_entries;
+	__u32 pad;
+	char config_path[EDGEXDP_PATH_LEN];
+	struct edgexdp_attached_iface ifaces[EDGEXDP_MAX_IFACES];
+};
+
+#endif /* EDGEXDP_H */

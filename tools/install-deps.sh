@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install what edgexdp needs on Debian 12, only what is missing. Run as root.
+# Quiet and quick when everything is already there, so `make run` and
+# `make test` can call it every time.
+set -eu
+
+# package: why
+PACKAGES="
+make
+gcc
+clang
+llvm
+pkg-config
+libbpf-dev
+libxdp-dev
+bpftool
+xdp-tools
+libyaml-dev
+libjson-c-dev
+libcmocka-dev
+iproute2
+nftables
+socat
+jq
+bats
+cppcheck
+clang-tidy
+"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run as root: tools/install-deps.sh" >&2
+	exit 1
+fi
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "install-deps: done"
