@@ -156,7 +156,8 @@ struct edgexdp_match_key {
 
 /* conntrack key: the 5-tuple with endpoints ordered (a < b), so both
  * directions of a flow share one key. With NAT, the private address of a
- * pair is replaced by its public one first (nat_canon). */
+ * pair is replaced by its public one first (nat_canon). Order: address
+ * bytes as memcmp() sees them, then the port in host order. */
 struct edgexdp_ct_key {
 	struct edgexdp_addr addr_a;
 	struct edgexdp_addr addr_b;
@@ -180,7 +181,7 @@ struct edgexdp_ct_entry {
 struct edgexdp_frag_key {
 	struct edgexdp_addr src;
 	struct edgexdp_addr dst;
-	__u32 id; /* IPv4 id (16 bits) or IPv6 fragment id */
+	__u32 id; /* IPv4 id (16 bits) or IPv6 fragment id, host order */
 	__u8 l4proto;
 	__u8 family;
 	__u8 pad[2];

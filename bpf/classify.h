@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Rule classification of a packet no flow knows, in O(1) lookups:
+ * port -> group per zone, each address -> class, then
+ * (group, src class, dst class) -> rule. See include/edgexdp.h.
+ *
+ * Uses the port_groups, addr_v4, addr_v6 and rule_match maps, defined by
+ * the including file.
+ */
+#ifndef EDGEXDP_CLASSIFY_H
+#define EDGEXDP_CLASSIFY_H
+
+#include "parse.h"
+
+#define IPV4_PREFIX_BITS 32
+#define IPV6_PREFIX_BITS 128
+
+/* classify() finds the other zone as the one that is not ours. */
+_Static_assert(EDGEXDP_ZONE_COUNT == 2, "zones are external and internal");
+
+static __always_inline __u32 other_zone(__u32 zone)
+{
+	return EDGEXDP_ZONE_COUNT - 1 - zone;
+}
+
+static __always_inline const struct edgexdp_port_entry *port_entry(__u8 l4proto,
+								   __be16 port)
+{
+	__u32 proto =
+		l4proto == IPPROTO_TCP ? EDGEXDP_PROTO_TCP : EDGEXDP_PROTO_UDP;
+	__u32 index = proto * EDGEXDP_PORTS_PER_PROTO + bpf_ntohs(port);
+
+	/* Holds by construction (proto < 2, port < 65536); checked so the
+	 * index stays right if a protocol is ever added. */
+	if (index >= EDGEXDP_PROTO_COUNT * EDGEXDP_PORTS_PER_PROTO)
+		return NULL;
+	return bpf_map_lookup_elem(&port_groups, &index);
+}
+
+static __always_inline bool port_has_group(const struct edgexdp_port_entry *e)
+{
+	__u16 any = 0;
+	int zone;
+
+	if (!e)
+		return false;
+#pragma unroll
+	for (zone = 0; zone < EDGEXDP_ZONE_COUNT; zone++)
+		any |= e->group[zone];
+	return any;
+}
+
+/* The class of an address, 0 when no address set contains it. */
+static __always_inline __u16 addr_class(const struct edgexdp_addr *addr,
+					__u8 family)
+{
+	struct edgexdp_lpm_v4 key4;
+	struct edgexdp_lpm_v6 key6;
+	__u32 *cls;
+
+	if (family == FAMILY_IPV4) {
+		key4.prefixlen = IPV4_PREFIX_BITS;
+		__builtin_memcpy(key4.addr, addr->u8, sizeof(key4.addr));
+		cls = bpf_map_lookup_elem(&addr_v4, &key4);
+	} else {
+		key6.prefixlen = IPV6_PREFIX_BITS;
+		__builtin_memcpy(key6.addr, addr->u8, sizeof(key6.addr));
+		cls = bpf_map_lookup_elem(&addr_v6, &key6);
+	}
+	return cls ? *cls : 0;
+}
+
+static __always_inline __u32 *rule_lookup(struct edgexdp_match_key *key,
+					  __u16 group)
+{
+	key->group = group;
+	return bpf_map_lookup_elem(&rule_match, key);
+}
+
+/*
+ * Decides a packet that belongs to no flow. to_port must be the dport
+ * entry; from_port the sport entry, or NULL when to_port has a group (the
+ * junk filter only looks it up when it must). On a pass, *rule_id is the
+ * rule that allows it.
+ */
+static __always_inline __u32
+classify(const struct flow_tuple *t, const struct edgexdp_port_entry *to_port,
+	 const struct edgexdp_port_entry *from_port, __u32 zone, __u32 *rule_id)
+{
+	struct edgexdp_match_key key;
+	__u16 group, other_group;
+	__u32 *rule;
+
+	if (!to_port)
+		return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
+	group = to_port->group[zone];
+	other_group = to_port->group[other_zone(zone)];
+	/* No rule on the destination port: a reply whose flow is gone, if
+	 * the source port is a rule's port, else nothing we know. */
+	if (!group && !other_group)
+		return port_has_group(from_port)
+			       ? VERDICT_DROP(EDGEXDP_DROP_NO_FLOW)
+			       : VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
+
+	key.src_class = addr_class(&t->src, t->family);
+	key.dst_class = addr_class(&t->dst, t->family);
+	key.pad = 0;
+	if (group) {
+		rule = rule_lookup(&key, group);
+		if (rule) {
+			*rule_id = *rule;
+			return VERDICT_PASS(EDGEXDP_PASS_NEW_FLOW);
+		}
+	}
+	/* Tell a NIC mix-up apart from a plain address mismatch. */
+	if (other_group && rule_lookup(&key, other_group))
+		return VERDICT_DROP(EDGEXDP_DROP_WRONG_ZONE);
+	return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_ADDR);
+}
+
+#endif /* EDGEXDP_CLASSIFY_H */

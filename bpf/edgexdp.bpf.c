@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * edgexdp: the XDP data path of an edge firewall.
+ *
+ * Per packet: find the NIC's zone, parse, then the cheapest question that
+ * can end it. A flood to ports no rule names costs one hash lookup, the
+ * parse and one or two array lookups; only packets on a rule's port reach
+ * conntrack, and only those no flow knows reach the rule lookups.
+ *
+ * Map names and layouts are ABI (include/edgexdp.h); userspace pins them.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "edgexdp.h"
+
+/* ifindex -> zone and stats slot of each NIC we are attached to. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EDGEXDP_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct edgexdp_iface);
+} interfaces SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct edgexdp_settings);
+} settings SEC(".maps");
+
+/* proto * EDGEXDP_PORTS_PER_PROTO + port (host order) -> group per zone. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, (EDGEXDP_PROTO_COUNT * EDGEXDP_PORTS_PER_PROTO));
+	__type(key, __u32);
+	__type(value, struct edgexdp_port_entry);
+} port_groups SEC(".maps");
+
+/* address -> class; the longest prefix wins, a miss is class 0. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, EDGEXDP_MAX_PREFIXES);
+	__type(key, struct edgexdp_lpm_v4);
+	__type(value, __u32);
+} addr_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, EDGEXDP_MAX_PREFIXES);
+	__type(key, struct edgexdp_lpm_v6);
+	__type(value, __u32);
+} addr_v6 SEC(".maps");
+
+/*
+ * (group, src class, dst class) -> rule id. Not preallocated: sized for
+ * the worst expansion, a preallocated table pins 80 MB of kernel memory for
+ * the few thousand triples a real config needs. Only userspace inserts, so the
+ * lookups this program does cost the same.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, EDGEXDP_MAX_RULE_MATCHES);
+	__type(key, struct edgexdp_match_key);
+	__type(value, __u32);
+} rule_match SEC(".maps");
+
+/* private address -> public address of each NAT pair. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EDGEXDP_MAX_NAT_PAIRS);
+	__type(key, struct edgexdp_addr);
+	__type(value, struct edgexdp_addr);
+} nat_canon SEC(".maps");
+
+/* LRU: under a flood of new flows the oldest go, not the new ones. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EDGEXDP_CT_DEFAULT_ENTRIES);
+	__type(key, struct edgexdp_ct_key);
+	__type(value, struct edgexdp_ct_entry);
+} conntrack SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EDGEXDP_FRAG_ENTRIES);
+	__type(key, struct edgexdp_frag_key);
+	__type(value, struct edgexdp_frag_entry);
+} frags SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EDGEXDP_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct edgexdp_rule_stats);
+} rule_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EDGEXDP_PASS_REASON_COUNT);
+	__type(key, __u32);
+	__type(value, struct edgexdp_reason_stats);
+} pass_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EDGEXDP_DROP_REASON_COUNT);
+	__type(key, __u32);
+	__type(value, struct edgexdp_reason_stats);
+} drop_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EDGEXDP_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct edgexdp_iface_stats);
+} iface_stats SEC(".maps");
+
+/* The helpers use the maps above by name. */
+#include "parse.h"
+#include "conntrack.h"
+#include "classify.h"
+#include "frags.h"
+#include "stats.h"
+
+/* Filled in as the decision goes; read by the accounting at the end. */
+struct decision {
+	__u64 now; /* set whenever rule_id is */
+	__u32 zone;
+	__u32 rule_id; /* rule to count the packet on, or RULE_NONE */
+};
+
+static __always_inline const struct edgexdp_settings *settings_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&settings, &zero);
+}
+
+/* A later fragment has no L4 header: the first fragment speaks for it. */
+static __always_inline __u32 decide_later_fragment(const struct packet *pkt,
+						   struct decision *d)
+{
+	const struct edgexdp_settings *s = settings_get();
+
+	if (!s)
+		return VERDICT_ABORT;
+	d->now = bpf_ktime_get_ns();
+	return frag_later_verdict(pkt, s->frag_timeout_ns, d->now, &d->rule_id);
+}
+
+/* A live flow owns the packet; its state machine decides. */
+static __always_inline __u32 decide_tracked(struct edgexdp_ct_entry *ct,
+					    const struct edgexdp_ct_key *key,
+					    const struct packet *pkt,
+					    bool from_a, struct decision *d)
+{
+	d->rule_id = ct->rule_id;
+	if (pkt->l4proto == IPPROTO_TCP)
+		return ct_tcp_update(ct, key, pkt->tcp_flags, from_a, d->now);
+	return ct_udp_update(ct, from_a, d->now);
+}
+
+static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
+					    struct decision *d)
+{
+	const struct edgexdp_port_entry *to_port, *from_port = NULL;
+	const struct edgexdp_settings *s;
+	struct edgexdp_ct_entry *ct;
+	struct edgexdp_ct_key key;
+	struct flow_tuple t;
+	__u32 verdict, rule_id;
+	bool from_a;
+
+	/*
+	 * Junk filter, before anything costlier: a new flow needs a rule on
+	 * its destination port, a reply has one on its source port. With
+	 * neither, no flow can exist, so conntrack need not be asked.
+	 */
+	to_port = port_entry(pkt->l4proto, pkt->dport);
+	if (!port_has_group(to_port)) {
+		from_port = port_entry(pkt->l4proto, pkt->sport);
+		if (!port_has_group(from_port))
+			return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
+	}
+
+	s = settings_get();
+	if (!s)
+		return VERDICT_ABORT;
+	d->now = bpf_ktime_get_ns();
+	tuple_load(&t, pkt);
+	from_a = ct_key_build(&key, &t, s->nat_enabled);
+	ct = ct_lookup_live(&key, s, d->now);
+	if (ct)
+		return decide_tracked(ct, &key, pkt, from_a, d);
+
+	if (pkt->l4proto == IPPROTO_TCP && !tcp_opens_flow(pkt->tcp_flags))
+		return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
+	verdict = classify(&t, to_port, from_port, d->zone, &rule_id);
+	if (!verdict_is_pass(verdict))
+		return verdict;
+	ct_create(&key, rule_id, from_a, d->now);
+	d->rule_id = rule_id;
+	return verdict;
+}
+
+/* An ICMP error is as welcome as the flow it is about. */
+static __always_inline __u32 decide_icmp_error(struct flow_tuple *quoted,
+					       struct decision *d)
+{
+	const struct edgexdp_settings *s = settings_get();
+	struct edgexdp_ct_entry *ct;
+	struct edgexdp_ct_key key;
+
+	if (!s)
+		return VERDICT_ABORT;
+	d->now = bpf_ktime_get_ns();
+	ct_key_build(&key, quoted, s->nat_enabled);
+	ct = ct_lookup_live(&key, s, d->now);
+	if (!ct)
+		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
+	d->rule_id = ct->rule_id;
+	return VERDICT_PASS(EDGEXDP_PASS_ICMP_RELATED);
+}
+
+static __always_inline __u32 decide_icmp(const struct packet *pkt,
+					 struct decision *d)
+{
+	struct icmphdr *icmp = pkt->l4;
+	struct flow_tuple quoted;
+	__u32 verdict;
+
+	if ((void *)(icmp + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	switch (icmp->type) {
+	case ICMP_DEST_UNREACH: /* includes fragmentation needed: PMTUD */
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		break;
+	default:
+		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
+	}
+	verdict = parse_quoted_ipv4(&quoted, icmp + 1, pkt->data_end);
+	if (verdict)
+		return verdict;
+	return decide_icmp_error(&quoted, d);
+}
+
+/* Neighbour discovery and MLD: IPv6 does not work without them. */
+static __always_inline bool icmp6_is_link_control(__u8 type)
+{
+	return (type >= ICMPV6_MLD_QUERY && type <= ICMPV6_NDISC_REDIRECT) ||
+	       type == ICMPV6_MLD2_REPORT;
+}
+
+static __always_inline __u32 decide_icmp6(const struct packet *pkt,
+					  struct decision *d)
+{
+	struct icmp6hdr *icmp6 = pkt->l4;
+	struct flow_tuple quoted;
+	__u32 verdict;
+	__u8 type;
+
+	if ((void *)(icmp6 + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	type = icmp6->icmp6_type;
+	switch (type) {
+	case ICMPV6_DEST_UNREACH:
+	case ICMPV6_PKT_TOOBIG: /* IPv6 routers never fragment: PMTUD */
+	case ICMPV6_TIME_EXCEED:
+	case ICMPV6_PARAMPROB:
+		break;
+	default:
+		if (icmp6_is_link_control(type))
+			return VERDICT_PASS(EDGEXDP_PASS_ICMP6_LINK);
+		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
+	}
+	verdict = parse_quoted_ipv6(&quoted, icmp6 + 1, pkt->data_end);
+	if (verdict)
+		return verdict;
+	return decide_icmp_error(&quoted, d);
+}
+
+static __always_inline __u32 decide_l4(struct packet *pkt, struct decision *d)
+{
+	__u32 verdict;
+
+	switch (pkt->l4proto) {
+	case IPPROTO_TCP:
+		verdict = parse_tcp(pkt);
+		break;
+	case IPPROTO_UDP:
+		verdict = parse_udp(pkt);
+		break;
+	case IPPROTO_ICMP:
+		if (pkt->family != FAMILY_IPV4)
+			return VERDICT_DROP(EDGEXDP_DROP_PROTO);
+		return decide_icmp(pkt, d);
+	case IPPROTO_ICMPV6:
+		if (pkt->family != FAMILY_IPV6)
+			return VERDICT_DROP(EDGEXDP_DROP_PROTO);
+		return decide_icmp6(pkt, d);
+	default:
+		return VERDICT_DROP(EDGEXDP_DROP_PROTO);
+	}
+	if (verdict)
+		return verdict;
+	return decide_tcp_udp(pkt, d);
+}
+
+static __always_inline __u32 decide(struct packet *pkt, void *data,
+				    struct decision *d)
+{
+	__be16 eth_proto;
+	__u32 verdict;
+
+	verdict = parse_ethernet(pkt, data, &eth_proto);
+	if (verdict)
+		return verdict;
+	if (eth_proto == bpf_htons(ETH_P_IP))
+		verdict = parse_ipv4(pkt);
+	else if (eth_proto == bpf_htons(ETH_P_IPV6))
+		verdict = parse_ipv6(pkt);
+	else
+		return VERDICT_PASS(EDGEXDP_PASS_NON_IP);
+	if (verdict)
+		return verdict;
+
+	if (pkt->frag == FRAG_LATER)
+		return decide_later_fragment(pkt, d);
+	return decide_l4(pkt, d);
+}
+
+SEC("xdp")
+int edgexdp_xdp(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	__u64 bytes = data_end - data;
+	struct packet pkt = {.data_end = data_end};
+	struct decision d = {.rule_id = RULE_NONE};
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct edgexdp_iface *iface;
+	__u32 verdict, slot;
+
+	iface = bpf_map_lookup_elem(&interfaces, &ifindex);
+	/* A zone we do not know is as bad as no zone. */
+	if (!iface || iface->zone >= EDGEXDP_ZONE_COUNT) {
+		reason_stats_add(VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE),
+				 bytes);
+		return XDP_DROP;
+	}
+	d.zone = iface->zone;
+	slot = iface->slot;
+
+	verdict = decide(&pkt, data, &d);
+
+	if (verdict_is_pass(verdict) && d.rule_id != RULE_NONE) {
+		rule_stats_add(d.rule_id, bytes,
+			       verdict == VERDICT_PASS(EDGEXDP_PASS_NEW_FLOW));
+		/* Its later fragments follow whatever let the first through. */
+		if (pkt.frag == FRAG_FIRST)
+			frag_record(&pkt, d.rule_id, d.now);
+	}
+	return verdict_account(verdict, slot, bytes);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

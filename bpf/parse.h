@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Packet parsing: Ethernet and VLAN tags, IPv4 and IPv6 with extension
+ * headers, TCP, UDP, and the datagram an ICMP error quotes.
+ *
+ * Each step checks its bounds against data_end before the first read:
+ * the verifier insists, and a truncated header must never be judged on
+ * bytes the frame does not have. A step returns VERDICT_NONE to go on, or
+ * the drop verdict that ends the packet.
+ */
+#ifndef EDGEXDP_PARSE_H
+#define EDGEXDP_PARSE_H
+
+#include "verdict.h"
+
+/* Ethertypes (uapi/linux/if_ether.h): vmlinux.h carries no macros. */
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88A8
+
+/* IPv6 next-header values that vmlinux.h lacks (uapi/linux/in6.h). */
+#define IPPROTO_HOPOPTS 0
+#define IPPROTO_ROUTING 43
+#define IPPROTO_FRAGMENT 44
+#define IPPROTO_ICMPV6 58
+#define IPPROTO_DSTOPTS 60
+
+#define IPV4_VERSION 4
+#define IPV4_MIN_IHL 5 /* 20 bytes, no options */
+#define IPV4_IHL_UNIT 4 /* IHL counts 32-bit words */
+#define IP_MF 0x2000 /* more fragments */
+#define IP_OFFSET 0x1fff /* fragment offset, 8-byte units */
+
+#define IPV6_VERSION 6
+#define IP6_MF 0x0001 /* fragment header: more fragments */
+#define IP6_OFFSET 0xfff8 /* fragment header: offset, 8-byte units */
+/* Hop-by-hop, routing, destination options: (hdrlen + 1) * 8 bytes. */
+#define IPV6_OPT_LEN_BIAS 1
+#define IPV6_OPT_LEN_UNIT 8
+/* AH counts 32-bit words minus 2 (RFC 4302, 2.2). */
+#define IPV6_AH_LEN_BIAS 2
+#define IPV6_AH_LEN_UNIT 4
+
+#define TCP_MIN_DOFF 5
+#define TCP_DOFF_UNIT 4 /* data offset counts 32-bit words */
+#define TCP_FLAGS_OFFSET 13 /* the header byte holding CWR..FIN */
+#define TCPHDR_FIN 0x01
+#define TCPHDR_SYN 0x02
+#define TCPHDR_RST 0x04
+#define TCPHDR_ACK 0x10
+
+/* ICMP errors, which quote the datagram they are about (RFC 792). */
+#define ICMP_DEST_UNREACH 3
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_PARAMETERPROB 12
+
+/* ICMPv6 errors (RFC 4443). */
+#define ICMPV6_DEST_UNREACH 1
+#define ICMPV6_PKT_TOOBIG 2
+#define ICMPV6_TIME_EXCEED 3
+#define ICMPV6_PARAMPROB 4
+/* Link control IPv6 cannot work without: MLD 130-132, ND 133-137, and
+ * the MLDv2 report 143 (RFC 4861, RFC 3810). */
+#define ICMPV6_MLD_QUERY 130
+#define ICMPV6_NDISC_REDIRECT 137
+#define ICMPV6_MLD2_REPORT 143
+
+/* An ICMP error quotes at least the first 8 bytes past the IP header,
+ * enough for the ports of TCP and UDP (RFC 792). */
+#define ICMP_QUOTED_L4_LEN 8
+
+/* The family tags of struct edgexdp_ct_key and edgexdp_frag_key. */
+#define FAMILY_IPV4 4
+#define FAMILY_IPV6 6
+
+enum frag_kind {
+	FRAG_NONE = 0,
+	FRAG_FIRST, /* offset 0: carries the L4 header, decided normally */
+	FRAG_LATER, /* payload only: judged by the first fragment */
+};
+
+/* What the parser learnt. The decision reads this, not the frame. */
+struct packet {
+	void *data_end;
+	void *l3; /* IPv4 or IPv6 header */
+	void *l4; /* first byte after the IP header(s) */
+	__u32 frag_id; /* host order */
+	__be16 sport;
+	__be16 dport;
+	__u8 family;
+	__u8 l4proto;
+	__u8 tcp_flags;
+	__u8 frag; /* enum frag_kind */
+	__u8 frag_proto; /* next header named next to the fragment id */
+};
+
+/* One direction of a flow, addresses zero-padded to 16 bytes. */
+struct flow_tuple {
+	struct edgexdp_addr src;
+	struct edgexdp_addr dst;
+	__be16 sport;
+	__be16 dport;
+	__u8 l4proto;
+	__u8 family;
+};
+
+/* TCP and UDP both open with the two ports: all an ICMP quote needs. */
+struct l4_ports {
+	__be16 source;
+	__be16 dest;
+};
+
+static __always_inline bool eth_proto_is_vlan(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) ||
+	       proto == bpf_htons(ETH_P_8021AD);
+}
+
+/* Leaves pkt->l3 past the tags and the ethertype they carry in *proto. */
+static __always_inline __u32 parse_ethernet(struct packet *pkt, void *data,
+					    __be16 *proto)
+{
+	struct ethhdr *eth = data;
+	struct vlan_hdr *vlan;
+	__be16 next;
+	void *cur;
+	int i;
+
+	if ((void *)(eth + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	next = eth->h_proto;
+	cur = eth + 1;
+
+#pragma unroll
+	for (i = 0; i < EDGEXDP_MAX_VLAN_TAGS; i++) {
+		if (!eth_proto_is_vlan(next))
+			break;
+		vlan = cur;
+		if ((void *)(vlan + 1) > pkt->data_end)
+			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+		next = vlan->h_vlan_encapsulated_proto;
+		cur = vlan + 1;
+	}
+	/* A deeper stack could hide IP behind a tag we did not read. */
+	if (eth_proto_is_vlan(next))
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+
+	pkt->l3 = cur;
+	*proto = next;
+	return VERDICT_NONE;
+}
+
+static __always_inline __u32 parse_ipv4(struct packet *pkt)
+{
+	struct iphdr *iph = pkt->l3;
+	__u32 hdr_len, tot_len;
+	__u16 frag_off;
+
+	if ((void *)(iph + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	if (iph->version != IPV4_VERSION || iph->ihl < IPV4_MIN_IHL)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	hdr_len = iph->ihl * IPV4_IHL_UNIT;
+	tot_len = bpf_ntohs(iph->tot_len);
+	/* Bytes after the datagram are link padding and harmless; a
+	 * datagram that claims more than the frame holds is not. */
+	if (tot_len < hdr_len || pkt->l3 + tot_len > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+
+	pkt->family = FAMILY_IPV4;
+	pkt->l4proto = iph->protocol;
+	pkt->l4 = pkt->l3 + hdr_len;
+
+	frag_off = bpf_ntohs(iph->frag_off);
+	if (frag_off & (IP_MF | IP_OFFSET)) {
+		pkt->frag = (frag_off & IP_OFFSET) ? FRAG_LATER : FRAG_FIRST;
+		pkt->frag_id = bpf_ntohs(iph->id);
+		pkt->frag_proto = iph->protocol;
+	}
+	return VERDICT_NONE;
+}
+
+static __always_inline bool ipv6_is_ext_hdr(__u8 nexthdr)
+{
+	switch (nexthdr) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_FRAGMENT:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_AH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static __always_inline __u32 ipv6_skip_frag_hdr(struct packet *pkt, void **cur,
+						__u8 *nexthdr)
+{
+	struct frag_hdr *fh = *cur;
+	__u16 frag_off;
+
+	if ((void *)(fh + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	frag_off = bpf_ntohs(fh->frag_off);
+	*nexthdr = fh->nexthdr;
+	*cur = fh + 1;
+	/* Offset 0 with M clear is an atomic fragment: a whole datagram. */
+	if (frag_off & (IP6_MF | IP6_OFFSET)) {
+		pkt->frag = (frag_off & IP6_OFFSET) ? FRAG_LATER : FRAG_FIRST;
+		pkt->frag_id = bpf_ntohl(fh->identification);
+		pkt->frag_proto = fh->nexthdr;
+	}
+	return VERDICT_NONE;
+}
+
+static __always_inline __u32 ipv6_skip_ext_hdr(struct packet *pkt, void **cur,
+					       __u8 *nexthdr)
+{
+	struct ipv6_opt_hdr *opt;
+	struct ip_auth_hdr *ah;
+
+	switch (*nexthdr) {
+	case IPPROTO_FRAGMENT:
+		return ipv6_skip_frag_hdr(pkt, cur, nexthdr);
+	case IPPROTO_AH:
+		ah = *cur;
+		if ((void *)(ah + 1) > pkt->data_end)
+			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+		*nexthdr = ah->nexthdr;
+		*cur += (ah->hdrlen + IPV6_AH_LEN_BIAS) * IPV6_AH_LEN_UNIT;
+		return VERDICT_NONE;
+	default:
+		/* Hop-by-hop, routing, destination options: one layout. */
+		opt = *cur;
+		if ((void *)(opt + 1) > pkt->data_end)
+			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+		*nexthdr = opt->nexthdr;
+		*cur += (opt->hdrlen + IPV6_OPT_LEN_BIAS) * IPV6_OPT_LEN_UNIT;
+		return VERDICT_NONE;
+	}
+}
+
+static __always_inline __u32 parse_ipv6(struct packet *pkt)
+{
+	struct ipv6hdr *ip6h = pkt->l3;
+	__u8 nexthdr;
+	__u32 verdict;
+	void *cur;
+	int i;
+
+	if ((void *)(ip6h + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	if (ip6h->version != IPV6_VERSION)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	pkt->family = FAMILY_IPV6;
+	nexthdr = ip6h->nexthdr;
+	cur = ip6h + 1;
+
+	for (i = 0; i < EDGEXDP_MAX_IPV6_EXT_HDRS; i++) {
+		if (!ipv6_is_ext_hdr(nexthdr))
+			break;
+		verdict = ipv6_skip_ext_hdr(pkt, &cur, &nexthdr);
+		if (verdict)
+			return verdict;
+		/* Past a later fragment's header is payload, not headers. */
+		if (pkt->frag == FRAG_LATER)
+			break;
+	}
+	/* A chain longer than we walk could hide the real protocol. */
+	if (pkt->frag != FRAG_LATER && ipv6_is_ext_hdr(nexthdr))
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+
+	pkt->l4proto = nexthdr;
+	pkt->l4 = cur;
+	return VERDICT_NONE;
+}
+
+static __always_inline __u32 parse_tcp(struct packet *pkt)
+{
+	struct tcphdr *tcp = pkt->l4;
+
+	if ((void *)(tcp + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	if (tcp->doff < TCP_MIN_DOFF)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	/* The options belong to the header: a cut-short header is malformed. */
+	if (pkt->l4 + tcp->doff * TCP_DOFF_UNIT > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	pkt->sport = tcp->source;
+	pkt->dport = tcp->dest;
+	/* One byte read beats decoding the flag bitfields one by one. */
+	pkt->tcp_flags = ((__u8 *)tcp)[TCP_FLAGS_OFFSET];
+	return VERDICT_NONE;
+}
+
+static __always_inline __u32 parse_udp(struct packet *pkt)
+{
+	struct udphdr *udp = pkt->l4;
+
+	if ((void *)(udp + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	pkt->sport = udp->source;
+	pkt->dport = udp->dest;
+	return VERDICT_NONE;
+}
+
+static __always_inline void addr_from_ipv4(struct edgexdp_addr *addr, __be32 ip)
+{
+	addr->u32[0] = ip;
+	addr->u32[1] = 0;
+	addr->u32[2] = 0;
+	addr->u32[3] = 0;
+}
+
+static __always_inline void addr_from_ipv6(struct edgexdp_addr *addr,
+					   const struct in6_addr *ip)
+{
+	__builtin_memcpy(addr, ip, sizeof(*addr));
+}
+
+/* The addresses of an IP header the parser has bounds-checked already. */
+static __always_inline void tuple_load_addrs(struct flow_tuple *t,
+					     const void *l3, __u8 family)
+{
+	const struct ipv6hdr *ip6h = l3;
+	const struct iphdr *iph = l3;
+
+	t->family = family;
+	if (family == FAMILY_IPV4) {
+		addr_from_ipv4(&t->src, iph->saddr);
+		addr_from_ipv4(&t->dst, iph->daddr);
+	} else {
+		addr_from_ipv6(&t->src, &ip6h->saddr);
+		addr_from_ipv6(&t->dst, &ip6h->daddr);
+	}
+}
+
+static __always_inline void tuple_load(struct flow_tuple *t,
+				       const struct packet *pkt)
+{
+	tuple_load_addrs(t, pkt->l3, pkt->family);
+	t->sport = pkt->sport;
+	t->dport = pkt->dport;
+	t->l4proto = pkt->l4proto;
+}
+
+/*
+ * The ports of the quoted datagram. Only TCP and UDP can have a flow; any
+ * other quote, or one of a later fragment (no ports), relates to nothing.
+ */
+static __always_inline __u32 parse_quoted_ports(struct flow_tuple *t, void *l4,
+						__u8 l4proto, void *data_end)
+{
+	struct l4_ports *ports = l4;
+
+	if (l4proto != IPPROTO_TCP && l4proto != IPPROTO_UDP)
+		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
+	if (l4 + ICMP_QUOTED_L4_LEN > data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	t->sport = ports->source;
+	t->dport = ports->dest;
+	t->l4proto = l4proto;
+	return VERDICT_NONE;
+}
+
+static __always_inline __u32 parse_quoted_ipv4(struct flow_tuple *t,
+					       void *inner, void *data_end)
+{
+	struct iphdr *iph = inner;
+
+	if ((void *)(iph + 1) > data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	if (iph->version != IPV4_VERSION || iph->ihl < IPV4_MIN_IHL)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	if (bpf_ntohs(iph->frag_off) & IP_OFFSET)
+		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
+	tuple_load_addrs(t, iph, FAMILY_IPV4);
+	return parse_quoted_ports(t, inner + iph->ihl * IPV4_IHL_UNIT,
+				  iph->protocol, data_end);
+}
+
+static __always_inline __u32 parse_quoted_ipv6(struct flow_tuple *t,
+					       void *inner, void *data_end)
+{
+	struct ipv6hdr *ip6h = inner;
+
+	if ((void *)(ip6h + 1) > data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	if (ip6h->version != IPV6_VERSION)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	tuple_load_addrs(t, ip6h, FAMILY_IPV6);
+	return parse_quoted_ports(t, ip6h + 1, ip6h->nexthdr, data_end);
+}
+
+#endif /* EDGEXDP_PARSE_H */
