@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The operator's config file, parsed (config.c) but not yet compiled. */
+#ifndef EDGEXDP_CONFIG_H
+#define EDGEXDP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "edgexdp.h"
+
+#define EDGEXDP_CONFIG_DEFAULT "/etc/edgexdp/edgexdp.yaml"
+
+/* Where a value stood in the file, 1-based, for error messages. */
+struct cfg_pos {
+	unsigned int line;
+	unsigned int column;
+};
+
+enum cfg_xdp_mode {
+	CFG_XDP_AUTO = 0, /* native, falling back to generic with a warning */
+	CFG_XDP_NATIVE,
+	CFG_XDP_GENERIC,
+};
+
+/* Optional parts of the profile; the core rows are always on. */
+enum cfg_feature {
+	CFG_FEATURE_CORE = 1u << 0,
+	CFG_FEATURE_FEDERATION = 1u << 1,
+	CFG_FEATURE_OCS2007_FEDERATION = 1u << 2,
+	CFG_FEATURE_PUBLIC_IM = 1u << 3,
+	CFG_FEATURE_XMPP = 1u << 4,
+	CFG_FEATURE_CENTRALIZED_LOGGING = 1u << 5,
+};
+
+struct cfg_prefix {
+	uint8_t family; /* 4 or 6 */
+	uint8_t prefixlen;
+	struct edgexdp_addr addr; /* host bits beyond prefixlen are zero */
+};
+
+struct cfg_iface {
+	char *name;
+	enum edgexdp_zone zone;
+	struct cfg_pos pos;
+};
+
+/* A named address set from `addresses:`. */
+struct cfg_addrset {
+	char *name;
+	struct cfg_prefix *prefixes;
+	size_t n_prefixes;
+	struct cfg_pos pos;
+};
+
+struct cfg_nat {
+	struct cfg_prefix private_addr; /* always a host: /32 or /128 */
+	struct cfg_prefix public_addr;
+	struct cfg_pos pos;
+};
+
+/* from/to of a site rule: "any" (absent), or a list of set names and
+ * literal prefixes, matched as their union. */
+struct cfg_endpoint {
+	bool any;
+	char **set_names;
+	struct cfg_pos *set_pos;
+	size_t n_set_names;
+	struct cfg_prefix *prefixes;
+	size_t n_prefixes;
+};
+
+struct cfg_rule {
+	char *name;
+	enum edgexdp_zone zone;
+	enum edgexdp_proto proto;
+	uint16_t port_lo;
+	uint16_t port_hi;
+	struct cfg_endpoint from;
+	struct cfg_endpoint to;
+	char *note;
+	struct cfg_pos pos;
+};
+
+struct edgexdp_config {
+	char *path; /* as given, for messages */
+	struct cfg_iface *ifaces;
+	size_t n_ifaces;
+	enum cfg_xdp_mode xdp_mode;
+	char *profile; /* NULL: no profile, only site rules */
+	unsigned int features; /* enum cfg_feature bits, CORE always set */
+	struct cfg_addrset *addrsets;
+	size_t n_addrsets;
+	struct cfg_nat *nat;
+	size_t n_nat;
+	struct cfg_rule *rules;
+	size_t n_rules;
+	uint32_t ct_max_entries;
+	uint32_t tcp_established_timeout; /* seconds */
+	uint32_t udp_timeout; /* seconds */
+};
+
+/*
+ * One error, formatted as "FILE:LINE:COLUMN: message". Parsing stops at the
+ * first error: the operator fixes one thing at a time, and nothing that
+ * follows a bad value can be trusted.
+ */
+struct cfg_error {
+	char msg[512];
+};
+
+/* Parse and validate a config file. Returns 0, or -EINVAL / -errno with
+ * err->msg filled. On error *cfg is left empty (nothing to free). */
+int config_load_file(const char *path, struct edgexdp_config *cfg,
+		     struct cfg_error *err);
+/* Same, from memory; `name` stands for the file in messages. */
+int config_load_buffer(const char *name, const char *buf, size_t len,
+		       struct edgexdp_config *cfg, struct cfg_error *err);
+/* Checks that need the host: every interface exists. */
+int config_check_host(const struct edgexdp_config *cfg, struct cfg_error *err);
+void config_free(struct edgexdp_config *cfg);
+
+const char *zone_name(enum edgexdp_zone zone);
+const char *proto_name(enum edgexdp_proto proto);
+const char *xdp_mode_name(enum cfg_xdp_mode mode);
+/* Name of a single feature bit, NULL if unknown. */
+const char *feature_name(unsigned int feature_bit);
+/* Parse a prefix "a.b.c.d[/n]" or "x::y[/n]"; 0 or -EINVAL. */
+int prefix_parse(const char *text, struct cfg_prefix *out);
+/* Format a prefix, host prefixes without "/32" or "/128". */
+void prefix_format(const struct cfg_prefix *p, char *buf, size_t len);
+
+#endif /* EDGEXDP_CONFIG_H */

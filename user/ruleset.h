@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A config compiled into exactly what the data path's maps hold
+ * (see include/edgexdp.h for the classification scheme). Compiling touches
+ * no kernel object, so it is unit-tested and `check` can print it.
+ */
+#ifndef EDGEXDP_RULESET_H
+#define EDGEXDP_RULESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "edgexdp.h"
+
+struct ruleset_rule {
+	char *name;
+	unsigned int feature; /* enum cfg_feature bit; 0 for site rules */
+	enum edgexdp_zone zone;
+	enum edgexdp_proto proto;
+	uint16_t port_lo;
+	uint16_t port_hi;
+	char *from; /* as shown to the operator: "any", "access_edge", ... */
+	char *to;
+	char *seed; /* "external:5 public_im:3", or "site" */
+	char *note;
+};
+
+struct ruleset_lpm_v4 {
+	struct edgexdp_lpm_v4 key;
+	uint32_t addr_class;
+};
+
+struct ruleset_lpm_v6 {
+	struct edgexdp_lpm_v6 key;
+	uint32_t addr_class;
+};
+
+struct ruleset_match {
+	struct edgexdp_match_key key;
+	uint32_t rule_id;
+};
+
+struct ruleset_nat {
+	struct edgexdp_addr private_addr; /* nat_canon key */
+	struct edgexdp_addr public_addr; /* nat_canon value */
+};
+
+struct ruleset_iface {
+	char *name;
+	enum edgexdp_zone zone;
+};
+
+struct ruleset {
+	struct ruleset_rule *rules; /* rule id = index */
+	size_t n_rules;
+	/* port_groups map contents, EDGEXDP_PROTO_COUNT * 65536 entries */
+	struct edgexdp_port_entry *ports;
+	uint32_t n_port_groups;
+	struct ruleset_lpm_v4 *lpm_v4;
+	size_t n_lpm_v4;
+	struct ruleset_lpm_v6 *lpm_v6;
+	size_t n_lpm_v6;
+	uint32_t n_addr_classes; /* class 0: in no set */
+	struct ruleset_match *matches;
+	size_t n_matches;
+	struct ruleset_nat *nat;
+	size_t n_nat;
+	struct ruleset_iface *ifaces;
+	size_t n_ifaces;
+	enum cfg_xdp_mode xdp_mode;
+	uint32_t ct_max_entries;
+	struct edgexdp_settings settings;
+};
+
+/* Compile a parsed config. 0, or -EINVAL/-E2BIG/-ENOMEM with err filled
+ * (errors name the config position of the rule or set at fault). */
+int ruleset_compile(const struct edgexdp_config *cfg, struct ruleset *rs,
+		    struct cfg_error *err);
+void ruleset_free(struct ruleset *rs);
+
+#endif /* EDGEXDP_RULESET_H */
