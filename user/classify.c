@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+
+#include "classify.h"
+
+static int prefix_covers(const uint8_t *net, unsigned int plen,
+			 const uint8_t *addr)
+{
+	unsigned int full = plen / 8, rest = plen % 8;
+
+	if (memcmp(net, addr, full))
+		return 0;
+	if (!rest)
+		return 1;
+	return ((net[full] ^ addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+uint32_t classify_addr(const struct ruleset *rs, const struct cfg_prefix *a)
+{
+	uint32_t best_class = 0;
+	int best_len = -1;
+
+	if (a->family == 4) {
+		for (size_t i = 0; i < rs->n_lpm_v4; i++) {
+			const struct ruleset_lpm_v4 *e = &rs->lpm_v4[i];
+
+			if ((int)e->key.prefixlen > best_len &&
+			    prefix_covers(e->key.addr, e->key.prefixlen,
+					  a->addr.u8)) {
+				best_len = (int)e->key.prefixlen;
+				best_class = e->addr_class;
+			}
+		}
+	} else {
+		for (size_t i = 0; i < rs->n_lpm_v6; i++) {
+			const struct ruleset_lpm_v6 *e = &rs->lpm_v6[i];
+
+			if ((int)e->key.prefixlen > best_len &&
+			    prefix_covers(e->key.addr, e->key.prefixlen,
+					  a->addr.u8)) {
+				best_len = (int)e->key.prefixlen;
+				best_class = e->addr_class;
+			}
+		}
+	}
+	return best_class;
+}
+
+int classify_new_flow(const struct ruleset *rs, enum edgexdp_zone zone,
+		      enum edgexdp_proto proto, const struct cfg_prefix *src,
+		      const struct cfg_prefix *dst, uint16_t dport)
+{
+	const struct edgexdp_port_entry *pe;
+	struct edgexdp_match_key key = { 0 };
+
+	if (zone >= EDGEXDP_ZONE_COUNT || proto >= EDGEXDP_PROTO_COUNT)
+		return -1;
+	pe = &rs->ports[(size_t)proto * EDGEXDP_PORTS_PER_PROTO + dport];
+	key.group = pe->group[zone];
+	if (!key.group)
+		return -1;
+	key.src_class = (uint16_t)classify_addr(rs, src);
+	key.dst_class = (uint16_t)classify_addr(rs, dst);
+	for (size_t i = 0; i < rs->n_matches; i++)
+		if (!memcmp(&rs->matches[i].key, &key, sizeof(key)))
+			return (int)rs->matches[i].rule_id;
+	return -1;
+}

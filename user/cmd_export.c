@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * edgexdp export nftables: the compiled config as an nftables ruleset, for
+ * hosts without XDP and as a yardstick for the benchmark.
+ *
+ * What it enforces is what the data path enforces: on each configured NIC,
+ * packets of tracked flows (and ICMP errors about them) pass, neighbour
+ * discovery and MLD pass, a new flow passes when a rule of the NIC's zone
+ * allows it (TCP: only a bare SYN opens one), everything else is dropped.
+ * Every rule is an accept, so their order does not change the verdict.
+ *
+ * The filter hooks inet prerouting at priority mangle (-150): after
+ * conntrack (-200), so ct state works, and before destination NAT (-100),
+ * so it sees the addresses as they arrived, as XDP does. ARP is not in the
+ * inet family and passes, as edgexdp passes non-IP. Fragments reach the
+ * hook reassembled. NICs the config does not list are not filtered.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "cmdline.h"
+#include "common.h"
+#include "config.h"
+#include "output.h"
+#include "profile.h"
+#include "ruleset.h"
+
+#define NFT_TABLE "edgexdp"
+#define NFT_COMMENT_MAX 127 /* NFT_USERDATA comment: 128 with the NUL */
+#define NFT_SET_NAME_MAX 64
+
+void help_export(FILE *out)
+{
+	fprintf(out,
+		"Usage: edgexdp export nftables [-c FILE]\n\n"
+		"Print an nftables ruleset (table inet %s) that enforces the\n"
+		"same compiled config as the XDP filter, for hosts without XDP:\n"
+		"  nft -c -f -   checks it,  nft -f -   loads it (replacing an\n"
+		"earlier %s table atomically).\n\n"
+		"One named interval set per address set and family, one per\n"
+		"zone and protocol with the ports rules open, a chain per zone\n"
+		"entered by input NIC name, conntrack for replies, neighbour\n"
+		"discovery accepted, drop policy, and a comment per rule with\n"
+		"its name and seed rows. It hooks inet prerouting at priority\n"
+		"mangle: after conntrack, before destination NAT. NICs the\n"
+		"config does not list are not filtered. Touches no kernel state.\n",
+		NFT_TABLE, NFT_TABLE);
+}
+
+/* A growable list of prefixes of one family. */
+struct plist {
+	struct cfg_prefix *v;
+	size_t n, cap;
+};
+
+static int plist_add(struct plist *l, const struct cfg_prefix *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (prefix_equal(&l->v[i], p))
+			return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct cfg_prefix *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *p;
+	return 0;
+}
+
+/*
+ * A NAT pair's two addresses are one host to the address sets (as the rule
+ * compiler makes them): a set holding one holds the other.
+ */
+static int plist_add_nat(struct plist *l, const struct edgexdp_config *cfg,
+			 const struct cfg_prefix *p)
+{
+	int err = plist_add(l, p);
+
+	for (size_t i = 0; !err && i < cfg->n_nat; i++) {
+		if (prefix_equal(&cfg->nat[i].private_addr, p))
+			err = plist_add(l, &cfg->nat[i].public_addr);
+		else if (prefix_equal(&cfg->nat[i].public_addr, p))
+			err = plist_add(l, &cfg->nat[i].private_addr);
+	}
+	return err;
+}
+
+static const struct cfg_addrset *find_set(const struct edgexdp_config *cfg,
+					  const char *name)
+{
+	for (size_t i = 0; i < cfg->n_addrsets; i++)
+		if (strcmp(cfg->addrsets[i].name, name) == 0)
+			return &cfg->addrsets[i];
+	return NULL;
+}
+
+/*
+ * One side (from or to) of a rule, resolved: any, or the union of some
+ * address sets and literal prefixes. When it is exactly one address set,
+ * rules name that set; otherwise the rule gets a set of its own.
+ */
+struct side {
+	int any;
+	const char *only_set; /* the one address set it is, or NULL */
+	struct plist fam[2]; /* [0] IPv4, [1] IPv6 */
+};
+
+static int side_add_set(struct side *s, const struct edgexdp_config *cfg,
+			const struct cfg_addrset *set)
+{
+	int err = 0;
+
+	for (size_t i = 0; !err && i < set->n_prefixes; i++)
+		err = plist_add_nat(&s->fam[set->prefixes[i].family == 6],
+				    cfg, &set->prefixes[i]);
+	return err;
+}
+
+static void side_free(struct side *s)
+{
+	free(s->fam[0].v);
+	free(s->fam[1].v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int side_from_endpoint(struct side *s, const struct edgexdp_config *cfg,
+			      const struct cfg_endpoint *ep)
+{
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (ep->any) {
+		s->any = 1;
+		return 0;
+	}
+	for (size_t i = 0; !err && i < ep->n_set_names; i++) {
+		const struct cfg_addrset *set = find_set(cfg, ep->set_names[i]);
+
+		if (!set)
+			return -ENOENT;
+		err = side_add_set(s, cfg, set);
+	}
+	for (size_t i = 0; !err && i < ep->n_prefixes; i++)
+		err = plist_add_nat(&s->fam[ep->prefixes[i].family == 6], cfg,
+				    &ep->prefixes[i]);
+	if (ep->n_set_names == 1 && ep->n_prefixes == 0)
+		s->only_set = ep->set_names[0];
+	return err;
+}
+
+/* A profile side: its required role, or the union of the optional roles
+ * the config defines (none defined: any), or any. */
+static int side_from_profile(struct side *s, const struct edgexdp_config *cfg,
+			     const struct profile_side *ps)
+{
+	const char *last = NULL;
+	int err = 0, n = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (int i = 0; i < PROFILE_MAX_ROLES && ps->roles[i] && !err; i++) {
+		const struct cfg_addrset *set = find_set(cfg, ps->roles[i]);
+
+		if (!set) {
+			if (!ps->optional)
+				return -ENOENT;
+			continue;
+		}
+		err = side_add_set(s, cfg, set);
+		last = set->name;
+		n++;
+	}
+	if (!n)
+		s->any = 1;
+	else if (n == 1)
+		s->only_set = last;
+	return err;
+}
+
+/* nft identifiers start with a letter; ours may start with a digit. */
+static void set_name(char *buf, size_t len, const char *base, int v6)
+{
+	const char *prefix = isalpha((unsigned char)base[0]) ? "" : "s_";
+
+	snprintf(buf, len, "%s%s_v%c", prefix, base, v6 ? '6' : '4');
+	for (char *p = buf; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			*p = '_';
+}
+
+static void print_elements(const struct plist *l)
+{
+	char buf[64];
+
+	if (!l->n)
+		return;
+	printf("; elements = { ");
+	for (size_t i = 0; i < l->n; i++) {
+		prefix_format(&l->v[i], buf, sizeof(buf));
+		printf("%s%s", i ? ", " : "", buf);
+	}
+	printf(" }");
+}
+
+static void print_addr_set(const char *name, int v6, const struct plist *l)
+{
+	printf("\tset %s {\n\t\ttype %s; flags interval; auto-merge", name,
+	       v6 ? "ipv6_addr" : "ipv4_addr");
+	print_elements(l);
+	printf("\n\t}\n");
+}
+
+/* Comments are data to nft: no quotes, at most 127 bytes. */
+static void print_comment(const char *name, const char *seed)
+{
+	char buf[NFT_COMMENT_MAX + 1];
+
+	snprintf(buf, sizeof(buf), "%s: %s", name, seed ? seed : "");
+	for (char *p = buf; *p; p++)
+		if (*p == '"' || *p == '\\' || *p == '\n')
+			*p = '\'';
+	printf(" comment \"%s\"", buf);
+}
+
+struct export_rule {
+	const struct ruleset_rule *r;
+	struct side from, to;
+};
+
+struct export_ctx {
+	const struct edgexdp_config *cfg;
+	const struct ruleset *rs;
+	struct export_rule *rules;
+};
+
+static int resolve_rule(struct export_ctx *x, size_t id)
+{
+	const struct ruleset_rule *r = &x->rs->rules[id];
+	struct export_rule *e = &x->rules[id];
+	const struct profile_rule *pr;
+	size_t n;
+	int err;
+
+	e->r = r;
+	if (r->feature) {
+		pr = profile_find(x->cfg->profile, &n);
+		for (size_t i = 0; pr && i < n; i++) {
+			if (strcmp(pr[i].name, r->name) != 0)
+				continue;
+			err = side_from_profile(&e->from, x->cfg, &pr[i].from);
+			if (!err)
+				err = side_from_profile(&e->to, x->cfg,
+							&pr[i].to);
+			return err;
+		}
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < x->cfg->n_rules; i++) {
+		const struct cfg_rule *cr = &x->cfg->rules[i];
+
+		if (strcmp(cr->name, r->name) != 0)
+			continue;
+		err = side_from_endpoint(&e->from, x->cfg, &cr->from);
+		if (!err)
+			err = side_from_endpoint(&e->to, x->cfg, &cr->to);
+		return err;
+	}
+	return -ENOENT;
+}
+
+/* Rule-own sets: "r<id>_from_v4", only for sides that are no one set. */
+static void print_rule_sets(const struct export_rule *e, size_t id)
+{
+	const struct side *sides[2] = { &e->from, &e->to };
+	static const char *const which[2] = { "from", "to" };
+	char name[NFT_SET_NAME_MAX];
+
+	for (int s = 0; s < 2; s++) {
+		if (sides[s]->any || sides[s]->only_set)
+			continue;
+		for (int v6 = 0; v6 < 2; v6++) {
+			if (!sides[s]->fam[v6].n)
+				continue;
+			snprintf(name, sizeof(name), "r%zu_%s_v%c", id,
+				 which[s], v6 ? '6' : '4');
+			print_addr_set(name, v6, &sides[s]->fam[v6]);
+		}
+	}
+}
+
+static void side_ref(char *buf, size_t len, const struct side *s, size_t id,
+		     const char *which, int v6)
+{
+	if (s->only_set)
+		set_name(buf, len, s->only_set, v6);
+	else
+		snprintf(buf, len, "r%zu_%s_v%c", id, which, v6 ? '6' : '4');
+}
+
+/* The ports the rules of one zone and protocol open: a packet to any
+ * other port cannot open a flow there (the data path's junk filter). */
+static void print_port_set(const struct export_ctx *x, int zone, int proto)
+{
+	char ports[16];
+	int n = 0;
+
+	printf("\tset %s_%s_ports {\n\t\ttype inet_service; flags interval; "
+	       "auto-merge",
+	       zone_name(zone), proto_name(proto));
+	for (size_t i = 0; i < x->rs->n_rules; i++) {
+		const struct ruleset_rule *r = &x->rs->rules[i];
+		int seen = 0;
+
+		if ((int)r->zone != zone || (int)r->proto != proto)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = x->rs->rules[j].zone == r->zone &&
+			       x->rs->rules[j].proto == r->proto &&
+			       x->rs->rules[j].port_lo == r->port_lo &&
+			       x->rs->rules[j].port_hi == r->port_hi;
+		if (seen)
+			continue;
+		format_ports(ports, sizeof(ports), r->port_lo, r->port_hi);
+		printf("%s%s", n++ ? ", " : "; elements = { ", ports);
+	}
+	printf("%s\n\t}\n", n ? " }" : "");
+}
+
+static void print_rule(const struct export_rule *e, size_t id)
+{
+	const struct ruleset_rule *r = e->r;
+	const char *l4 = r->proto == EDGEXDP_PROTO_TCP ? "tcp" : "udp";
+	char ports[16], ref[NFT_SET_NAME_MAX];
+	int printed = 0;
+
+	format_ports(ports, sizeof(ports), r->port_lo, r->port_hi);
+	for (int v6 = 0; v6 < 2; v6++) {
+		const char *ip = v6 ? "ip6" : "ip";
+
+		/* Both sides any: one rule for both families. */
+		if (e->from.any && e->to.any && v6)
+			break;
+		if ((!e->from.any && !e->from.fam[v6].n) ||
+		    (!e->to.any && !e->to.fam[v6].n))
+			continue;
+		printf("\t\t%s dport %s", l4, ports);
+		if (r->proto == EDGEXDP_PROTO_TCP)
+			printf(" tcp flags & (fin | syn | rst | ack) == syn");
+		if (!e->from.any) {
+			side_ref(ref, sizeof(ref), &e->from, id, "from", v6);
+			printf(" %s saddr @%s", ip, ref);
+		}
+		if (!e->to.any) {
+			side_ref(ref, sizeof(ref), &e->to, id, "to", v6);
+			printf(" %s daddr @%s", ip, ref);
+		}
+		printf(" accept");
+		print_comment(r->name, r->seed);
+		printf("\n");
+		printed = 1;
+	}
+	if (!printed)
+		printf("\t\t# %s: its address sets are empty: matches nothing\n",
+		       r->name);
+}
+
+static int iface_name_ok(const char *name)
+{
+	return !strpbrk(name, "\"\\");
+}
+
+static void print_ifnames(const struct ruleset *rs, int zone)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < rs->n_ifaces; i++)
+		if (zone < 0 || (int)rs->ifaces[i].zone == zone)
+			printf("%s\"%s\"", n++ ? ", " : "", rs->ifaces[i].name);
+}
+
+static void print_ruleset(const struct export_ctx *x)
+{
+	const struct edgexdp_config *cfg = x->cfg;
+	const struct ruleset *rs = x->rs;
+	char name[NFT_SET_NAME_MAX];
+	int n_vmap = 0;
+
+	printf("#!/usr/sbin/nft -f\n"
+	       "# edgexdp export nftables, from %s: %zu rules.\n"
+	       "# The XDP filter's allow-list for hosts without XDP; load with\n"
+	       "# 'nft -f FILE' (replaces an earlier table %s atomically).\n\n",
+	       cfg->path ? cfg->path : "(config)", rs->n_rules, NFT_TABLE);
+	printf("table inet %s\ndelete table inet %s\n\n", NFT_TABLE, NFT_TABLE);
+	printf("table inet %s {\n", NFT_TABLE);
+
+	printf("\t# Address sets; a NAT pair's two addresses are one host.\n");
+	for (size_t i = 0; i < cfg->n_addrsets; i++) {
+		struct side s = { 0 };
+
+		/* An empty family has no set: no rule can name it. */
+		if (side_add_set(&s, cfg, &cfg->addrsets[i]) == 0)
+			for (int v6 = 0; v6 < 2; v6++) {
+				if (!s.fam[v6].n)
+					continue;
+				set_name(name, sizeof(name),
+					 cfg->addrsets[i].name, v6);
+				print_addr_set(name, v6, &s.fam[v6]);
+			}
+		side_free(&s);
+	}
+	printf("\t# Sides of rules that are no single address set.\n");
+	for (size_t i = 0; i < rs->n_rules; i++)
+		print_rule_sets(&x->rules[i], i);
+	printf("\t# Ports some rule opens, per zone and protocol.\n");
+	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++)
+		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++)
+			print_port_set(x, z, p);
+
+	printf("\n\tchain prerouting {\n"
+	       "\t\ttype filter hook prerouting priority mangle; policy drop;\n"
+	       "\t\tiifname != { ");
+	print_ifnames(rs, -1);
+	printf(" } accept comment \"a NIC edgexdp does not filter\"\n"
+	       "\t\tct state established,related accept comment \"tracked "
+	       "flows, both ways, and ICMP errors about them\"\n"
+	       "\t\ticmpv6 type { mld-listener-query, mld-listener-report, "
+	       "mld-listener-done, nd-router-solicit, nd-router-advert, "
+	       "nd-neighbor-solicit, nd-neighbor-advert, nd-redirect, "
+	       "mld2-listener-report } accept comment \"neighbour discovery "
+	       "and MLD\"\n"
+	       "\t\tct state invalid drop\n"
+	       "\t\tiifname vmap { ");
+	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++)
+		for (size_t i = 0; i < rs->n_ifaces; i++)
+			if ((int)rs->ifaces[i].zone == z)
+				printf("%s\"%s\" : jump zone_%s",
+				       n_vmap++ ? ", " : "",
+				       rs->ifaces[i].name, zone_name(z));
+	printf(" }\n\t}\n");
+
+	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++) {
+		printf("\n\t# New flows arriving on a NIC of zone %s: ", zone_name(z));
+		print_ifnames(rs, z);
+		printf(".\n\tchain zone_%s {\n", zone_name(z));
+		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++)
+			printf("\t\t%s dport != @%s_%s_ports drop comment "
+			       "\"no rule on this port\"\n",
+			       proto_name(p), zone_name(z), proto_name(p));
+		for (size_t i = 0; i < rs->n_rules; i++)
+			if ((int)rs->rules[i].zone == z)
+				print_rule(&x->rules[i], i);
+		printf("\t}\n");
+	}
+	printf("}\n");
+}
+
+/* `export nftables -c F` and `export -c F nftables`: take the format out of
+ * argv, leave the options to parse_cmd_opts. */
+static const char *take_format(int *argc, char **argv)
+{
+	const char *format = NULL;
+	int i, j;
+
+	for (i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) {
+			i++;
+			continue;
+		}
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (argv[i][0] == '-')
+			continue;
+		format = argv[i];
+		break;
+	}
+	if (!format)
+		return NULL;
+	for (j = i; j + 1 < *argc; j++)
+		argv[j] = argv[j + 1];
+	(*argc)--;
+	return format;
+}
+
+int do_export(int argc, char **argv)
+{
+	const struct cmd_opts co = { .help = help_export };
+	struct edgexdp_config cfg = { 0 };
+	struct ruleset rs = { 0 };
+	struct export_ctx x = { 0 };
+	const char *format;
+	int err = 0;
+
+	format = take_format(&argc, argv);
+	err = parse_cmd_opts(argc, argv, &co);
+	if (err)
+		return err == CMD_OPTS_HELP ? 0 : 2;
+	if (!format || strcmp(format, "nftables") != 0) {
+		fprintf(stderr, "edgexdp: export: %s%s%s (expected: nftables)\n",
+			format ? "unknown format '" : "no format given",
+			format ? format : "", format ? "'" : "");
+		help_export(stderr);
+		return 2;
+	}
+	if (g_opts.json) {
+		fprintf(stderr, "edgexdp: export prints nftables syntax; -j "
+				"does not apply\n");
+		return 2;
+	}
+	if (load_and_compile(&cfg, &rs, 0))
+		return 1;
+	for (size_t i = 0; i < rs.n_ifaces; i++) {
+		if (!iface_name_ok(rs.ifaces[i].name)) {
+			fprintf(stderr, "edgexdp: export: interface name '%s' "
+					"cannot be written in nftables syntax\n",
+				rs.ifaces[i].name);
+			err = -EINVAL;
+		}
+	}
+	x.cfg = &cfg;
+	x.rs = &rs;
+	x.rules = calloc(rs.n_rules ? rs.n_rules : 1, sizeof(*x.rules));
+	if (!x.rules)
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < rs.n_rules; i++) {
+		err = resolve_rule(&x, i);
+		if (err)
+			fprintf(stderr, "edgexdp: export: cannot resolve the "
+					"addresses of rule '%s'\n",
+				rs.rules[i].name);
+	}
+	if (!err)
+		print_ruleset(&x);
+	for (size_t i = 0; x.rules && i < rs.n_rules; i++) {
+		side_free(&x.rules[i].from);
+		side_free(&x.rules[i].to);
+	}
+	free(x.rules);
+	ruleset_free(&rs);
+	config_free(&cfg);
+	return err ? 1 : 0;
+}

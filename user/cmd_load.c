@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* edgexdp load: compile the config, fill the maps, attach everywhere. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "cmdline.h"
+#include "ct.h"
+#include "common.h"
+#include "loader.h"
+#include "output.h"
+#include "pins.h"
+
+void help_load(FILE *out)
+{
+	fprintf(out,
+		"Usage: edgexdp load [-c FILE] [-j] [-f]\n\n"
+		"Compile FILE (default %s), create and fill the filter's maps,\n"
+		"attach the XDP program to every NIC the config lists (through\n"
+		"libxdp: its multi-program dispatcher where the kernel allows\n"
+		"freplace, a single program otherwise; the output says which)\n"
+		"and pin the state under $EDGEXDP_BPFFS/edgexdp (default\n"
+		"/sys/fs/bpf/edgexdp), mounting bpffs there if needed.\n"
+		"All or nothing: a failure at any step undoes the earlier ones.\n\n"
+		"Run from an SSH session ($SSH_CONNECTION), load enters that\n"
+		"session in the flow table when a rule allows it, so the\n"
+		"stateful filter does not cut it; when no rule allows it, load\n"
+		"refuses unless -f is given.\n\n"
+		"  -f, --force   load even if it cuts the SSH session it runs from\n",
+		EDGEXDP_CONFIG_DEFAULT);
+}
+
+struct load_opts {
+	int force;
+};
+
+static int on_load_opt(int opt, const char *arg, void *ctx)
+{
+	struct load_opts *lo = ctx;
+
+	if (opt != 'f')
+		return -EINVAL;
+	lo->force = 1;
+	return 0;
+}
+
+static int parse_host(const char *text, struct cfg_prefix *out)
+{
+	return prefix_parse(text, out) || (out->family == 4 ?
+						   out->prefixlen != 32 :
+						   out->prefixlen != 128) ?
+		       -EINVAL :
+		       0;
+}
+
+/*
+ * Would this config cut the SSH session we run from? A stateful filter
+ * drops packets of a connection it never saw open, so when a rule allows
+ * the session it is put in conntrack before the filter attaches; when no
+ * rule does, load refuses unless forced.
+ */
+static int check_ssh_session(const struct ruleset *rs, int force,
+			     struct ct_seed *seed, size_t *n_seeds)
+{
+	const char *conn = getenv("SSH_CONNECTION");
+	char client[64], server[64];
+	unsigned int cport, sport;
+	struct cfg_prefix src, dst;
+
+	*n_seeds = 0;
+	if (!conn || sscanf(conn, "%63s %u %63s %u", client, &cport, server,
+			    &sport) != 4 || sport > 65535 || cport > 65535)
+		return 0;
+	if (parse_host(client, &src) || parse_host(server, &dst) ||
+	    src.family != dst.family)
+		return 0;
+	for (int zone = 0; zone < EDGEXDP_ZONE_COUNT; zone++) {
+		int rule = classify_new_flow(rs, zone, EDGEXDP_PROTO_TCP, &src,
+					     &dst, (uint16_t)sport);
+		int src_is_a;
+
+		if (rule < 0)
+			continue;
+		src_is_a = ct_key_from_tuple(&seed->key, rs, src.family,
+					     IPPROTO_TCP, &src.addr,
+					     (uint16_t)cport, &dst.addr,
+					     (uint16_t)sport);
+		ct_entry_established(&seed->entry, (uint32_t)rule, src_is_a);
+		*n_seeds = 1;
+		pr_info("edgexdp: keeping your SSH session %s:%u -> %s:%u open "
+			"(rule '%s')\n",
+			client, cport, server, sport, rs->rules[rule].name);
+		return 0;
+	}
+	pr_warn("this config drops the SSH session you are running from "
+		"(%s -> %s:%u, tcp): no rule allows it",
+		client, server, sport);
+	if (force)
+		return 0;
+	fprintf(stderr, "edgexdp: refusing to load; add a rule for it, or "
+			"use 'edgexdp load -f' to load anyway\n");
+	return -EPERM;
+}
+
+static void print_result(const struct load_result *res)
+{
+	const struct edgexdp_load_info *info = &res->info;
+
+	if (g_opts.json) {
+		struct json_object *root = json_object_new_object();
+		struct json_object *ifs = json_object_new_array();
+
+		for (__u32 i = 0; i < info->n_ifaces; i++) {
+			const struct edgexdp_attached_iface *a = &info->ifaces[i];
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "name", json_object_new_string(a->name));
+			json_object_object_add(o, "zone", json_object_new_string(zone_name(a->zone)));
+			json_object_object_add(o, "mode", json_object_new_string(attach_mode_name(a->xdp_mode)));
+			json_object_object_add(o, "attach", json_object_new_string(attach_kind_name(a->kind)));
+			json_object_object_add(o, "prog_id", json_object_new_int64(a->prog_id));
+			json_object_array_add(ifs, o);
+		}
+		json_object_object_add(root, "rules", json_object_new_int64(info->n_rules));
+		json_object_object_add(root, "interfaces", ifs);
+		json_object_object_add(root, "kept_flows", json_object_new_boolean(res->kept_flows));
+		json_print(root);
+		return;
+	}
+	printf("edgexdp: loaded %u rules from %s%s\n", info->n_rules,
+	       info->config_path,
+	       res->kept_flows ? ", keeping the flows of the last load" : "");
+	for (__u32 i = 0; i < info->n_ifaces; i++) {
+		const struct edgexdp_attached_iface *a = &info->ifaces[i];
+
+		printf("  %-16s zone %-8s %s XDP, %s%s (prog id %u)\n", a->name,
+		       zone_name(a->zone), attach_mode_name(a->xdp_mode),
+		       attach_kind_name(a->kind),
+		       a->kind == EDGEXDP_ATTACH_SINGLE ?
+			       " (libxdp dispatcher unavailable here)" :
+			       " via libxdp dispatcher",
+		       a->prog_id);
+	}
+}
+
+int do_load(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct load_opts lo = { 0 };
+	const struct cmd_opts co = { .extra_short = "f",
+				     .extra_long = longopts,
+				     .on_opt = on_load_opt,
+				     .ctx = &lo,
+				     .help = help_load };
+	struct edgexdp_config cfg = { 0 };
+	struct load_request req = { 0 };
+	struct load_result res;
+	struct ruleset rs = { 0 };
+	struct ct_seed ssh_seed;
+	int err;
+
+	err = parse_cmd_opts(argc, argv, &co);
+	if (err)
+		return err == CMD_OPTS_HELP ? 0 : 2;
+	if (load_and_compile(&cfg, &rs, 1))
+		return 1;
+	err = check_ssh_session(&rs, lo.force, &ssh_seed, &req.n_seeds);
+	if (!err)
+		err = bpffs_ensure_mounted();
+	if (!err && pins_loaded()) {
+		err = -EEXIST;
+		fprintf(stderr,
+			"edgexdp: already loaded (state pinned under %s/%s); "
+			"run 'edgexdp unload' first\n",
+			bpffs_root(), EDGEXDP_PIN_DIR);
+	}
+	req.rs = &rs;
+	req.config_path = cfg.path;
+	req.seeds = &ssh_seed;
+	if (!err)
+		err = loader_load(&req, &res);
+	if (!err)
+		print_result(&res);
+	ruleset_free(&rs);
+	config_free(&cfg);
+	return err ? 1 : 0;
+}

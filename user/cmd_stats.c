@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* edgexdp stats: per-rule hits, drops and passes by reason, per-NIC totals,
+ * read from the pinned per-CPU counters and summed over CPUs. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "cmdline.h"
+#include "common.h"
+#include "loader.h"
+#include "maps.h"
+#include "output.h"
+#include "pins.h"
+
+void help_stats(FILE *out)
+{
+	fprintf(out,
+		"Usage: edgexdp stats [-j] [-i SECONDS [-n COUNT]]\n\n"
+		"Per rule: name, zone, protocol, ports, from, to, flows opened,\n"
+		"packets and bytes of those flows (both directions); drops and\n"
+		"passes by reason; per-interface totals.\n\n"
+		"  -i, --interval SECONDS  print every SECONDS, with rates over\n"
+		"                          the interval (packets/s, bits/s)\n"
+		"  -n, --count COUNT       stop after COUNT intervals (default:\n"
+		"                          until interrupted)\n\n"
+		"-j prints one JSON object per sample: {\"rules\": [...], \"drops\":\n"
+		"{reason: packets}, \"passes\": {reason: packets}, \"interfaces\": [...]}.\n");
+}
+
+struct stats_opts {
+	unsigned long interval;
+	unsigned long count;
+};
+
+static int on_stats_opt(int opt, const char *arg, void *ctx)
+{
+	struct stats_opts *so = ctx;
+	int err;
+
+	if (opt == 'i')
+		err = parse_uint(arg, 1, 3600, &so->interval);
+	else if (opt == 'n')
+		err = parse_uint(arg, 1, ~0UL, &so->count);
+	else
+		return -EINVAL;
+	if (err)
+		fprintf(stderr, "edgexdp: stats: bad -%c value '%s' (expected "
+				"a positive whole number)\n", opt, arg);
+	return err;
+}
+
+struct sample {
+	struct edgexdp_load_info info;
+	__u32 n_rules;
+	struct edgexdp_rule_info *rule_info;
+	struct edgexdp_rule_stats *rules;
+	struct edgexdp_reason_stats drops[EDGEXDP_DROP_REASON_COUNT];
+	struct edgexdp_reason_stats passes[EDGEXDP_PASS_REASON_COUNT];
+	struct edgexdp_iface_stats ifaces[EDGEXDP_MAX_IFACES];
+	double at; /* seconds, monotonic */
+};
+
+#define U64S(x) (sizeof(x) / sizeof(__u64))
+
+static int read_sample(struct sample *s)
+{
+	int info_fd = -1, rules_fd = -1, drop_fd = -1, pass_fd = -1, if_fd = -1;
+	struct timespec ts;
+	int err;
+
+	err = loader_read_info(&s->info);
+	if (err)
+		return err;
+	s->n_rules = s->info.n_rules;
+	s->rule_info = calloc(s->n_rules + 1, sizeof(*s->rule_info));
+	s->rules = calloc(s->n_rules + 1, sizeof(*s->rules));
+	if (!s->rule_info || !s->rules)
+		return -ENOMEM;
+	info_fd = maps_open_pinned(PIN_RULE_INFO);
+	rules_fd = maps_open_pinned("rule_stats");
+	drop_fd = maps_open_pinned("drop_stats");
+	pass_fd = maps_open_pinned("pass_stats");
+	if_fd = maps_open_pinned("iface_stats");
+	err = info_fd < 0 ? info_fd : rules_fd < 0 ? rules_fd :
+		drop_fd < 0 ? drop_fd : pass_fd < 0 ? pass_fd :
+		if_fd < 0 ? if_fd : 0;
+	for (__u32 i = 0; !err && i < s->n_rules; i++) {
+		if (bpf_map_lookup_elem(info_fd, &i, &s->rule_info[i]))
+			err = -errno;
+		else
+			err = maps_percpu_sum_u64(rules_fd, i, &s->rules[i].flows,
+						  U64S(s->rules[i]));
+	}
+	for (__u32 i = 0; !err && i < EDGEXDP_DROP_REASON_COUNT; i++)
+		err = maps_percpu_sum_u64(drop_fd, i, &s->drops[i].packets,
+					  U64S(s->drops[i]));
+	for (__u32 i = 0; !err && i < EDGEXDP_PASS_REASON_COUNT; i++)
+		err = maps_percpu_sum_u64(pass_fd, i, &s->passes[i].packets,
+					  U64S(s->passes[i]));
+	for (__u32 i = 0; !err && i < s->info.n_ifaces; i++)
+		err = maps_percpu_sum_u64(if_fd, i, &s->ifaces[i].rx_packets,
+					  U64S(s->ifaces[i]));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	s->at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (info_fd >= 0)
+		close(info_fd);
+	if (rules_fd >= 0)
+		close(rules_fd);
+	if (drop_fd >= 0)
+		close(drop_fd);
+	if (pass_fd >= 0)
+		close(pass_fd);
+	if (if_fd >= 0)
+		close(if_fd);
+	return err;
+}
+
+static void free_sample(struct sample *s)
+{
+	free(s->rule_info);
+	free(s->rules);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Rates need the previous sample of the same load (same rule count). */
+static double rate(__u64 now, __u64 before, double secs)
+{
+	return now >= before && secs > 0 ? (double)(now - before) / secs : 0;
+}
+
+static void print_json(const struct sample *s, const struct sample *prev)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *rules = json_object_new_array();
+	struct json_object *drops = json_object_new_object();
+	struct json_object *passes = json_object_new_object();
+	struct json_object *ifs = json_object_new_array();
+	double secs = prev ? s->at - prev->at : 0;
+
+	for (__u32 i = 0; i < s->n_rules; i++) {
+		const struct edgexdp_rule_info *ri = &s->rule_info[i];
+		const struct edgexdp_rule_stats *st = &s->rules[i];
+		struct json_object *o = json_rule_object(
+			ri->name, ri->zone, ri->proto, ri->port_lo,
+			ri->port_hi, ri->from, ri->to);
+
+		json_object_object_add(o, "seed", json_object_new_string(ri->seed));
+		json_object_object_add(o, "flows", json_object_new_uint64(st->flows));
+		json_object_object_add(o, "packets", json_object_new_uint64(st->packets));
+		json_object_object_add(o, "bytes", json_object_new_uint64(st->bytes));
+		if (prev) {
+			const struct edgexdp_rule_stats *p = &prev->rules[i];
+
+			json_object_object_add(o, "pps", json_object_new_double(rate(st->packets, p->packets, secs)));
+			json_object_object_add(o, "bps", json_object_new_double(8 * rate(st->bytes, p->bytes, secs)));
+		}
+		json_object_array_add(rules, o);
+	}
+	for (unsigned int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++)
+		json_object_object_add(drops, drop_reason_name(r),
+				       json_object_new_uint64(s->drops[r].packets));
+	for (unsigned int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++)
+		json_object_object_add(passes, pass_reason_name(r),
+				       json_object_new_uint64(s->passes[r].packets));
+	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
+		const struct edgexdp_iface_stats *st = &s->ifaces[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(s->info.ifaces[i].name));
+		json_object_object_add(o, "zone", json_object_new_string(zone_name(s->info.ifaces[i].zone)));
+		json_object_object_add(o, "rx_packets", json_object_new_uint64(st->rx_packets));
+		json_object_object_add(o, "rx_bytes", json_object_new_uint64(st->rx_bytes));
+		json_object_object_add(o, "pass_packets", json_object_new_uint64(st->pass_packets));
+		json_object_object_add(o, "drop_packets", json_object_new_uint64(st->drop_packets));
+		json_object_array_add(ifs, o);
+	}
+	json_object_object_add(root, "rules", rules);
+	json_object_object_add(root, "drops", drops);
+	json_object_object_add(root, "passes", passes);
+	json_object_object_add(root, "interfaces", ifs);
+	if (prev)
+		json_object_object_add(root, "interval", json_object_new_double(secs));
+	json_print(root);
+}
+
+static void print_plain(const struct sample *s, const struct sample *prev)
+{
+	double secs = prev ? s->at - prev->at : 0;
+	char ports[16];
+
+	printf("%-18s %-8s %-5s %-11s %-20s %-20s %8s %10s %12s", "RULE",
+	       "ZONE", "PROTO", "PORTS", "FROM", "TO", "FLOWS", "PACKETS",
+	       "BYTES");
+	if (prev)
+		printf(" %10s %12s", "PKT/S", "BIT/S");
+	putchar('\n');
+	for (__u32 i = 0; i < s->n_rules; i++) {
+		const struct edgexdp_rule_info *ri = &s->rule_info[i];
+		const struct edgexdp_rule_stats *st = &s->rules[i];
+
+		format_ports(ports, sizeof(ports), ri->port_lo, ri->port_hi);
+		printf("%-18s %-8s %-5s %-11s %-20s %-20s %8llu %10llu %12llu",
+		       ri->name, zone_name(ri->zone), proto_name(ri->proto),
+		       ports, ri->from, ri->to, (unsigned long long)st->flows,
+		       (unsigned long long)st->packets,
+		       (unsigned long long)st->bytes);
+		if (prev)
+			printf(" %10.0f %12.0f",
+			       rate(st->packets, prev->rules[i].packets, secs),
+			       8 * rate(st->bytes, prev->rules[i].bytes, secs));
+		putchar('\n');
+	}
+	printf("\n%-22s %10s %12s\n", "DROPPED (reason)", "PACKETS", "BYTES");
+	for (unsigned int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++)
+		printf("%-22s %10llu %12llu\n", drop_reason_name(r),
+		       (unsigned long long)s->drops[r].packets,
+		       (unsigned long long)s->drops[r].bytes);
+	printf("\n%-22s %10s %12s\n", "PASSED (reason)", "PACKETS", "BYTES");
+	for (unsigned int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++)
+		printf("%-22s %10llu %12llu\n", pass_reason_name(r),
+		       (unsigned long long)s->passes[r].packets,
+		       (unsigned long long)s->passes[r].bytes);
+	printf("\n%-16s %-8s %10s %12s %10s %10s\n", "INTERFACE", "ZONE",
+	       "RX_PKTS", "RX_BYTES", "PASSED", "DROPPED");
+	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
+		const struct edgexdp_iface_stats *st = &s->ifaces[i];
+
+		printf("%-16s %-8s %10llu %12llu %10llu %10llu\n",
+		       s->info.ifaces[i].name, zone_name(s->info.ifaces[i].zone),
+		       (unsigned long long)st->rx_packets,
+		       (unsigned long long)st->rx_bytes,
+		       (unsigned long long)st->pass_packets,
+		       (unsigned long long)st->drop_packets);
+	}
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int stats_loop(const struct stats_opts *so)
+{
+	struct sample prev = { 0 }, cur = { 0 };
+	unsigned long done = 0;
+	int err;
+
+	err = read_sample(&prev);
+	if (err)
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	while (!stop && (!so->count || done < so->count)) {
+		sleep((unsigned int)so->interval);
+		if (stop)
+			break;
+		err = read_sample(&cur);
+		if (err)
+			break;
+		/* A reload in between changes the rule table: no rates then. */
+		int same = cur.n_rules == prev.n_rules &&
+			   cur.info.loaded_at == prev.info.loaded_at;
+		if (g_opts.json)
+			print_json(&cur, same ? &prev : NULL);
+		else
+			print_plain(&cur, same ? &prev : NULL);
+		fflush(stdout);
+		free_sample(&prev);
+		prev = cur;
+		memset(&cur, 0, sizeof(cur));
+		done++;
+		if (!g_opts.json && !stop && (!so->count || done < so->count))
+			putchar('\n');
+	}
+out:
+	free_sample(&prev);
+	free_sample(&cur);
+	return err;
+}
+
+int do_stats(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stats_opts so = { 0 };
+	const struct cmd_opts co = { .extra_short = "i:n:",
+				     .extra_long = longopts,
+				     .on_opt = on_stats_opt,
+				     .ctx = &so,
+				     .help = help_stats };
+	struct sample s = { 0 };
+	int err;
+
+	err = parse_cmd_opts(argc, argv, &co);
+	if (err)
+		return err == CMD_OPTS_HELP ? 0 : 2;
+	if (!pins_loaded()) {
+		fprintf(stderr, "edgexdp: not loaded (nothing pinned under %s/%s)\n",
+			bpffs_root(), EDGEXDP_PIN_DIR);
+		return 1;
+	}
+	if (so.count && !so.interval) {
+		fprintf(stderr, "edgexdp: stats: -n needs -i\n");
+		return 2;
+	}
+	if (so.interval)
+		err = stats_loop(&so);
+	else if (!(err = read_sample(&s))) {
+		if (g_opts.json)
+			print_json(&s, NULL);
+		else
+			print_plain(&s, NULL);
+	}
+	free_sample(&s);
+	if (err) {
+		pr_err(err, "cannot read the counters");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* edgexdp status: where the filter is attached and how full it is. */
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <xdp/libxdp.h>
+
+#include "cmdline.h"
+#include "common.h"
+#include "ct.h"
+#include "loader.h"
+#include "maps.h"
+#include "output.h"
+#include "pins.h"
+
+void help_status(FILE *out)
+{
+	fprintf(out,
+		"Usage: edgexdp status [-j]\n\n"
+		"Show whether edgexdp is loaded, from which config, and for each\n"
+		"NIC: zone, XDP mode (native/generic), attach kind (libxdp\n"
+		"dispatcher or single program), program id and whether it is\n"
+		"still attached; then the rule count and conntrack entries in use.\n"
+		"Exit status 1 when edgexdp is not loaded.\n");
+}
+
+/* Is our program (by id) still on this NIC, looking the way we left it? */
+static int still_attached(const struct edgexdp_attached_iface *a)
+{
+	char name[IF_NAMESIZE] = "";
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int found = 0;
+
+	if (!if_indextoname(a->ifindex, name) || strcmp(name, a->name))
+		return 0;
+	mp = xdp_multiprog__get_from_ifindex((int)a->ifindex);
+	if (libxdp_get_error(mp) || !mp)
+		return 0;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		found = p && xdp_program__id(p) == a->prog_id;
+	} else {
+		for (p = xdp_multiprog__next_prog(NULL, mp); p && !found;
+		     p = xdp_multiprog__next_prog(p, mp))
+			found = xdp_program__id(p) == a->prog_id;
+	}
+	xdp_multiprog__close(mp);
+	return found;
+}
+
+int do_status(int argc, char **argv)
+{
+	const struct cmd_opts co = { .help = help_status };
+	struct edgexdp_load_info info;
+	struct ct_usage usage = { 0 };
+	char when[64];
+	int err;
+
+	err = parse_cmd_opts(argc, argv, &co);
+	if (err)
+		return err == CMD_OPTS_HELP ? 0 : 2;
+	err = loader_read_info(&info);
+	if (err == -ENOENT) {
+		if (g_opts.json)
+			printf("{\"loaded\": false}\n");
+		else
+			printf("edgexdp: not loaded (nothing pinned under %s/%s)\n",
+			       bpffs_root(), EDGEXDP_PIN_DIR);
+		return 1;
+	}
+	if (err) {
+		pr_err(err, "cannot read the pinned state");
+		return 1;
+	}
+	err = ct_count_usage(&usage);
+	if (err) {
+		pr_err(err, "cannot read the conntrack map");
+		return 1;
+	}
+	{
+		time_t t = (time_t)info.loaded_at;
+		struct tm tm;
+
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z",
+			 localtime_r(&t, &tm));
+	}
+
+	if (g_opts.json) {
+		struct json_object *root = json_object_new_object();
+		struct json_object *ifs = json_object_new_array();
+
+		json_object_object_add(root, "loaded", json_object_new_boolean(1));
+		json_object_object_add(root, "config", json_object_new_string(info.config_path));
+		json_object_object_add(root, "loaded_at", json_object_new_string(when));
+		json_object_object_add(root, "rules", json_object_new_int64(info.n_rules));
+		json_object_object_add(root, "conntrack_entries", json_object_new_int64(usage.live));
+		json_object_object_add(root, "conntrack_expired", json_object_new_int64(usage.expired));
+		json_object_object_add(root, "conntrack_max", json_object_new_int64(info.ct_max_entries));
+		for (__u32 i = 0; i < info.n_ifaces; i++) {
+			const struct edgexdp_attached_iface *a = &info.ifaces[i];
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "name", json_object_new_string(a->name));
+			json_object_object_add(o, "ifindex", json_object_new_int64(a->ifindex));
+			json_object_object_add(o, "zone", json_object_new_string(zone_name(a->zone)));
+			json_object_object_add(o, "mode", json_object_new_string(attach_mode_name(a->xdp_mode)));
+			json_object_object_add(o, "attach", json_object_new_string(attach_kind_name(a->kind)));
+			json_object_object_add(o, "prog_id", json_object_new_int64(a->prog_id));
+			json_object_object_add(o, "attached", json_object_new_boolean(still_attached(a)));
+			json_object_array_add(ifs, o);
+		}
+		json_object_object_add(root, "interfaces", ifs);
+		json_print(root);
+		return 0;
+	}
+	printf("edgexdp: loaded from %s at %s\n", info.config_path, when);
+	printf("  state:     %s/%s\n", bpffs_root(), EDGEXDP_PIN_DIR);
+	printf("  rules:     %u\n", info.n_rules);
+	printf("  conntrack: %llu entries in use (%llu expired awaiting reuse), "
+	       "max %u\n",
+	       (unsigned long long)usage.live,
+	       (unsigned long long)usage.expired, info.ct_max_entries);
+	printf("  %-16s %-8s %-8s %-15s %-8s %s\n", "INTERFACE", "ZONE", "MODE",
+	       "ATTACH", "PROG", "STATE");
+	for (__u32 i = 0; i < info.n_ifaces; i++) {
+		const struct edgexdp_attached_iface *a = &info.ifaces[i];
+
+		printf("  %-16s %-8s %-8s %-15s %-8u %s\n", a->name,
+		       zone_name(a->zone), attach_mode_name(a->xdp_mode),
+		       attach_kind_name(a->kind), a->prog_id,
+		       still_attached(a) ? "attached" : "NOT ATTACHED");
+	}
+	return 0;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Per-command option parsing: global options are accepted after the
+ * command name too, so every command takes -c, -j, -v and -h. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "common.h"
+#include "config.h"
+#include "ruleset.h"
+
+#define MAX_LONG_OPTS 16
+
+int parse_cmd_opts(int argc, char **argv, const struct cmd_opts *co)
+{
+	struct option longopts[MAX_LONG_OPTS] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	char shortopts[64] = "c:jvh";
+	size_t n = 4;
+	int opt, err;
+
+	for (const struct option *o = co->extra_long; o && o->name; o++) {
+		if (n >= MAX_LONG_OPTS - 1)
+			return -E2BIG;
+		longopts[n++] = *o;
+	}
+	if (co->extra_short)
+		strncat(shortopts, co->extra_short,
+			sizeof(shortopts) - strlen(shortopts) - 1);
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'c':
+			g_opts.config_path = optarg;
+			break;
+		case 'j':
+			g_opts.json = true;
+			break;
+		case 'v':
+			g_opts.verbose++;
+			setup_library_logging();
+			break;
+		case 'h':
+			co->help(stdout);
+			return CMD_OPTS_HELP;
+		case '?':
+			co->help(stderr);
+			return -EINVAL;
+		default:
+			if (!co->on_opt)
+				return -EINVAL;
+			err = co->on_opt(opt, optarg, co->ctx);
+			if (err)
+				return err;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "edgexdp: unexpected argument '%s'\n",
+			argv[optind]);
+		co->help(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int parse_uint(const char *text, unsigned long min, unsigned long max,
+	       unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!text || !*text || *text == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int load_and_compile(struct edgexdp_config *cfg, struct ruleset *rs,
+		     int check_host)
+{
+	struct cfg_error cerr;
+	int err;
+
+	err = config_load_file(g_opts.config_path, cfg, &cerr);
+	if (!err && check_host)
+		err = config_check_host(cfg, &cerr);
+	if (!err)
+		err = ruleset_compile(cfg, rs, &cerr);
+	if (err) {
+		fprintf(stderr, "edgexdp: %s\n", cerr.msg);
+		config_free(cfg);
+	}
+	return err;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "ct.h"
+#include "maps.h"
+#include "ruleset.h"
+
+uint64_t ct_timeout_ns(const struct edgexdp_settings *s, uint8_t l4proto,
+		       uint8_t state)
+{
+	if (l4proto == IPPROTO_UDP)
+		return s->udp_timeout_ns;
+	if (state == EDGEXDP_CT_ESTABLISHED)
+		return s->tcp_established_timeout_ns;
+	return s->tcp_transitory_timeout_ns;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * EDGEXDP_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+int ct_count_usage(struct ct_usage *usage)
+{
+	struct edgexdp_ct_key key, next;
+	struct edgexdp_ct_entry entry;
+	struct edgexdp_settings settings;
+	int ct_fd, set_fd, err = 0;
+	__u32 zero = 0;
+	void *prev = NULL;
+	uint64_t now;
+
+	usage->live = usage->expired = 0;
+	ct_fd = maps_open_pinned("conntrack");
+	if (ct_fd < 0)
+		return ct_fd;
+	set_fd = maps_open_pinned("settings");
+	if (set_fd < 0) {
+		close(ct_fd);
+		return set_fd;
+	}
+	if (bpf_map_lookup_elem(set_fd, &zero, &settings)) {
+		err = -errno;
+		goto out;
+	}
+	now = monotonic_ns();
+	while (!bpf_map_get_next_key(ct_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(ct_fd, &key, &entry))
+			continue; /* evicted meanwhile */
+		if (now - entry.last_seen_ns >
+		    ct_timeout_ns(&settings, key.l4proto, entry.state))
+			usage->expired++;
+		else
+			usage->live++;
+	}
+out:
+	close(set_fd);
+	close(ct_fd);
+	return err;
+}
+
+static void nat_fold(struct edgexdp_addr *addr, const struct ruleset *rs)
+{
+	for (size_t i = 0; i < rs->n_nat; i++) {
+		if (!memcmp(addr, &rs->nat[i].private_addr, sizeof(*addr))) {
+			*addr = rs->nat[i].public_addr;
+			return;
+		}
+	}
+}
+
+int ct_key_from_tuple(struct edgexdp_ct_key *key, const struct ruleset *rs,
+		      uint8_t family, uint8_t l4proto,
+		      const struct edgexdp_addr *src, uint16_t sport,
+		      const struct edgexdp_addr *dst, uint16_t dport)
+{
+	struct edgexdp_addr a = *src, b = *dst;
+	int cmp;
+
+	memset(key, 0, sizeof(*key));
+	nat_fold(&a, rs);
+	nat_fold(&b, rs);
+	key->l4proto = l4proto;
+	key->family = family;
+	cmp = memcmp(&a, &b, sizeof(a));
+	if (cmp < 0 || (cmp == 0 && sport <= dport)) {
+		key->addr_a = a;
+		key->addr_b = b;
+		key->port_a = htons(sport);
+		key->port_b = htons(dport);
+		return 1;
+	}
+	key->addr_a = b;
+	key->addr_b = a;
+	key->port_a = htons(dport);
+	key->port_b = htons(sport);
+	return 0;
+}
+
+void ct_entry_established(struct edgexdp_ct_entry *entry, uint32_t rule_id,
+			  int initiator_is_a)
+{
+	memset(entry, 0, sizeof(*entry));
+	entry->last_seen_ns = monotonic_ns();
+	entry->rule_id = rule_id;
+	entry->state = EDGEXDP_CT_ESTABLISHED;
+	entry->initiator_is_a = (uint8_t)initiator_is_a;
+}

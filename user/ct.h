@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Reading the pinned conntrack table from userspace. */
+#ifndef EDGEXDP_CT_H
+#define EDGEXDP_CT_H
+
+#include <stdint.h>
+
+#include "edgexdp.h"
+
+struct ct_usage {
+	uint64_t live; /* entries the data path would still match */
+	uint64_t expired; /* stale, waiting for LRU reuse or a packet */
+};
+
+/* The timeout the data path applies to an entry, in ns. */
+uint64_t ct_timeout_ns(const struct edgexdp_settings *s, uint8_t l4proto,
+		       uint8_t state);
+int ct_count_usage(struct ct_usage *usage);
+
+struct ruleset;
+
+/*
+ * The data path's flow key for a tuple (bpf/conntrack.h ct_key_build):
+ * NAT pairs folded to their public address, endpoint a the smaller by
+ * address bytes, then by port in host order. Returns 1 when the source is
+ * endpoint a. Ports in host order; addresses 16 bytes, zero padded.
+ */
+int ct_key_from_tuple(struct edgexdp_ct_key *key, const struct ruleset *rs,
+		      uint8_t family, uint8_t l4proto,
+		      const struct edgexdp_addr *src, uint16_t sport,
+		      const struct edgexdp_addr *dst, uint16_t dport);
+
+/* An established flow entry for a connection opened before the load. */
+void ct_entry_established(struct edgexdp_ct_entry *entry, uint32_t rule_id,
+			  int initiator_is_a);
+
+#endif /* EDGEXDP_CT_H */

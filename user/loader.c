@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The load pipeline, as a cleanup ladder: maps are created and filled
+ * first, then the program is attached NIC by NIC, then everything is pinned.
+ * A failure at any step unwinds the earlier ones in reverse, so a failed
+ * load leaves nothing attached and nothing pinned.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <net/if.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "common.h"
+#include "edgexdp.skel.h"
+#include "loader.h"
+#include "maps.h"
+#include "pins.h"
+
+/* The state `unload --keep-state` leaves pinned for the next load: the
+ * flows, so established connections survive a restart or an upgrade. */
+static const char *const kept_state[] = { "conntrack", "frags", NULL };
+#define N_KEPT (ARRAY_SIZE(kept_state) - 1)
+
+static int is_kept(const char *name, const bool *reused)
+{
+	for (size_t i = 0; i < N_KEPT; i++)
+		if (strcmp(kept_state[i], name) == 0)
+			return reused ? reused[i] : 1;
+	return 0;
+}
+
+const char *attach_mode_name(__u32 xdp_mode)
+{
+	switch (xdp_mode) {
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_SKB:
+		return "generic";
+	case XDP_MODE_HW:
+		return "offload";
+	default:
+		return "unknown";
+	}
+}
+
+const char *attach_kind_name(__u32 kind)
+{
+	return kind == EDGEXDP_ATTACH_DISPATCHER ? "dispatcher" :
+						   "single-program";
+}
+
+/* Which libxdp mode to try first, and whether to fall back to generic. */
+static enum xdp_attach_mode first_mode(enum cfg_xdp_mode mode)
+{
+	return mode == CFG_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
+}
+
+static int attach_one(struct xdp_program *prog, const struct ruleset *rs,
+		      size_t i, unsigned int ifindex,
+		      struct edgexdp_attached_iface *out)
+{
+	enum xdp_attach_mode mode = first_mode(rs->xdp_mode);
+	struct xdp_multiprog *mp;
+	int err;
+
+	err = xdp_program__attach(prog, (int)ifindex, mode, 0);
+	if (err && rs->xdp_mode == CFG_XDP_AUTO) {
+		char buf[128];
+
+		pr_warn("%s: native XDP failed (%s), using generic XDP",
+			rs->ifaces[i].name, bpf_errstr(err, buf, sizeof(buf)));
+		mode = XDP_MODE_SKB;
+		err = xdp_program__attach(prog, (int)ifindex, mode, 0);
+	}
+	if (err) {
+		pr_err(err, "cannot attach to %s (%s XDP)", rs->ifaces[i].name,
+		       attach_mode_name(mode));
+		return err;
+	}
+
+	memset(out, 0, sizeof(*out));
+	out->ifindex = ifindex;
+	out->zone = rs->ifaces[i].zone;
+	out->xdp_mode = mode;
+	out->prog_id = xdp_program__id(prog);
+	snprintf(out->name, sizeof(out->name), "%s", rs->ifaces[i].name);
+	/* libxdp falls back to a lone program where the kernel refuses
+	 * freplace; say which one we got. */
+	mp = xdp_multiprog__get_from_ifindex((int)ifindex);
+	out->kind = EDGEXDP_ATTACH_SINGLE;
+	if (!libxdp_get_error(mp) && mp) {
+		if (!xdp_multiprog__is_legacy(mp))
+			out->kind = EDGEXDP_ATTACH_DISPATCHER;
+		xdp_multiprog__close(mp);
+	}
+	return 0;
+}
+
+/* Detach our program (by id) from one NIC, whichever way it is attached. */
+static int detach_one(const struct edgexdp_attached_iface *a)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int err = -ENOENT;
+
+	mp = xdp_multiprog__get_from_ifindex((int)a->ifindex);
+	if (libxdp_get_error(mp) || !mp)
+		return -ENOENT;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		if (p && xdp_program__id(p) == a->prog_id)
+			err = xdp_multiprog__detach(mp);
+	} else {
+		for (p = xdp_multiprog__next_prog(NULL, mp); p;
+		     p = xdp_multiprog__next_prog(p, mp)) {
+			if (xdp_program__id(p) != a->prog_id)
+				continue;
+			err = xdp_program__detach(p, (int)a->ifindex,
+						  xdp_multiprog__attach_mode(mp),
+						  0);
+			break;
+		}
+	}
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+static int pin_all(struct edgexdp_bpf *skel, const bool *reused)
+{
+	char path[EDGEXDP_PATH_LEN];
+	struct bpf_map *map;
+	int err;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map) ||
+		    is_kept(bpf_map__name(map), reused))
+			continue;
+		err = pin_path(path, sizeof(path), bpf_map__name(map));
+		if (err)
+			return err;
+		err = bpf_map__pin(map, path);
+		if (err)
+			return err;
+	}
+	err = pin_path(path, sizeof(path), PIN_PROG);
+	if (err)
+		return err;
+	if (bpf_obj_pin(bpf_program__fd(skel->progs.edgexdp_xdp), path))
+		return -errno;
+	return 0;
+}
+
+/* Remove our pins but those in `keep` (all kept names when reused is
+ * NULL); the directory goes when it is empty. */
+static int unpin_except_kept(const bool *reused)
+{
+	char dir[EDGEXDP_PATH_LEN], path[EDGEXDP_PATH_LEN * 2];
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	if (pin_path(dir, sizeof(dir), NULL))
+		return -ENAMETOOLONG;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || is_kept(de->d_name, reused))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path) && errno != ENOENT)
+			err = -errno;
+	}
+	closedir(d);
+	rmdir(dir); /* fails, as it should, while kept pins remain */
+	return err;
+}
+
+static int make_pin_dir(void)
+{
+	char dir[EDGEXDP_PATH_LEN];
+	int err = pin_path(dir, sizeof(dir), NULL);
+
+	if (err)
+		return err;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_load_info(int fd, const struct edgexdp_load_info *info)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(fd, &zero, info, BPF_ANY) ? -errno : 0;
+}
+
+static int seed_flows(struct edgexdp_bpf *skel, const struct ct_seed *seeds,
+		      size_t n)
+{
+	int fd = bpf_map__fd(skel->maps.conntrack);
+
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, &seeds[i].key, &seeds[i].entry,
+					BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+int loader_load(const struct load_request *req, struct load_result *res)
+{
+	const struct ruleset *rs = req->rs;
+	struct edgexdp_load_info *info = &res->info;
+	unsigned int ifindexes[EDGEXDP_MAX_IFACES];
+	struct xdp_program *prog = NULL;
+	bool reused[N_KEPT] = { false };
+	struct edgexdp_bpf *skel;
+	size_t attached = 0;
+	int err, info_fd = -1;
+
+	memset(info, 0, sizeof(*info));
+	if (rs->n_ifaces > EDGEXDP_MAX_IFACES)
+		return -E2BIG;
+	for (size_t i = 0; i < rs->n_ifaces; i++) {
+		ifindexes[i] = if_nametoindex(rs->ifaces[i].name);
+		if (!ifindexes[i]) {
+			err = -errno;
+			pr_err(err, "interface %s", rs->ifaces[i].name);
+			return err;
+		}
+	}
+
+	skel = edgexdp_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_err(err, "cannot open the BPF object");
+		return err;
+	}
+	err = bpf_map__set_max_entries(skel->maps.conntrack,
+				       rs->ct_max_entries);
+	if (!err)
+		err = maps_create_all(skel->obj, kept_state, reused);
+	if (!err)
+		err = maps_fill(skel, rs, ifindexes);
+	if (!err)
+		err = seed_flows(skel, req->seeds, req->n_seeds);
+	if (err) {
+		pr_err(err, "cannot create and fill the maps");
+		goto out_skel;
+	}
+
+	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
+	err = libxdp_get_error(prog);
+	if (err) {
+		prog = NULL;
+		pr_err(err, "cannot prepare the XDP program");
+		goto out_skel;
+	}
+	for (; attached < rs->n_ifaces; attached++) {
+		err = attach_one(prog, rs, attached, ifindexes[attached],
+				 &info->ifaces[attached]);
+		if (err)
+			goto out_detach;
+	}
+
+	err = make_pin_dir();
+	if (!err)
+		err = pin_all(skel, reused);
+	if (!err)
+		err = maps_create_rule_info(rs);
+	if (!err) {
+		info_fd = maps_create_load_info();
+		err = info_fd < 0 ? info_fd : 0;
+	}
+	if (err) {
+		pr_err(err, "cannot pin state under %s/%s", bpffs_root(),
+		       EDGEXDP_PIN_DIR);
+		goto out_unpin;
+	}
+	info->loaded_at = (__u64)time(NULL);
+	info->n_rules = (__u32)rs->n_rules;
+	info->n_ifaces = (__u32)rs->n_ifaces;
+	info->ct_max_entries = rs->ct_max_entries;
+	snprintf(info->config_path, sizeof(info->config_path), "%s",
+		 req->config_path);
+	err = write_load_info(info_fd, info);
+	close(info_fd);
+	if (err) {
+		pr_err(err, "cannot record the load");
+		goto out_unpin;
+	}
+	res->kept_flows = reused[0];
+	xdp_program__close(prog);
+	edgexdp_bpf__destroy(skel);
+	return 0;
+
+out_unpin:
+	unpin_except_kept(reused);
+out_detach:
+	while (attached-- > 0)
+		detach_one(&info->ifaces[attached]);
+	memset(info, 0, sizeof(*info));
+out_skel:
+	if (prog)
+		xdp_program__close(prog);
+	edgexdp_bpf__destroy(skel);
+	return err;
+}
+
+int loader_read_info(struct edgexdp_load_info *info)
+{
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	fd = maps_open_pinned(PIN_LOAD_INFO);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(fd, &zero, info))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int loader_unload(bool keep_state)
+{
+	struct edgexdp_load_info info;
+	int err, ret = 0;
+
+	err = loader_read_info(&info);
+	if (err)
+		return err;
+	for (__u32 i = 0; i < info.n_ifaces && i < EDGEXDP_MAX_IFACES; i++) {
+		const struct edgexdp_attached_iface *a = &info.ifaces[i];
+		char name[IF_NAMESIZE] = "";
+
+		if (!if_indextoname(a->ifindex, name) ||
+		    strcmp(name, a->name) != 0) {
+			pr_warn("%s is gone; nothing to detach there", a->name);
+			continue;
+		}
+		err = detach_one(a);
+		if (err == -ENOENT) {
+			pr_warn("%s: edgexdp (prog id %u) is no longer attached",
+				a->name, a->prog_id);
+		} else if (err) {
+			pr_err(err, "cannot detach from %s", a->name);
+			ret = err;
+		}
+	}
+	if (ret)
+		return ret; /* keep the pins: the state is still in use */
+	err = keep_state ? unpin_except_kept(NULL) : pins_remove_all();
+	if (err)
+		pr_err(err, "cannot remove the pins under %s/%s", bpffs_root(),
+		       EDGEXDP_PIN_DIR);
+	return err;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Attaching and detaching the data path, with its pinned state. */
+#ifndef EDGEXDP_LOADER_H
+#define EDGEXDP_LOADER_H
+
+#include <stdbool.h>
+
+#include "edgexdp.h"
+#include "ruleset.h"
+
+struct load_result {
+	struct edgexdp_load_info info; /* what was attached where */
+	bool kept_flows; /* conntrack came from an earlier --keep-state */
+};
+
+/*
+ * Load the data path for `rs`, fill its maps, attach it to every NIC and
+ * pin its state. All or nothing: on any failure every earlier step is
+ * undone (detached, unpinned) before returning the error.
+ */
+struct ct_seed {
+	struct edgexdp_ct_key key;
+	struct edgexdp_ct_entry entry;
+};
+
+/* Flows to put in conntrack before the filter sees a packet: connections
+ * already open that a rule allows (the operator's SSH session). */
+struct load_request {
+	const struct ruleset *rs;
+	const char *config_path;
+	const struct ct_seed *seeds;
+	size_t n_seeds;
+};
+
+int loader_load(const struct load_request *req, struct load_result *res);
+
+/* Read what `load` recorded; -ENOENT when nothing is loaded. */
+int loader_read_info(struct edgexdp_load_info *info);
+
+/* Detach from every NIC recorded at load and remove the pins; with
+ * keep_state, the flow tables stay pinned for the next load. Interfaces
+ * that have gone are reported and skipped. */
+int loader_unload(bool keep_state);
+
+const char *attach_mode_name(__u32 xdp_mode);
+const char *attach_kind_name(__u32 kind);
+
+#endif /* EDGEXDP_LOADER_H */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * edgexdp: enforce the Lync Server 2013 edge allow-list with XDP.
+ * Global options here; each subcommand in its own cmd_*.c.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "config.h"
+
+static const struct cmd cmds[] = {
+	{ "check", do_check, help_check,
+	  "validate a config and print the rule table it expands to" },
+	{ "load", do_load, help_load,
+	  "attach the filter to every configured NIC and fill its maps" },
+	{ "unload", do_unload, help_unload,
+	  "detach the filter everywhere and remove its pinned state" },
+	{ "status", do_status, help_status,
+	  "show where the filter is attached and how full it is" },
+	{ "stats", do_stats, help_stats,
+	  "show per-rule hits, drops by reason and per-NIC totals" },
+	{ "export", do_export, help_export,
+	  "print the config as an nftables ruleset, for hosts without XDP" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: edgexdp [OPTIONS] COMMAND [ARGS]\n"
+		"       edgexdp help [COMMAND]\n\n"
+		"Options:\n"
+		"  -c, --config FILE  config file (default %s)\n"
+		"  -j, --json         print JSON\n"
+		"  -v, --verbose      show libbpf/libxdp logs (twice: debug)\n"
+		"  -h, --help         this help\n\n"
+		"Commands:\n",
+		EDGEXDP_CONFIG_DEFAULT);
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(out, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(out,
+		"\nEnvironment:\n"
+		"  EDGEXDP_BPFFS      bpffs mount holding the pinned state "
+		"(default /sys/fs/bpf)\n");
+}
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+static int do_help(int argc, char **argv)
+{
+	const struct cmd *cmd;
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "edgexdp: unknown command '%s'\n", argv[1]);
+		return 1;
+	}
+	cmd->help(stdout);
+	return 0;
+}
+
+/* Options shared by all commands may stand before or after the command,
+ * so both `edgexdp -j stats` and `edgexdp stats -j` work. */
+static const struct option global_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	const struct cmd *cmd;
+	int opt;
+
+	g_opts.config_path = EDGEXDP_CONFIG_DEFAULT;
+	/* '+': stop at the command name; the command parses the rest. */
+	while ((opt = getopt_long(argc, argv, "+c:jvh", global_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			g_opts.config_path = optarg;
+			break;
+		case 'j':
+			g_opts.json = true;
+			break;
+		case 'v':
+			g_opts.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	setup_library_logging();
+
+	argc -= optind;
+	argv += optind;
+	if (strcmp(argv[0], "help") == 0)
+		return do_help(argc, argv);
+	cmd = find_cmd(argv[0]);
+	if (!cmd) {
+		fprintf(stderr, "edgexdp: unknown command '%s'; see 'edgexdp help'\n",
+			argv[0]);
+		return 2;
+	}
+	return cmd->run(argc, argv);
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "edgexdp.skel.h"
+#include "maps.h"
+#include "pins.h"
+
+/* A pinned map can stand in for the object's only if it has its shape. */
+static int pinned_compatible(int fd, const struct bpf_map *map)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.type == (__u32)bpf_map__type(map) &&
+	       info.key_size == bpf_map__key_size(map) &&
+	       info.value_size == bpf_map__value_size(map) &&
+	       info.max_entries == bpf_map__max_entries(map);
+}
+
+static int reuse_pinned(struct bpf_map *map)
+{
+	int fd = maps_open_pinned(bpf_map__name(map)), err;
+
+	if (fd < 0)
+		return 0;
+	if (!pinned_compatible(fd, map)) {
+		close(fd);
+		return 0;
+	}
+	err = bpf_map__reuse_fd(map, fd);
+	close(fd);
+	return err ? err : 1;
+}
+
+static int keep_index(const char *const *keep, const char *name)
+{
+	for (int i = 0; keep && keep[i]; i++)
+		if (strcmp(keep[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int maps_create_all(struct bpf_object *obj, const char *const *keep,
+		    bool *reused)
+{
+	struct bpf_map *map;
+	int fd, err, k;
+
+	bpf_object__for_each_map(map, obj) {
+		LIBBPF_OPTS(bpf_map_create_opts, opts,
+			    .map_flags = bpf_map__map_flags(map));
+
+		if (bpf_map__is_internal(map))
+			continue;
+		k = keep_index(keep, bpf_map__name(map));
+		if (k >= 0) {
+			err = reuse_pinned(map);
+			if (err < 0)
+				return err;
+			reused[k] = err == 1;
+			if (reused[k])
+				continue;
+		}
+		fd = bpf_map_create(bpf_map__type(map), bpf_map__name(map),
+				    bpf_map__key_size(map),
+				    bpf_map__value_size(map),
+				    bpf_map__max_entries(map), &opts);
+		if (fd < 0)
+			return -errno;
+		err = bpf_map__reuse_fd(map, fd);
+		close(fd); /* reuse_fd dups it */
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int update(int fd, const void *key, const void *value)
+{
+	return bpf_map_update_elem(fd, key, value, BPF_ANY) ? -errno : 0;
+}
+
+static int fill_ports(int fd, const struct ruleset *rs)
+{
+	const __u32 n = EDGEXDP_PROTO_COUNT * EDGEXDP_PORTS_PER_PROTO;
+	int err;
+
+	for (__u32 i = 0; i < n; i++) {
+		const struct edgexdp_port_entry *e = &rs->ports[i];
+		int used = 0;
+
+		for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++)
+			used |= e->group[z];
+		/* The array starts zeroed: only ports with a rule cost. */
+		if (used && (err = update(fd, &i, e)))
+			return err;
+	}
+	return 0;
+}
+
+int maps_fill(struct edgexdp_bpf *skel, const struct ruleset *rs,
+	      const unsigned int *ifindexes)
+{
+	__u32 zero = 0;
+	int err;
+
+	for (size_t i = 0; i < rs->n_ifaces; i++) {
+		struct edgexdp_iface iface = { .zone = rs->ifaces[i].zone,
+					       .slot = (__u32)i };
+		__u32 key = ifindexes[i];
+
+		err = update(bpf_map__fd(skel->maps.interfaces), &key, &iface);
+		if (err)
+			return err;
+	}
+	err = update(bpf_map__fd(skel->maps.settings), &zero, &rs->settings);
+	if (err)
+		return err;
+	err = fill_ports(bpf_map__fd(skel->maps.port_groups), rs);
+	if (err)
+		return err;
+	for (size_t i = 0; i < rs->n_lpm_v4; i++) {
+		err = update(bpf_map__fd(skel->maps.addr_v4),
+			     &rs->lpm_v4[i].key, &rs->lpm_v4[i].addr_class);
+		if (err)
+			return err;
+	}
+	for (size_t i = 0; i < rs->n_lpm_v6; i++) {
+		err = update(bpf_map__fd(skel->maps.addr_v6),
+			     &rs->lpm_v6[i].key, &rs->lpm_v6[i].addr_class);
+		if (err)
+			return err;
+	}
+	for (size_t i = 0; i < rs->n_matches; i++) {
+		err = update(bpf_map__fd(skel->maps.rule_match),
+			     &rs->matches[i].key, &rs->matches[i].rule_id);
+		if (err)
+			return err;
+	}
+	for (size_t i = 0; i < rs->n_nat; i++) {
+		err = update(bpf_map__fd(skel->maps.nat_canon),
+			     &rs->nat[i].private_addr, &rs->nat[i].public_addr);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+static int pin_new_map(int fd, const char *name)
+{
+	char path[EDGEXDP_PATH_LEN];
+	int err = pin_path(path, sizeof(path), name);
+
+	if (!err && bpf_obj_pin(fd, path))
+		err = -errno;
+	return err;
+}
+
+int maps_create_rule_info(const struct ruleset *rs)
+{
+	struct edgexdp_rule_info info;
+	int fd, err = 0;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, PIN_RULE_INFO, sizeof(__u32),
+			    sizeof(info), EDGEXDP_MAX_RULES, NULL);
+	if (fd < 0)
+		return -errno;
+	for (__u32 id = 0; id < rs->n_rules && !err; id++) {
+		const struct ruleset_rule *r = &rs->rules[id];
+
+		memset(&info, 0, sizeof(info));
+		copy_str(info.name, sizeof(info.name), r->name);
+		copy_str(info.from, sizeof(info.from), r->from);
+		copy_str(info.to, sizeof(info.to), r->to);
+		copy_str(info.seed, sizeof(info.seed), r->seed);
+		info.zone = r->zone;
+		info.proto = r->proto;
+		info.port_lo = r->port_lo;
+		info.port_hi = r->port_hi;
+		info.feature = r->feature;
+		err = update(fd, &id, &info);
+	}
+	if (!err)
+		err = pin_new_map(fd, PIN_RULE_INFO);
+	close(fd);
+	return err;
+}
+
+int maps_create_load_info(void)
+{
+	int fd, err;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, PIN_LOAD_INFO, sizeof(__u32),
+			    sizeof(struct edgexdp_load_info), 1, NULL);
+	if (fd < 0)
+		return -errno;
+	err = pin_new_map(fd, PIN_LOAD_INFO);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int maps_percpu_sum_u64(int fd, __u32 key, __u64 *sum, size_t n_counters)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *values;
+
+	if (ncpu < 0)
+		return ncpu;
+	values = calloc((size_t)ncpu * n_counters, sizeof(__u64));
+	if (!values)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, values)) {
+		int err = -errno;
+
+		free(values);
+		return err;
+	}
+	memset(sum, 0, n_counters * sizeof(__u64));
+	for (int cpu = 0; cpu < ncpu; cpu++)
+		for (size_t c = 0; c < n_counters; c++)
+			sum[c] += values[(size_t)cpu * n_counters + c];
+	free(values);
+	return 0;
+}
+
+int maps_open_pinned(const char *name)
+{
+	char path[EDGEXDP_PATH_LEN];
+	int fd, err = pin_path(path, sizeof(path), name);
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}

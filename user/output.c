@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
+
+#include "output.h"
+
+void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%u", lo);
+	else
+		snprintf(buf, len, "%u-%u", lo, hi);
+}
+
+struct json_object *json_rule_object(const char *name, uint32_t zone,
+				     uint32_t proto, uint16_t lo, uint16_t hi,
+				     const char *from, const char *to)
+{
+	struct json_object *o = json_object_new_object();
+	char ports[16];
+
+	format_ports(ports, sizeof(ports), lo, hi);
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "zone", json_object_new_string(zone_name(zone)));
+	json_object_object_add(o, "proto",
+			       json_object_new_string(proto_name(proto)));
+	json_object_object_add(o, "ports", json_object_new_string(ports));
+	json_object_object_add(o, "from", json_object_new_string(from));
+	json_object_object_add(o, "to", json_object_new_string(to));
+	return o;
+}
+
+void json_print(struct json_object *root)
+{
+	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+}
+
+static const char *const drop_names[EDGEXDP_DROP_REASON_COUNT] = {
+	[EDGEXDP_DROP_NO_RULE_PORT] = "no_rule_port",
+	[EDGEXDP_DROP_NO_RULE_ADDR] = "no_rule_addr",
+	[EDGEXDP_DROP_WRONG_ZONE] = "wrong_zone",
+	[EDGEXDP_DROP_NO_FLOW] = "no_flow",
+	[EDGEXDP_DROP_TCP_STATE] = "tcp_state",
+	[EDGEXDP_DROP_MALFORMED] = "malformed",
+	[EDGEXDP_DROP_FRAGMENT] = "fragment",
+	[EDGEXDP_DROP_ICMP] = "icmp",
+	[EDGEXDP_DROP_PROTO] = "proto",
+	[EDGEXDP_DROP_UNKNOWN_IFACE] = "unknown_iface",
+};
+
+static const char *const pass_names[EDGEXDP_PASS_REASON_COUNT] = {
+	[EDGEXDP_PASS_NEW_FLOW] = "new_flow",
+	[EDGEXDP_PASS_FLOW] = "flow",
+	[EDGEXDP_PASS_NON_IP] = "non_ip",
+	[EDGEXDP_PASS_ICMP_RELATED] = "icmp_related",
+	[EDGEXDP_PASS_ICMP6_LINK] = "icmp6_link",
+	[EDGEXDP_PASS_FRAGMENT] = "fragment",
+};
+
+const char *drop_reason_name(unsigned int reason)
+{
+	return reason < EDGEXDP_DROP_REASON_COUNT && drop_names[reason] ?
+		       drop_names[reason] :
+		       "unknown";
+}
+
+const char *pass_reason_name(unsigned int reason)
+{
+	return reason < EDGEXDP_PASS_REASON_COUNT && pass_names[reason] ?
+		       pass_names[reason] :
+		       "unknown";
+}

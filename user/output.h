@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Shared pieces of plain and JSON output. */
+#ifndef EDGEXDP_OUTPUT_H
+#define EDGEXDP_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "ruleset.h"
+
+/* "443" or "50000-59999". */
+void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi);
+/* {name, zone, proto, ports, from, to}: the fields every rule view shares. */
+struct json_object *json_rule_object(const char *name, uint32_t zone,
+				     uint32_t proto, uint16_t lo, uint16_t hi,
+				     const char *from, const char *to);
+/* Print and free. */
+void json_print(struct json_object *root);
+const char *drop_reason_name(unsigned int reason);
+const char *pass_reason_name(unsigned int reason);
+
+#endif /* EDGEXDP_OUTPUT_H */
