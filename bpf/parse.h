@@ -85,6 +85,7 @@ struct packet {
 	void *data_end;
 	void *l3; /* IPv4 or IPv6 header */
 	void *l4; /* first byte after the IP header(s) */
+	void *ip_end; /* end of the IP datagram (before link padding) */
 	__u32 frag_id; /* host order */
 	__be16 sport;
 	__be16 dport;
@@ -169,6 +170,7 @@ static __always_inline __u32 parse_ipv4(struct packet *pkt)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 
 	pkt->family = FAMILY_IPV4;
+	pkt->ip_end = pkt->l3 + tot_len;
 	pkt->l4proto = iph->protocol;
 	pkt->l4 = pkt->l3 + hdr_len;
 
@@ -255,6 +257,9 @@ static __always_inline __u32 parse_ipv6(struct packet *pkt)
 	if (ip6h->version != IPV6_VERSION)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	pkt->family = FAMILY_IPV6;
+	pkt->ip_end = (void *)(ip6h + 1) + bpf_ntohs(ip6h->payload_len);
+	if (pkt->ip_end > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	nexthdr = ip6h->nexthdr;
 	cur = ip6h + 1;
 
@@ -286,7 +291,8 @@ static __always_inline __u32 parse_tcp(struct packet *pkt)
 	if (tcp->doff < TCP_MIN_DOFF)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	/* The options belong to the header: a cut-short header is malformed. */
-	if (pkt->l4 + tcp->doff * TCP_DOFF_UNIT > pkt->data_end)
+	if (pkt->l4 + tcp->doff * TCP_DOFF_UNIT > pkt->data_end ||
+	    pkt->l4 + tcp->doff * TCP_DOFF_UNIT > pkt->ip_end)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	pkt->sport = tcp->source;
 	pkt->dport = tcp->dest;
@@ -299,7 +305,8 @@ static __always_inline __u32 parse_udp(struct packet *pkt)
 {
 	struct udphdr *udp = pkt->l4;
 
-	if ((void *)(udp + 1) > pkt->data_end)
+	if ((void *)(udp + 1) > pkt->data_end ||
+	    (void *)(udp + 1) > pkt->ip_end)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	pkt->sport = udp->source;
 	pkt->dport = udp->dest;
