@@ -133,6 +133,22 @@ static __always_inline bool tcp_opens_flow(__u8 flags)
 	       TCPHDR_SYN;
 }
 
+/*
+ * A bare SYN on a closing flow starts a new connection on the same tuple,
+ * as Linux allows when a port is reused from TIME_WAIT: the old entry goes
+ * and the rules decide the SYN afresh.
+ */
+static __always_inline bool ct_tcp_reopens(struct edgexdp_ct_entry *ct,
+					   const struct edgexdp_ct_key *key,
+					   const struct packet *pkt)
+{
+	if (pkt->l4proto != IPPROTO_TCP || ct->state != EDGEXDP_CT_CLOSING ||
+	    !tcp_opens_flow(pkt->tcp_flags))
+		return false;
+	bpf_map_delete_elem(&conntrack, key);
+	return true;
+}
+
 /* A SYN, with or without ACK: the handshake's two opening segments. */
 static __always_inline __u32 ct_tcp_syn(struct edgexdp_ct_entry *ct, __u8 flags,
 					bool from_initiator)
@@ -159,9 +175,17 @@ static __always_inline __u32 ct_tcp_segment(struct edgexdp_ct_entry *ct,
 {
 	__u8 state = ct->state;
 
-	/* Nothing but SYNs may precede the responder's SYN+ACK. */
-	if (state == EDGEXDP_CT_SYN_SENT)
-		return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
+	/*
+	 * Only the initiator's ACK may follow a SYN before a SYN+ACK is
+	 * seen: when the responder is this host itself, its SYN+ACK leaves
+	 * without passing XDP, which sees ingress only. Nothing from the
+	 * responder's side passes before its SYN+ACK.
+	 */
+	if (state == EDGEXDP_CT_SYN_SENT) {
+		if (!from_initiator || !(flags & TCPHDR_ACK))
+			return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
+		state = EDGEXDP_CT_ESTABLISHED;
+	}
 	if (state == EDGEXDP_CT_SYN_RECV) {
 		/* Every segment after the SYN carries an ACK (RFC 9293). */
 		if (!(flags & TCPHDR_ACK))

@@ -183,7 +183,11 @@ static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
 	 */
 	to_port = port_entry(pkt->l4proto, pkt->dport);
 	if (!port_has_group(to_port)) {
-		from_port = port_entry(pkt->l4proto, pkt->sport);
+		/* A bare SYN opens and never replies: its source port, often
+		 * inside a rule's range by chance, says nothing. */
+		if (!(pkt->l4proto == IPPROTO_TCP &&
+		      tcp_opens_flow(pkt->tcp_flags)))
+			from_port = port_entry(pkt->l4proto, pkt->sport);
 		if (!port_has_group(from_port))
 			return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
 	}
@@ -195,7 +199,7 @@ static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
 	tuple_load(&t, pkt);
 	from_a = ct_key_build(&key, &t, s->nat_enabled);
 	ct = ct_lookup_live(&key, s, d->now);
-	if (ct)
+	if (ct && !ct_tcp_reopens(ct, &key, pkt))
 		return decide_tracked(ct, &key, pkt, from_a, d);
 
 	if (pkt->l4proto == IPPROTO_TCP && !tcp_opens_flow(pkt->tcp_flags))
