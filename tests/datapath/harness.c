@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The data path test harness; see harness.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "classify.h"
+#include "config.h"
+#include "edgexdp.skel.h"
+#include "harness.h"
+#include "maps.h"
+
+struct dp g_dp;
+
+/* Fake NICs of the config's two interfaces; the tests use lo instead. */
+static const unsigned int fake_ifindexes[] = {1001, 1002};
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_WARN)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+int dp_setup(void)
+{
+	const char *yaml = oracle_config_yaml();
+	struct cfg_error err = {{0}};
+	int ret;
+
+	libbpf_set_print(libbpf_quiet);
+	ret = config_load_buffer("datapath-test.yaml", yaml, strlen(yaml),
+				 &g_dp.cfg, &err);
+	if (ret) {
+		fprintf(stderr, "datapath: config_load_buffer: %s\n%s", err.msg,
+			yaml);
+		return -1;
+	}
+	ret = ruleset_compile(&g_dp.cfg, &g_dp.rs, &err);
+	if (ret) {
+		fprintf(stderr, "datapath: ruleset_compile: %s\n", err.msg);
+		return -1;
+	}
+	if (g_dp.rs.n_ifaces != 2) {
+		fprintf(stderr, "datapath: compiled %zu interfaces, want 2\n",
+			g_dp.rs.n_ifaces);
+		return -1;
+	}
+	g_dp.skel = edgexdp_bpf__open_and_load();
+	if (!g_dp.skel) {
+		fprintf(stderr, "datapath: edgexdp_bpf__open_and_load: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	ret = maps_fill(g_dp.skel, &g_dp.rs, fake_ifindexes);
+	if (ret) {
+		fprintf(stderr, "datapath: maps_fill: %s\n", strerror(-ret));
+		return -1;
+	}
+	g_dp.prog_fd = bpf_program__fd(g_dp.skel->progs.edgexdp_xdp);
+	return 0;
+}
+
+void dp_teardown(void)
+{
+	edgexdp_bpf__destroy(g_dp.skel);
+	ruleset_free(&g_dp.rs);
+	config_free(&g_dp.cfg);
+}
+
+static bool iface_overridden;
+static struct edgexdp_iface iface_override;
+static bool iface_override_none;
+
+void dp_iface_override(const struct edgexdp_iface *iface)
+{
+	iface_overridden = true;
+	iface_override_none = !iface;
+	if (iface)
+		iface_override = *iface;
+}
+
+static void set_iface(enum edgexdp_zone zone)
+{
+	struct edgexdp_iface iface = {.zone = zone, .slot = DP_SLOT};
+	__u32 key = DP_IFINDEX;
+	int fd = bpf_map__fd(g_dp.skel->maps.interfaces);
+
+	if (iface_overridden) {
+		if (iface_override_none) {
+			if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
+				fail_msg("interfaces delete: %s",
+					 strerror(errno));
+			return;
+		}
+		iface = iface_override;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(g_dp.skel->maps.interfaces), &key,
+				&iface, BPF_ANY))
+		fail_msg("interfaces update: %s", strerror(errno));
+}
+
+/*
+ * The kernel refuses frames shorter than an Ethernet header (-EINVAL, even
+ * behind XDP metadata), so a runt cannot be run here.
+ */
+int dp_run(enum edgexdp_zone zone, const uint8_t *frame, size_t len)
+{
+	struct xdp_md ctx = {.ingress_ifindex = DP_IFINDEX,
+			     .data_end = (__u32)len};
+	int err;
+
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+		    .data_size_in = (__u32)len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	set_iface(zone);
+	err = bpf_prog_test_run_opts(g_dp.prog_fd, &opts);
+	if (err)
+		return -errno;
+	return (int)opts.retval;
+}
+
+/* ---- counters ---- */
+
+struct snap {
+	struct edgexdp_reason_stats pass[EDGEXDP_PASS_REASON_COUNT];
+	struct edgexdp_reason_stats drop[EDGEXDP_DROP_REASON_COUNT];
+	struct edgexdp_rule_stats *rules; /* n_rules */
+	struct edgexdp_iface_stats iface;
+};
+
+static void sum(int fd, __u32 key, void *out, size_t size)
+{
+	int err = maps_percpu_sum_u64(fd, key, out, size / sizeof(__u64));
+
+	if (err)
+		fail_msg("per-CPU read of key %u: %s", key, strerror(-err));
+}
+
+static void snap_take(struct snap *s)
+{
+	struct edgexdp_bpf *skel = g_dp.skel;
+
+	for (__u32 r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++)
+		sum(bpf_map__fd(skel->maps.pass_stats), r, &s->pass[r],
+		    sizeof(s->pass[r]));
+	for (__u32 r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++)
+		sum(bpf_map__fd(skel->maps.drop_stats), r, &s->drop[r],
+		    sizeof(s->drop[r]));
+	s->rules = calloc(g_dp.rs.n_rules, sizeof(*s->rules));
+	if (!s->rules)
+		fail_msg("out of memory");
+	for (__u32 id = 0; id < g_dp.rs.n_rules; id++)
+		sum(bpf_map__fd(skel->maps.rule_stats), id, &s->rules[id],
+		    sizeof(s->rules[id]));
+	sum(bpf_map__fd(skel->maps.iface_stats), DP_SLOT, &s->iface,
+	    sizeof(s->iface));
+}
+
+static const char *const pass_names[] = {
+	[EDGEXDP_PASS_NEW_FLOW] = "new_flow",
+	[EDGEXDP_PASS_FLOW] = "flow",
+	[EDGEXDP_PASS_NON_IP] = "non_ip",
+	[EDGEXDP_PASS_ICMP_RELATED] = "icmp_related",
+	[EDGEXDP_PASS_ICMP6_LINK] = "icmp6_link",
+	[EDGEXDP_PASS_FRAGMENT] = "fragment",
+};
+
+static const char *const drop_names[] = {
+	[EDGEXDP_DROP_NO_RULE_PORT] = "no_rule_port",
+	[EDGEXDP_DROP_NO_RULE_ADDR] = "no_rule_addr",
+	[EDGEXDP_DROP_WRONG_ZONE] = "wrong_zone",
+	[EDGEXDP_DROP_NO_FLOW] = "no_flow",
+	[EDGEXDP_DROP_TCP_STATE] = "tcp_state",
+	[EDGEXDP_DROP_MALFORMED] = "malformed",
+	[EDGEXDP_DROP_FRAGMENT] = "fragment",
+	[EDGEXDP_DROP_ICMP] = "icmp",
+	[EDGEXDP_DROP_PROTO] = "proto",
+	[EDGEXDP_DROP_UNKNOWN_IFACE] = "unknown_iface",
+};
+
+const char *dp_pass_name(int reason)
+{
+	if (reason < 0 || reason >= EDGEXDP_PASS_REASON_COUNT)
+		return "?";
+	return pass_names[reason];
+}
+
+const char *dp_drop_name(int reason)
+{
+	if (reason < 0 || reason >= EDGEXDP_DROP_REASON_COUNT)
+		return "?";
+	return drop_names[reason];
+}
+
+const char *zone_str(enum edgexdp_zone zone)
+{
+	return zone == EDGEXDP_ZONE_EXTERNAL ? "external" : "internal";
+}
+
+const char *ct_state_name(int state)
+{
+	static const char *const names[] = {"NEW", "ESTABLISHED", "SYN_SENT",
+					    "SYN_RECV", "CLOSING"};
+
+	if (state < 0 || state >= EDGEXDP_CT_STATE_COUNT)
+		return "?";
+	return names[state];
+}
+
+static const char *rule_str(int id)
+{
+	static char buf[96];
+
+	if (id == RULE_NONE)
+		return "no rule";
+	if (id < 0 || (size_t)id >= g_dp.rs.n_rules)
+		snprintf(buf, sizeof(buf), "rule #%d (out of range)", id);
+	else
+		snprintf(buf, sizeof(buf), "rule #%d %s", id,
+			 g_dp.rs.rules[id].name);
+	return buf;
+}
+
+static void want_str(char *buf, size_t len, bool pass, int reason)
+{
+	snprintf(buf, len, "%s %s", pass ? "PASS" : "DROP",
+		 pass ? dp_pass_name(reason) : dp_drop_name(reason));
+}
+
+/*
+ * Everything that moved between two snapshots, checked against `w`.
+ * Returns 0, or writes what is wrong into `msg`.
+ */
+static int snap_check(const struct snap *a, const struct snap *b, size_t len,
+		      struct want w, char *msg, size_t msg_len)
+{
+	size_t off = 0;
+	int bad = 0;
+
+#define WRONG(...)                                                             \
+	do {                                                                   \
+		bad = 1;                                                       \
+		off += (size_t)snprintf(msg + off,                             \
+					off < msg_len ? msg_len - off : 0,     \
+					__VA_ARGS__);                          \
+	} while (0)
+
+	for (int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++) {
+		__u64 dp = b->pass[r].packets - a->pass[r].packets;
+		__u64 db = b->pass[r].bytes - a->pass[r].bytes;
+		bool exp = w.pass && w.reason == r;
+
+		if (dp != (exp ? 1 : 0) || db != (exp ? len : 0))
+			WRONG("; pass_stats[%s] moved %llu pkts/%llu bytes, "
+			      "want %d/%zu",
+			      pass_names[r], (unsigned long long)dp,
+			      (unsigned long long)db, exp, exp ? len : 0);
+	}
+	for (int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++) {
+		__u64 dp = b->drop[r].packets - a->drop[r].packets;
+		__u64 db = b->drop[r].bytes - a->drop[r].bytes;
+		bool exp = !w.pass && w.reason == r;
+
+		if (dp != (exp ? 1 : 0) || db != (exp ? len : 0))
+			WRONG("; drop_stats[%s] moved %llu pkts/%llu bytes, "
+			      "want %d/%zu",
+			      drop_names[r], (unsigned long long)dp,
+			      (unsigned long long)db, exp, exp ? len : 0);
+	}
+	for (size_t id = 0; id < g_dp.rs.n_rules; id++) {
+		__u64 dp = b->rules[id].packets - a->rules[id].packets;
+		__u64 df = b->rules[id].flows - a->rules[id].flows;
+		__u64 db = b->rules[id].bytes - a->rules[id].bytes;
+		bool exp = w.rule == (int)id;
+		bool exp_flow = exp && w.new_flow;
+
+		if (dp != (exp ? 1 : 0) || df != (exp_flow ? 1 : 0) ||
+		    db != (exp ? len : 0))
+			WRONG("; rule_stats[%zu %s] moved flows %llu packets "
+			      "%llu bytes %llu, want %d/%d/%zu",
+			      id, g_dp.rs.rules[id].name,
+			      (unsigned long long)df, (unsigned long long)dp,
+			      (unsigned long long)db, exp_flow, exp,
+			      exp ? len : 0);
+	}
+	if (iface_overridden) {
+		/* the overrides are unknown NICs: no slot to count on */
+		if (memcmp(&a->iface, &b->iface, sizeof(a->iface)))
+			WRONG("; iface_stats moved for an unknown NIC");
+	} else {
+		__u64 rx = b->iface.rx_packets - a->iface.rx_packets;
+		__u64 rxb = b->iface.rx_bytes - a->iface.rx_bytes;
+		__u64 ps = b->iface.pass_packets - a->iface.pass_packets;
+		__u64 dr = b->iface.drop_packets - a->iface.drop_packets;
+
+		if (rx != 1 || rxb != len || ps != (w.pass ? 1 : 0) ||
+		    dr != (w.pass ? 0 : 1))
+			WRONG("; iface_stats[%d] moved rx %llu/%llu pass %llu "
+			      "drop %llu",
+			      DP_SLOT, (unsigned long long)rx,
+			      (unsigned long long)rxb, (unsigned long long)ps,
+			      (unsigned long long)dr);
+	}
+#undef WRONG
+	return bad;
+}
+
+/* The reason that moved, for the message: first nonzero delta. */
+static void moved_str(const struct snap *a, const struct snap *b, char *buf,
+		      size_t len)
+{
+	snprintf(buf, len, "no reason counter");
+	for (int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++)
+		if (b->pass[r].packets != a->pass[r].packets) {
+			want_str(buf, len, true, r);
+			return;
+		}
+	for (int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++)
+		if (b->drop[r].packets != a->drop[r].packets) {
+			want_str(buf, len, false, r);
+			return;
+		}
+}
+
+static int moved_rule(const struct snap *a, const struct snap *b)
+{
+	for (size_t id = 0; id < g_dp.rs.n_rules; id++)
+		if (b->rules[id].packets != a->rules[id].packets)
+			return (int)id;
+	return RULE_NONE;
+}
+
+void step(const char *what, enum edgexdp_zone zone, const struct pkt *p,
+	  struct want w)
+{
+	struct snap before, after;
+	char msg[2048] = "", wanted[64], got[64];
+	int action, want_action = w.pass ? XDP_PASS : XDP_DROP, bad;
+
+	snap_take(&before);
+	action = dp_run(zone, p->data, p->len);
+	snap_take(&after);
+	want_str(wanted, sizeof(wanted), w.pass, w.reason);
+	moved_str(&before, &after, got, sizeof(got));
+	bad = snap_check(&before, &after, p->len, w, msg, sizeof(msg));
+	if (action != want_action || bad) {
+		int got_rule = moved_rule(&before, &after);
+		char rule_got[96];
+
+		snprintf(rule_got, sizeof(rule_got), "%s", rule_str(got_rule));
+		print_error("step '%s' on %s (%zu bytes):\n"
+			    "  want %s (%s) on %s%s\n"
+			    "  got  %s (%s) on %s\n"
+			    "  counters%s\n",
+			    what, zone_str(zone), p->len,
+			    want_action == XDP_PASS ? "XDP_PASS" : "XDP_DROP",
+			    wanted, rule_str(w.rule),
+			    w.new_flow ? " (new flow)" : "",
+			    action == XDP_PASS	    ? "XDP_PASS"
+			    : action == XDP_DROP    ? "XDP_DROP"
+			    : action == XDP_ABORTED ? "XDP_ABORTED"
+						    : "?",
+			    got, rule_got, msg[0] ? msg : ": as wanted");
+		free(before.rules);
+		free(after.rules);
+		if (action < 0)
+			fail_msg("BPF_PROG_TEST_RUN failed: %s",
+				 strerror(-action));
+		fail();
+	}
+	free(before.rules);
+	free(after.rules);
+}
+
+int rule_id(const char *name)
+{
+	for (size_t i = 0; i < g_dp.rs.n_rules; i++)
+		if (g_dp.rs.rules[i].name &&
+		    strcmp(g_dp.rs.rules[i].name, name) == 0)
+			return (int)i;
+	fail_msg("no compiled rule named %s", name);
+	return RULE_NONE;
+}
+
+int rule_id_of(const struct profile_rule *r)
+{
+	return r ? rule_id(r->name) : RULE_NONE;
+}
+
+/* ---- conntrack and frags ---- */
+
+static void map_clear(int fd, size_t key_size)
+{
+	uint8_t key[128], next[128];
+
+	if (key_size > sizeof(key))
+		abort();
+	while (bpf_map_get_next_key(fd, NULL, next) == 0) {
+		memcpy(key, next, key_size);
+		if (bpf_map_delete_elem(fd, key))
+			fail_msg("map delete: %s", strerror(errno));
+	}
+}
+
+static unsigned int map_count(int fd, size_t key_size)
+{
+	uint8_t key[128], next[128];
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+void ct_clear(void)
+{
+	map_clear(bpf_map__fd(g_dp.skel->maps.conntrack),
+		  sizeof(struct edgexdp_ct_key));
+}
+
+void frags_clear(void)
+{
+	map_clear(bpf_map__fd(g_dp.skel->maps.frags),
+		  sizeof(struct edgexdp_frag_key));
+}
+
+unsigned int ct_count(void)
+{
+	return map_count(bpf_map__fd(g_dp.skel->maps.conntrack),
+			 sizeof(struct edgexdp_ct_key));
+}
+
+unsigned int frags_count(void)
+{
+	return map_count(bpf_map__fd(g_dp.skel->maps.frags),
+			 sizeof(struct edgexdp_frag_key));
+}
+
+/* include/edgexdp.h: endpoints ordered by address bytes (memcmp), then
+ * port in host order; NAT-private addresses replaced by public ones. */
+bool ct_key_of(struct edgexdp_ct_key *key, uint8_t l4proto, const char *src,
+	       uint16_t sport, const char *dst, uint16_t dport)
+{
+	struct edgexdp_addr s, d;
+	int fam = pkt_addr(src, &s), cmp;
+
+	if (!fam || pkt_addr(dst, &d) != fam)
+		fail_msg("bad flow addresses %s %s", src, dst);
+	oracle_nat_canon(&s);
+	oracle_nat_canon(&d);
+	memset(key, 0, sizeof(*key));
+	key->l4proto = l4proto;
+	key->family = (__u8)fam;
+	cmp = memcmp(&s, &d, sizeof(s));
+	if (cmp < 0 || (cmp == 0 && sport <= dport)) {
+		key->addr_a = s;
+		key->port_a = htons(sport);
+		key->addr_b = d;
+		key->port_b = htons(dport);
+		return true;
+	}
+	key->addr_a = d;
+	key->port_a = htons(dport);
+	key->addr_b = s;
+	key->port_b = htons(sport);
+	return false;
+}
+
+bool ct_get(uint8_t l4proto, const char *src, uint16_t sport, const char *dst,
+	    uint16_t dport, struct edgexdp_ct_entry *out)
+{
+	struct edgexdp_ct_key key;
+
+	ct_key_of(&key, l4proto, src, sport, dst, dport);
+	return bpf_map_lookup_elem(bpf_map__fd(g_dp.skel->maps.conntrack), &key,
+				   out) == 0;
+}
+
+uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * EDGEXDP_NSEC_PER_SEC +
+	       (uint64_t)ts.tv_nsec;
+}
+
+void ct_age(uint8_t l4proto, const char *src, uint16_t sport, const char *dst,
+	    uint16_t dport, uint64_t age_ns)
+{
+	int fd = bpf_map__fd(g_dp.skel->maps.conntrack);
+	struct edgexdp_ct_entry ct;
+	struct edgexdp_ct_key key;
+
+	if (age_ns >= mono_ns())
+		fail_msg("this boot is younger than the %llu s to age a flow "
+			 "by: rerun later",
+			 (unsigned long long)(age_ns / EDGEXDP_NSEC_PER_SEC));
+	ct_key_of(&key, l4proto, src, sport, dst, dport);
+	if (bpf_map_lookup_elem(fd, &key, &ct))
+		fail_msg("ct_age: no flow %s:%u -> %s:%u", src, sport, dst,
+			 dport);
+	ct.last_seen_ns = mono_ns() - age_ns;
+	if (bpf_map_update_elem(fd, &key, &ct, BPF_EXIST))
+		fail_msg("ct_age: update: %s", strerror(errno));
+}
+
+void frags_age_all(uint64_t age_ns)
+{
+	int fd = bpf_map__fd(g_dp.skel->maps.frags);
+	struct edgexdp_frag_key key, next;
+	struct edgexdp_frag_entry e;
+	void *prev = NULL;
+
+	if (age_ns >= mono_ns())
+		fail_msg("this boot is younger than the fragment age: rerun "
+			 "later");
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &e))
+			fail_msg("frags lookup: %s", strerror(errno));
+		e.last_seen_ns = mono_ns() - age_ns;
+		if (bpf_map_update_elem(fd, &key, &e, BPF_EXIST))
+			fail_msg("frags update: %s", strerror(errno));
+	}
+}
+
+void dp_settings(struct edgexdp_settings *out)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(g_dp.skel->maps.settings), &zero,
+				out))
+		fail_msg("settings lookup: %s", strerror(errno));
+}
+
+void mk_tcp(struct pkt *p, const char *src, uint16_t sport, const char *dst,
+	    uint16_t dport, uint8_t flags, size_t payload)
+{
+	pkt_build(p, &(struct pkt_spec){.src = src,
+					.dst = dst,
+					.proto = IPPROTO_TCP,
+					.sport = sport,
+					.dport = dport,
+					.tcp_flags = flags,
+					.seq = 1000,
+					.ack = (flags & F_ACK) ? 2000 : 0,
+					.payload_len = payload});
+}
+
+void mk_udp(struct pkt *p, const char *src, uint16_t sport, const char *dst,
+	    uint16_t dport, size_t payload)
+{
+	pkt_build(p, &(struct pkt_spec){.src = src,
+					.dst = dst,
+					.proto = IPPROTO_UDP,
+					.sport = sport,
+					.dport = dport,
+					.payload_len = payload});
+}
+
+int case_setup(void **state)
+{
+	iface_overridden = false;
+	ct_clear();
+	frags_clear();
+	set_iface(EDGEXDP_ZONE_EXTERNAL);
+	return 0;
+}
+
+/* ---- registry ---- */
+
+struct CMUnitTest *g_cases;
+size_t g_n_cases;
+static size_t cap_cases;
+
+#define MAX_CATEGORIES 32
+const char *g_cat_names[MAX_CATEGORIES];
+size_t g_cat_counts[MAX_CATEGORIES];
+size_t g_n_cats;
+
+void case_category(const char *name)
+{
+	if (g_n_cats == MAX_CATEGORIES)
+		abort();
+	g_cat_names[g_n_cats++] = name;
+}
+
+void case_add(const char *name, case_fn fn, void *arg)
+{
+	if (g_n_cases == cap_cases) {
+		cap_cases = cap_cases ? cap_cases * 2 : 256;
+		g_cases = realloc(g_cases, cap_cases * sizeof(*g_cases));
+		if (!g_cases)
+			abort();
+	}
+	g_cases[g_n_cases++] = (struct CMUnitTest){
+		.name = strdup(name),
+		.test_func = fn,
+		.setup_func = case_setup,
+		.teardown_func = NULL,
+		.initial_state = arg,
+	};
+	if (g_n_cats)
+		g_cat_counts[g_n_cats - 1]++;
+}
+
+void case_addf(case_fn fn, void *arg, const char *fmt, ...)
+{
+	char name[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	case_add(name, fn, arg);
+}
