@@ -26,6 +26,16 @@ bats
 cppcheck
 clang-tidy
 "
+# The lab (tools/lab.sh, tests/e2e/lab.bats):
+#   python3       tools/lab/labnet.py: the lab's echo listeners, its probes
+#                 and the forged reply packets (standard library only)
+#   iputils-ping  the ICMP echo attack
+#   procps        sysctl: forwarding, rp_filter, DAD, ports in each namespace
+PACKAGES="$PACKAGES
+python3
+iputils-ping
+procps
+"
 
 missing=""
 for p in $PACKAGES; do

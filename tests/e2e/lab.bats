@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# End to end: the Lync Server 2013 consolidated edge behind NAT, in network
+# namespaces (tools/lab/), with edgexdp on the gateway's four NICs. Every
+# documented flow must pass with its reply, every attack must be dropped and
+# counted for the right reason. The tests run in order and build on each
+# other: the lab is built once, the filter is loaded by the second test.
+# shellcheck disable=SC2119,SC2143
+# (SC2119: the lab_phase* functions take optional row ids; SC2143: a
+# "[ -z $(... | grep) ]" fails a bats test where "! grep" would not.)
+
+load ../helpers
+
+. "$REPO/tools/lab/common.sh"
+. "$REPO/tools/lab/topology.sh"
+. "$REPO/tools/lab/services.sh"
+. "$REPO/tools/lab/flows.sh"
+
+setup_file() {
+	# A run killed before its teardown leaves a lab: it is ours to remove.
+	lab_down >/dev/null 2>&1
+	lab_up
+}
+
+teardown_file() {
+	lab_down
+}
+
+# The filter, loaded from CONFIG (default: the lab's), whatever is loaded.
+reload() {
+	lab_edgexdp unload >/dev/null 2>&1 || true
+	lab_edgexdp load -c "${1:-$LAB_CONFIG}"
+}
+
+ensure_loaded() {
+	lab_edgexdp status >/dev/null 2>&1 || lab_edgexdp load -c "$LAB_CONFIG"
+}
+
+# flow_result ID: "ok SEEN" or "fail WHY" of one FLOWS row, probed now.
+flow_result() {
+	local proto client src dst port
+	IFS='|' read -r _ _ _ proto client src dst port _ <<<"$(lab_rows "$FLOWS" "$1")"
+	lab_probe "$client" "$proto" "$src" "$dst" "$port" "t-$1-$RANDOM"
+}
+
+@test "the lab sends a flow for every seed row of the document" {
+	local table row
+	seeds=$(cut -d'|' -f3 <<<"$FLOWS" | tr ' ' '\n' | sort -u)
+	while IFS=, read -r table row _; do
+		[ "$table" = table ] && continue
+		grep -qx "$table:$row" <<<"$seeds" || { echo "no flow for $table:$row"; return 1; }
+	done <"$CSV"
+	# and one for every rule of the profile
+	profile_rules=$(sed -n 's/^	{ "\([a-z0-9-]*\)", CFG_FEATURE_.*/\1/p' "$REPO/user/profile.c")
+	[ "$(wc -l <<<"$profile_rules")" -ge 30 ]
+	for rule in $profile_rules; do
+		cut -d'|' -f2 <<<"$FLOWS" | grep -qx "$rule" || { echo "no flow for rule $rule"; return 1; }
+	done
+}
+
+@test "without the filter every flow and attack connects, every spoof arrives" {
+	[ -z "$(xdp_prog_id "$NS_GW" "$GW_INET")" ]
+	# shellcheck disable=SC2046
+	lab_phase1 || {
+		lab_report "phase 1, no filter" $(lab_ids "$FLOWS") \
+			$(lab_ids "$ATTACKS") $(lab_ids "$SPOOFS")
+		return 1
+	}
+}
+
+@test "with edgexdp every documented flow connects and its reply returns" {
+	run lab_edgexdp load -c "$LAB_CONFIG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for nic in "$GW_INET" "$GW_DMZ" "$GW_EDGEINT" "$GW_CORP"; do
+		[ -n "$(xdp_prog_id "$NS_GW" "$nic")" ]
+	done
+	# shellcheck disable=SC2046
+	lab_phase2_flows || {
+		lab_report "documented flows, edgexdp loaded" $(lab_ids "$FLOWS")
+		return 1
+	}
+}
+
+@test "every attack is blocked, every spoofed reply dropped, listeners hear nothing" {
+	ensure_loaded
+	rc=0
+	lab_phase2_attacks || rc=1
+	lab_phase2_spoofs || rc=1
+	# shellcheck disable=SC2046
+	[ "$rc" = 0 ] || {
+		lab_report "attacks, edgexdp loaded" $(lab_ids "$ATTACKS") $(lab_ids "$SPOOFS")
+		return 1
+	}
+}
+
+@test "stats: flows on the rules that carried them, drops by reason, every NIC" {
+	json=$(lab_edgexdp -j stats)
+	lab_check_rule_flows "$json"
+	# each reason at least as often as the attacks above caused it
+	while read -r n reason; do
+		got=$(jq --arg r "$reason" '.drops[$r] | if type == "object" then .packets else . end // 0' <<<"$json")
+		echo "drops.$reason: $got (attacks expecting it: $n)"
+		[ "$got" -ge "$n" ]
+	done < <({ cut -d'|' -f8 <<<"$ATTACKS"; cut -d'|' -f6 <<<"$SPOOFS"; } | sort | uniq -c)
+	for nic in "$GW_INET" "$GW_DMZ" "$GW_EDGEINT" "$GW_CORP"; do
+		jq -e --arg n "$nic" '.interfaces[] | select(.name == $n) |
+			.rx_packets > 0 and .pass_packets > 0' <<<"$json"
+	done
+	# the attacks were dropped where they came in
+	jq -e '.interfaces[] | select(.name == "gw-inet") | .drop_packets > 0' <<<"$json"
+	jq -e '.interfaces[] | select(.name == "gw-corp") | .drop_packets > 0' <<<"$json"
+}
+
+@test "a feature turned off closes its ports after unload and load" {
+	noxmpp="$BATS_TEST_TMPDIR/no-xmpp.yaml"
+	sed -e 's/^features: .*/features: [federation, ocs2007_federation, public_im, centralized_logging]/' \
+		"$LAB_CONFIG" >"$noxmpp"
+	[ "$(grep -c xmpp "$noxmpp")" -eq 0 ]
+	reload "$noxmpp"
+	json=$(lab_edgexdp -j stats)
+	[ "$(jq '[.rules[] | select(.name | test("xmpp"))] | length' <<<"$json")" -eq 0 ]
+	before=$(lab_drops)
+	# F01: Internet -> edge 5269, F41: edge -> Internet 5269, F25: FE -> 23456
+	for id in F01 F41 F25; do
+		read -r res _ < <(flow_result "$id")
+		echo "$id: $res"
+		[ "$res" = fail ]
+	done
+	delta=$(lab_drops_delta "$before" "$(lab_drops)")
+	echo "drops: $delta"
+	[ "$(lab_delta_of "$delta" no_rule_port)" -ge 3 ]
+	# what stays on still works
+	read -r res _ < <(flow_result F06)
+	[ "$res" = ok ]
+	read -r res _ < <(flow_result F26)
+	[ "$res" = ok ]
+	# and back on again
+	reload
+	read -r res _ < <(flow_result F01)
+	[ "$res" = ok ]
+}
+
+# A long TCP connection from the Internet to the access edge, driven line by
+# line through two fifos (fds 7 and 8; bats owns 3).
+hold_open() {
+	HOLD_DIR=$BATS_TEST_TMPDIR/hold-$1
+	mkdir -p "$HOLD_DIR"
+	mkfifo "$HOLD_DIR/in" "$HOLD_DIR/out"
+	lab_in inet "$LAB_PY" "$LAB_NET" hold "$INET_USER" "$PUB_ACCESS" 443 \
+		--timeout 1.5 <"$HOLD_DIR/in" >"$HOLD_DIR/out" 2>&1 3>&- &
+	HOLD_PID=$!
+	exec 7>"$HOLD_DIR/in" 8<"$HOLD_DIR/out"
+	read -r -t 5 line <&8
+	echo "hold: $line"
+	[[ $line == connected* ]]
+}
+
+hold_say() {
+	local line
+	echo "$1" >&7
+	read -r -t 5 line <&8 || line="fail no_answer"
+	echo "$line"
+}
+
+hold_close() {
+	exec 7>&-
+	wait "$HOLD_PID" 2>/dev/null
+	exec 8<&-
+}
+
+@test "a connection survives unload --keep-state, load and other invocations" {
+	reload
+	hold_open kept
+	[ "$(hold_say one)" = ok ]
+	for cmd in status stats "-j status" "-j stats"; do
+		# shellcheck disable=SC2086
+		lab_edgexdp $cmd >/dev/null
+		[ "$(hold_say "after-${cmd// /}")" = ok ]
+	done
+	ts0=$(lab_drops | jq '.tcp_state // 0')
+	run lab_edgexdp unload --keep-state
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(xdp_prog_id "$NS_GW" "$GW_INET")" ]
+	run lab_edgexdp load -c "$LAB_CONFIG"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(hold_say after-reload)" = ok ]
+	[ "$(hold_say again)" = ok ]
+	# not one of its segments was taken for a stray ACK
+	[ "$(lab_drops | jq '.tcp_state // 0')" -eq "$ts0" ]
+	hold_close
+
+	# The control: a plain unload forgets the flow, and the same kind of
+	# connection is cut after the next load (its ACKs have no flow).
+	hold_open forgotten
+	[ "$(hold_say one)" = ok ]
+	lab_edgexdp unload >/dev/null
+	lab_edgexdp load -c "$LAB_CONFIG" >/dev/null
+	ts0=$(lab_drops | jq '.tcp_state // 0')
+	[ "$(hold_say after-reload)" != ok ]
+	[ "$(lab_drops | jq '.tcp_state // 0')" -gt "$ts0" ]
+	hold_close
+}
+
+@test "after teardown nothing of the lab is left" {
+	lab_down
+	[ -z "$(ip netns list | grep "^$LAB_PREFIX")" ]
+	[ -z "$(mount | grep " $LAB_BPFFS ")" ]
+	[ ! -e "$LAB_STATE" ]
+	[ -z "$(grep -l "$LAB_NET" /proc/[0-9]*/cmdline 2>/dev/null)" ]
+	# the gateway's NICs (and their XDP programs) went with its namespace
+	[ -z "$(ip -o link show | grep -E 'gw-(inet|dmz|edgeint|corp)')" ]
+}
