@@ -81,5 +81,5 @@ for b in "${broken[@]}"; do
 	failed=$((failed + 1))
 done
 echo
-echo "all suites: $passed passed, $failed failed"
+echo "total: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
