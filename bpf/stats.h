@@ -31,10 +31,18 @@ static __always_inline void reason_stats_add(__u32 verdict, __u64 bytes)
 	struct edgexdp_reason_stats *rs;
 	__u32 reason = verdict_reason(verdict);
 
-	if (verdict_is_drop(verdict))
+	/*
+	 * Two lookups, each on one constant map, so the verifier inlines
+	 * both: left alone, clang merges them into one call on a map chosen
+	 * at run time, which cannot be inlined (12 ns on every packet).
+	 */
+	if (verdict_is_drop(verdict)) {
 		rs = bpf_map_lookup_elem(&drop_stats, &reason);
-	else
+		barrier_var(rs);
+	} else {
 		rs = bpf_map_lookup_elem(&pass_stats, &reason);
+		barrier_var(rs);
+	}
 	if (!rs)
 		return;
 	rs->packets++;

@@ -34,6 +34,7 @@
 /* Limits. Each one sizes a map; userspace rejects configs that exceed them. */
 #define EDGEXDP_MAX_RULES 4096
 #define EDGEXDP_MAX_IFACES 64
+#define EDGEXDP_MAX_IFINDEX 16384 /* size of the ifindex-indexed array */
 #define EDGEXDP_MAX_PORT_GROUPS 65535 /* group ids are __u16, 0 = none */
 #define EDGEXDP_MAX_ADDR_CLASSES 65535 /* class ids are __u16 */
 #define EDGEXDP_MAX_PREFIXES 262144 /* per address family */
@@ -106,10 +107,12 @@ enum edgexdp_ct_state {
 	EDGEXDP_CT_STATE_COUNT,
 };
 
-/* interfaces: ingress ifindex -> what this NIC is. */
+/* interfaces: array indexed by ingress ifindex -> what this NIC is. */
 struct edgexdp_iface {
 	__u32 zone; /* enum edgexdp_zone */
 	__u32 slot; /* index into iface_stats */
+	__u32 configured; /* 0: not one of ours (the array starts zeroed) */
+	__u32 pad;
 };
 
 /* settings: array of one, the runtime knobs of the data path. */

@@ -26,7 +26,8 @@ static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
 
-	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC. */
+	/* The data path stamps flows with bpf_ktime_get_coarse_ns(), the
+	 * same clock at jiffy resolution. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * EDGEXDP_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }

@@ -235,6 +235,12 @@ int loader_load(const struct load_request *req, struct load_result *res)
 			pr_err(err, "interface %s", rs->ifaces[i].name);
 			return err;
 		}
+		if (ifindexes[i] >= EDGEXDP_MAX_IFINDEX) {
+			pr_err(-ERANGE, "interface %s has ifindex %u, beyond the "
+			       "%u edgexdp supports", rs->ifaces[i].name,
+			       ifindexes[i], EDGEXDP_MAX_IFINDEX - 1);
+			return -ERANGE;
+		}
 	}
 
 	skel = edgexdp_bpf__open();

@@ -114,7 +114,8 @@ int maps_fill(struct edgexdp_bpf *skel, const struct ruleset *rs,
 
 	for (size_t i = 0; i < rs->n_ifaces; i++) {
 		struct edgexdp_iface iface = { .zone = rs->ifaces[i].zone,
-					       .slot = (__u32)i };
+					       .slot = (__u32)i,
+					       .configured = 1 };
 		__u32 key = ifindexes[i];
 
 		err = update(bpf_map__fd(skel->maps.interfaces), &key, &iface);

@@ -93,21 +93,20 @@ void dp_iface_override(const struct edgexdp_iface *iface)
 
 static void set_iface(enum edgexdp_zone zone)
 {
-	struct edgexdp_iface iface = {.zone = zone, .slot = DP_SLOT};
+	struct edgexdp_iface iface = {.zone = zone, .slot = DP_SLOT,
+				       .configured = 1};
 	__u32 key = DP_IFINDEX;
 	int fd = bpf_map__fd(g_dp.skel->maps.interfaces);
 
 	if (iface_overridden) {
-		if (iface_override_none) {
-			if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
-				fail_msg("interfaces delete: %s",
-					 strerror(errno));
-			return;
-		}
-		iface = iface_override;
+		/* An array slot cannot be deleted: a zeroed one is "not
+		 * configured", as the data path reads it. */
+		if (iface_override_none)
+			memset(&iface, 0, sizeof(iface));
+		else
+			iface = iface_override;
 	}
-	if (bpf_map_update_elem(bpf_map__fd(g_dp.skel->maps.interfaces), &key,
-				&iface, BPF_ANY))
+	if (bpf_map_update_elem(fd, &key, &iface, BPF_ANY))
 		fail_msg("interfaces update: %s", strerror(errno));
 }
 
