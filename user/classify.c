@@ -8,7 +8,7 @@ static int prefix_covers(const uint8_t *net, unsigned int plen,
 {
 	unsigned int full = plen / 8, rest = plen % 8;
 
-	if (memcmp(net, addr, full))
+	if (memcmp(net, addr, full) != 0)
 		return 0;
 	if (!rest)
 		return 1;

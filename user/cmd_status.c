@@ -36,7 +36,7 @@ static int still_attached(const struct edgexdp_attached_iface *a)
 	struct xdp_program *p;
 	int found = 0;
 
-	if (!if_indextoname(a->ifindex, name) || strcmp(name, a->name))
+	if (!if_indextoname(a->ifindex, name) || strcmp(name, a->name) != 0)
 		return 0;
 	mp = xdp_multiprog__get_from_ifindex((int)a->ifindex);
 	if (libxdp_get_error(mp) || !mp)
