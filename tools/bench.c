@@ -1,0 +1,797 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench: what edgexdp costs per packet, measured with BPF_PROG_TEST_RUN,
+ * and how that cost, its memory and its load time grow with the config.
+ *
+ * Each case is one frame run `repeat` times back to back by the kernel
+ * (opts.duration is the mean ns of one run); the figure is the median of
+ * `runs` such calls. The same frame through the trivial xdp_pass_all gives
+ * the cost of running any XDP program at all, the denominator of the ratios.
+ *
+ * Flows are opened the way traffic opens them (SYN, SYN-ACK, ACK; a
+ * datagram and its reply) before the measured packet repeats on them.
+ * The frame is the same every repetition, so everything it touches stays in
+ * the CPU cache: these are warm-cache figures (the veth phase of
+ * tools/bench.sh is the cold, many-flow view).
+ *
+ * tcp_syn_new cannot repeat: the first SYN opens the flow, every later one
+ * is a retransmit on it. It is measured one fresh flow per call (repeat 1,
+ * a new source port each time, classify + conntrack insert every time):
+ * the median of those calls, minus the median of the same one-run calls of
+ * xdp_pass_all (the syscall's timer overhead both share), plus xdp_pass_all
+ * at full repeat. tcp_syn_retransmit is the repeatable part, for reference.
+ *
+ * Writes a JSON object (testrun, testrun_ratio, scaling, maps_bytes,
+ * load_ms, reload_ms) to -o FILE and a table to stdout.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+
+#include "config.h"
+#include "ct.h"
+#include "edgexdp.skel.h"
+#include "maps.h"
+#include "ruleset.h"
+#include "trivial.skel.h"
+
+#define LO_IFINDEX 1
+#define FRAME_MAX 128
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+/* The two configs. The default is the documented profile, every feature
+ * on, the roles of tools/lab (NAT, IPv6). The large one adds, to exactly
+ * that: EXTRA_RULES site rules, each allowing one of BULK_SETS address sets
+ * of EXTRA_PREFIXES /32s in all, conntrack sized CT_LARGE_MAX with
+ * CT_LARGE_FLOWS established flows in it. */
+#define EXTRA_RULES 1000
+#define EXTRA_PREFIXES 100000
+#define BULK_SETS 10
+#define EXTRA_RULE_PORT 10000 /* tcp 10000..10999 */
+#define CT_LARGE_MAX (2u << 20)
+#define CT_LARGE_FLOWS 1000000
+
+static const char default_yaml[] =
+	"interfaces:\n"
+	"  - { name: lo, zone: external }\n"
+	"xdp_mode: native\n"
+	"profile: lync2013-edge\n"
+	"features: [federation, ocs2007_federation, public_im, xmpp, "
+	"centralized_logging]\n"
+	"addresses:\n"
+	"  access_edge: [10.45.16.10, 203.0.113.10, 2001:db8:45::10]\n"
+	"  webconf_edge: [10.45.16.20, 203.0.113.20, 2001:db8:45::20]\n"
+	"  av_edge: [10.45.16.30, 203.0.113.30, 2001:db8:45::30]\n"
+	"  edge_internal: [172.25.33.10]\n"
+	"  front_end: [172.25.40.0/24]\n"
+	"nat:\n"
+	"  - { private: 10.45.16.10, public: 203.0.113.10 }\n"
+	"  - { private: 10.45.16.20, public: 203.0.113.20 }\n"
+	"  - { private: 10.45.16.30, public: 203.0.113.30 }\n";
+
+/* ---- frames -------------------------------------------------------------- */
+
+struct frame_spec {
+	const char *src, *dst;
+	unsigned int sport, dport;
+	int tcp; /* else UDP */
+	unsigned char flags;
+	int vlan; /* 0: untagged */
+};
+
+struct frame {
+	unsigned char data[FRAME_MAX];
+	__u32 len;
+};
+
+static void put16(unsigned char *p, unsigned int v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static unsigned int csum16(const unsigned char *p, size_t len)
+{
+	unsigned int sum = 0;
+
+	for (; len > 1; len -= 2, p += 2)
+		sum += (unsigned int)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (unsigned int)(p[0] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* Ethernet [+ 802.1Q] + IPv4/IPv6 + TCP/UDP; valid IPv4 header checksum
+ * (the data path does not check L4 checksums). */
+static void frame_build(struct frame *f, const struct frame_spec *s)
+{
+	int v6 = strchr(s->src, ':') != NULL;
+	size_t l3 = ETH_HLEN + (s->vlan ? 4 : 0);
+	size_t iplen = v6 ? 40 : 20, l4len = s->tcp ? 20 : 8;
+	unsigned char *ip, *l4;
+
+	memset(f, 0, sizeof(*f));
+	ip = f->data + l3;
+	l4 = ip + iplen;
+	memcpy(f->data, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
+	if (s->vlan) {
+		put16(f->data + 12, ETH_P_8021Q);
+		put16(f->data + 14, (unsigned int)s->vlan);
+	}
+	put16(f->data + l3 - 2, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	if (v6) {
+		ip[0] = 0x60;
+		put16(ip + 4, (unsigned int)l4len);
+		ip[6] = s->tcp ? IPPROTO_TCP : IPPROTO_UDP;
+		ip[7] = 64;
+		inet_pton(AF_INET6, s->src, ip + 8);
+		inet_pton(AF_INET6, s->dst, ip + 24);
+	} else {
+		ip[0] = 0x45;
+		put16(ip + 2, (unsigned int)(iplen + l4len));
+		ip[8] = 64;
+		ip[9] = s->tcp ? IPPROTO_TCP : IPPROTO_UDP;
+		inet_pton(AF_INET, s->src, ip + 12);
+		inet_pton(AF_INET, s->dst, ip + 16);
+		put16(ip + 10, csum16(ip, 20));
+	}
+	put16(l4, s->sport);
+	put16(l4 + 2, s->dport);
+	if (s->tcp) {
+		l4[12] = 5 << 4;
+		l4[13] = s->flags;
+		put16(l4 + 14, 65535);
+	} else {
+		put16(l4 + 4, (unsigned int)l4len);
+	}
+	f->len = (__u32)(l3 + iplen + l4len);
+	if (f->len < 60)
+		f->len = 60;
+}
+
+/* The same spec, the other way round. */
+static struct frame_spec reverse(const struct frame_spec *s, unsigned char flags)
+{
+	struct frame_spec r = *s;
+
+	r.src = s->dst;
+	r.dst = s->src;
+	r.sport = s->dport;
+	r.dport = s->sport;
+	r.flags = flags;
+	return r;
+}
+
+/* ---- BPF_PROG_TEST_RUN --------------------------------------------------- */
+
+static int test_run(int prog_fd, const struct frame *f, __u32 repeat,
+		    __u32 *retval, __u32 *duration)
+{
+	struct xdp_md ctx = { .data_end = f->len,
+			      .ingress_ifindex = LO_IFINDEX };
+	struct bpf_test_run_opts opts = {
+		.sz = sizeof(opts),
+		.data_in = f->data,
+		.data_size_in = f->len,
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = repeat,
+	};
+
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
+		return -errno;
+	*retval = opts.retval;
+	if (duration)
+		*duration = opts.duration;
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct opts {
+	__u32 repeat;
+	int runs;
+	const char *out;
+	int skip_large;
+};
+
+/* Median over `runs` calls of the mean ns per run; -1 on a wrong verdict. */
+static double measure(int prog_fd, const struct frame *f, __u32 expect,
+		      const struct opts *o, const char *what)
+{
+	double v[64] = { 0 };
+	int runs = o->runs < 64 ? o->runs : 64;
+	__u32 ret = 0, dur = 0;
+
+	for (int i = 0; i < runs; i++) {
+		int err = test_run(prog_fd, f, o->repeat, &ret, &dur);
+
+		if (err || ret != expect) {
+			fprintf(stderr,
+				"bench: %s: %s (verdict %u, expected %u)\n",
+				what, err ? strerror(-err) : "wrong verdict",
+				ret, expect);
+			return -1;
+		}
+		v[i] = dur;
+	}
+	return median(v, (size_t)runs);
+}
+
+/* One frame, once; its verdict must be `expect` (setting up a flow). */
+static int send_once(int prog_fd, const struct frame_spec *s, __u32 expect,
+		     const char *what)
+{
+	struct frame f = { 0 };
+	__u32 ret = 0;
+	int err;
+
+	frame_build(&f, s);
+	err = test_run(prog_fd, &f, 1, &ret, NULL);
+	if (!err && ret != expect)
+		err = -EPROTO;
+	if (err)
+		fprintf(stderr, "bench: setting up %s: %s (verdict %u)\n", what,
+			err == -EPROTO ? "wrong verdict" : strerror(-err), ret);
+	return err;
+}
+
+static int tcp_handshake(int prog_fd, const struct frame_spec *syn,
+			 const char *what)
+{
+	struct frame_spec sa = reverse(syn, TCP_SYN | TCP_ACK), ack = *syn;
+
+	ack.flags = TCP_ACK;
+	if (send_once(prog_fd, syn, XDP_PASS, what) ||
+	    send_once(prog_fd, &sa, XDP_PASS, what) ||
+	    send_once(prog_fd, &ack, XDP_PASS, what))
+		return -EPROTO;
+	return 0;
+}
+
+/* ---- the cases ----------------------------------------------------------- */
+
+enum {
+	C_DENIED_JUNK,
+	C_DENIED_ADDR,
+	C_TCP_SYN_NEW,
+	C_TCP_ESTABLISHED,
+	C_UDP_RTP_ESTABLISHED,
+	C_IPV6_ESTABLISHED,
+	C_VLAN_ESTABLISHED,
+	C_TCP_SYN_RETRANSMIT, /* reference only, not in the JSON */
+	C_COUNT,
+	C_JSON_COUNT = C_TCP_SYN_RETRANSMIT,
+};
+
+static const char *const case_names[C_COUNT] = {
+	"denied_junk",	      "denied_addr",	     "tcp_syn_new",
+	"tcp_established",    "udp_rtp_established", "ipv6_established",
+	"vlan_established",   "tcp_syn_retransmit",
+};
+
+static const char *const case_notes[C_COUNT] = {
+	"UDP to port 9: no rule on either port",
+	"SYN to tcp/443 of an address in no set",
+	"SYN opening a fresh flow (classify + insert)",
+	"ACK on an established flow, tcp/443",
+	"datagram of a replied flow, udp/50000",
+	"ACK on an established IPv6 flow, tcp/443",
+	"ACK on an established flow, 802.1Q tagged",
+	"SYN again on a SYN_SENT flow (retransmit)",
+};
+
+/* Client and servers of the measured flows (RFC 5737 / RFC 3849). The
+ * denied_addr source lies in the bulk range of the large config but in no
+ * set: the deepest miss its LPM trie has. */
+#define CLIENT4 "198.51.100.7"
+#define CLIENT6 "2001:db8:99::7"
+#define ACCESS4 "203.0.113.10"
+#define ACCESS6 "2001:db8:45::10"
+#define AV4 "203.0.113.30"
+#define NOWHERE4 "203.0.113.99"
+#define BULK_MISS4 "198.19.255.7"
+
+struct results {
+	double ns[C_COUNT];
+	double pass_all; /* xdp_pass_all, same frame as tcp_established */
+	double syn_new_samples; /* how many fresh SYNs the median is of */
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+#define SYN_NEW_SAMPLES 20000
+#define SYN_NEW_SPORT 20000
+
+/*
+ * Fresh SYNs, one per call, each from a new source port. Returns the median
+ * of their single-run durations minus the median single-run duration of
+ * xdp_pass_all on the same frame shape.
+ */
+static double measure_syn_new(int prog_fd, int pass_fd, double *n_samples)
+{
+	static double v[SYN_NEW_SAMPLES], p[SYN_NEW_SAMPLES];
+	struct frame_spec s = { CLIENT4, ACCESS4, 0, 443, 1, TCP_SYN, 0 };
+	struct frame f = { 0 };
+	__u32 ret = 0, dur = 0;
+
+	for (int i = 0; i < SYN_NEW_SAMPLES; i++) {
+		s.sport = SYN_NEW_SPORT + (unsigned int)i;
+		frame_build(&f, &s);
+		if (test_run(prog_fd, &f, 1, &ret, &dur) || ret != XDP_PASS) {
+			fprintf(stderr, "bench: tcp_syn_new: verdict %u\n", ret);
+			return -1;
+		}
+		v[i] = dur;
+		if (test_run(pass_fd, &f, 1, &ret, &dur))
+			return -1;
+		p[i] = dur;
+	}
+	*n_samples = SYN_NEW_SAMPLES;
+	return median(v, SYN_NEW_SAMPLES) - median(p, SYN_NEW_SAMPLES);
+}
+
+static int run_cases(int prog_fd, int pass_fd, const struct opts *o,
+		     struct results *r)
+{
+	struct frame_spec junk = { CLIENT4, ACCESS4, 40000, 9, 0, 0, 0 };
+	struct frame_spec addr = { BULK_MISS4, NOWHERE4, 40001, 443, 1,
+				   TCP_SYN, 0 };
+	struct frame_spec tcp = { CLIENT4, ACCESS4, 40002, 443, 1, TCP_SYN, 0 };
+	struct frame_spec udp = { CLIENT4, AV4, 40003, 50000, 0, 0, 0 };
+	struct frame_spec v6 = { CLIENT6, ACCESS6, 40004, 443, 1, TCP_SYN, 0 };
+	struct frame_spec vlan = { CLIENT4, ACCESS4, 40005, 443, 1, TCP_SYN,
+				   100 };
+	struct frame_spec retx = { CLIENT4, ACCESS4, 40006, 443, 1, TCP_SYN, 0 };
+	struct frame_spec udp_reply = reverse(&udp, 0);
+	struct frame f = { 0 };
+	double syn_extra;
+
+	if (tcp_handshake(prog_fd, &tcp, "tcp_established") ||
+	    tcp_handshake(prog_fd, &v6, "ipv6_established") ||
+	    tcp_handshake(prog_fd, &vlan, "vlan_established") ||
+	    send_once(prog_fd, &udp, XDP_PASS, "udp_rtp_established") ||
+	    send_once(prog_fd, &udp_reply, XDP_PASS, "udp_rtp_established") ||
+	    send_once(prog_fd, &retx, XDP_PASS, "tcp_syn_retransmit"))
+		return -EPROTO;
+	tcp.flags = v6.flags = vlan.flags = TCP_ACK;
+
+	frame_build(&f, &tcp);
+	r->pass_all = measure(pass_fd, &f, XDP_PASS, o, "xdp_pass_all");
+	frame_build(&f, &junk);
+	r->ns[C_DENIED_JUNK] = measure(prog_fd, &f, XDP_DROP, o, "denied_junk");
+	frame_build(&f, &addr);
+	r->ns[C_DENIED_ADDR] = measure(prog_fd, &f, XDP_DROP, o, "denied_addr");
+	frame_build(&f, &tcp);
+	r->ns[C_TCP_ESTABLISHED] =
+		measure(prog_fd, &f, XDP_PASS, o, "tcp_established");
+	frame_build(&f, &udp);
+	r->ns[C_UDP_RTP_ESTABLISHED] =
+		measure(prog_fd, &f, XDP_PASS, o, "udp_rtp_established");
+	frame_build(&f, &v6);
+	r->ns[C_IPV6_ESTABLISHED] =
+		measure(prog_fd, &f, XDP_PASS, o, "ipv6_established");
+	frame_build(&f, &vlan);
+	r->ns[C_VLAN_ESTABLISHED] =
+		measure(prog_fd, &f, XDP_PASS, o, "vlan_established");
+	frame_build(&f, &retx);
+	r->ns[C_TCP_SYN_RETRANSMIT] =
+		measure(prog_fd, &f, XDP_PASS, o, "tcp_syn_retransmit");
+	syn_extra = measure_syn_new(prog_fd, pass_fd, &r->syn_new_samples);
+	r->ns[C_TCP_SYN_NEW] = syn_extra < 0 && r->pass_all >= 0 ?
+				       -1 :
+				       syn_extra + r->pass_all;
+	return 0;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+struct instance {
+	struct edgexdp_config cfg;
+	struct ruleset rs;
+	struct edgexdp_bpf *skel;
+	int prog_fd;
+};
+
+static void instance_free(struct instance *in)
+{
+	edgexdp_bpf__destroy(in->skel);
+	ruleset_free(&in->rs);
+	config_free(&in->cfg);
+	memset(in, 0, sizeof(*in));
+}
+
+/* Compile, create and fill the maps, load: what `load` does short of
+ * attaching and pinning. *ms is the wall time of all of it. */
+static int instance_load(struct instance *in, const char *name,
+			 const char *yaml, double *ms)
+{
+	const unsigned int ifindexes[] = { LO_IFINDEX };
+	struct cfg_error cerr;
+	double t0 = now_ms();
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	err = config_load_buffer(name, yaml, strlen(yaml), &in->cfg, &cerr);
+	if (!err)
+		err = ruleset_compile(&in->cfg, &in->rs, &cerr);
+	if (err) {
+		fprintf(stderr, "bench: %s\n", cerr.msg);
+		return err;
+	}
+	if (in->rs.n_ifaces != 1) {
+		fprintf(stderr, "bench: %s: expected one interface\n", name);
+		return -EINVAL;
+	}
+	in->skel = edgexdp_bpf__open();
+	if (!in->skel)
+		return -errno;
+	err = bpf_map__set_max_entries(in->skel->maps.conntrack,
+				       in->rs.ct_max_entries);
+	if (!err)
+		err = maps_create_all(in->skel->obj, NULL, NULL);
+	if (!err)
+		err = maps_fill(in->skel, &in->rs, ifindexes);
+	if (!err)
+		err = edgexdp_bpf__load(in->skel);
+	if (err) {
+		fprintf(stderr, "bench: %s: cannot create, fill or load: %s\n",
+			name, strerror(-err));
+		return err;
+	}
+	in->prog_fd = bpf_program__fd(in->skel->progs.edgexdp_xdp);
+	*ms = now_ms() - t0;
+	return 0;
+}
+
+/* Kernel memory of a map as the kernel accounts it (fdinfo memlock: for
+ * preallocated maps the whole table, for LPM tries and non-preallocated
+ * hashes what their elements use now). */
+static long long map_memlock(int fd)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static long long maps_bytes(const struct instance *in, int verbose)
+{
+	const struct bpf_map *map;
+	long long sum = 0;
+
+	bpf_object__for_each_map(map, in->skel->obj) {
+		long long b = map_memlock(bpf_map__fd(map));
+
+		if (verbose)
+			printf("    %-16s %10u entries max  %12lld bytes\n",
+			       bpf_map__name(map), bpf_map__max_entries(map), b);
+		if (b > 0)
+			sum += b;
+	}
+	return sum;
+}
+
+/* The large config: the default plus the bulk sets and rules. */
+static char *large_yaml(void)
+{
+	size_t cap = sizeof(default_yaml) + (size_t)EXTRA_PREFIXES * 20 +
+		     (size_t)EXTRA_RULES * 128 + 4096;
+	char *y = malloc(cap), *p;
+	size_t per_set = EXTRA_PREFIXES / BULK_SETS;
+
+	if (!y)
+		return NULL;
+	p = y;
+	/* The default's addresses block is last but the nat block: rebuild
+	 * the file with the bulk sets inside `addresses:`. */
+	p += sprintf(p, "%.*s", (int)(strstr(default_yaml, "nat:\n") - default_yaml),
+		     default_yaml);
+	for (size_t s = 0; s < BULK_SETS; s++) {
+		p += sprintf(p, "  bulk%zu: [", s);
+		for (size_t i = 0; i < per_set; i++) {
+			/* 198.18.0.0/15 (RFC 2544), from the bottom up. */
+			unsigned int n = (unsigned int)(s * per_set + i);
+
+			p += sprintf(p, "%s198.%u.%u.%u", i ? ", " : "",
+				     18 + (n >> 16), (n >> 8) & 0xff, n & 0xff);
+		}
+		p += sprintf(p, "]\n");
+	}
+	p += sprintf(p, "%s", strstr(default_yaml, "nat:\n"));
+	p += sprintf(p, "rules:\n");
+	for (int r = 0; r < EXTRA_RULES; r++)
+		p += sprintf(p,
+			     "  - { name: bulk-%d, zone: external, proto: tcp, "
+			     "ports: %d, from: bulk%d, to: access_edge }\n",
+			     r, EXTRA_RULE_PORT + r, r % BULK_SETS);
+	sprintf(p, "conntrack: { max_entries: %u }\n", CT_LARGE_MAX);
+	return y;
+}
+
+/* Established flows straight into conntrack, as `load` seeds them. */
+static int insert_flows(const struct instance *in, unsigned int n)
+{
+	int fd = bpf_map__fd(in->skel->maps.conntrack);
+	const unsigned int chunk = 4096;
+	struct edgexdp_ct_key *keys = calloc(chunk, sizeof(*keys));
+	struct edgexdp_ct_entry *vals = calloc(chunk, sizeof(*vals));
+	struct edgexdp_addr a = { 0 }, b = { 0 };
+	int err = 0;
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	inet_pton(AF_INET, "203.0.113.20", b.u8);
+	for (unsigned int done = 0; done < n && !err;) {
+		__u32 count = 0;
+		struct bpf_map_batch_opts bo = { .sz = sizeof(bo) };
+
+		for (; count < chunk && done < n; count++, done++) {
+			/* 100,000 clients x 10 source ports each */
+			unsigned int c = done % EXTRA_PREFIXES;
+			int is_a;
+
+			a.u8[0] = 198;
+			a.u8[1] = (unsigned char)(18 + (c >> 16));
+			a.u8[2] = (unsigned char)(c >> 8);
+			a.u8[3] = (unsigned char)c;
+			is_a = ct_key_from_tuple(&keys[count], &in->rs, 4,
+						 IPPROTO_TCP, &a,
+						 (uint16_t)(1024 + done / EXTRA_PREFIXES),
+						 &b, 443);
+			ct_entry_established(&vals[count], 0, is_a);
+		}
+		if (bpf_map_update_batch(fd, keys, vals, &count, &bo))
+			err = -errno;
+	}
+	free(keys);
+	free(vals);
+	return err;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static struct json_object *jnum(double v, int decimals)
+{
+	char buf[32];
+
+	if (v < 0)
+		return NULL; /* null: not measured */
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+static void print_table(const struct results *def, const struct results *big,
+			int have_big)
+{
+	printf("\n  %-22s %9s %8s %9s %8s  %s\n", "case", "ns", "x pass",
+	       have_big ? "ns large" : "", have_big ? "scaling" : "", "what");
+	printf("  %-22s %9.1f %8.2f %9s %8s  %s\n", "xdp_pass_all (trivial)",
+	       def->pass_all, 1.0, "", "", "the cost of running any XDP program");
+	for (int c = 0; c < C_COUNT; c++) {
+		char big_ns[16] = "", scale[16] = "";
+
+		if (have_big) {
+			snprintf(big_ns, sizeof(big_ns), "%.1f", big->ns[c]);
+			snprintf(scale, sizeof(scale), "%.2f",
+				 big->ns[c] / def->ns[c]);
+		}
+		printf("  %-22s %9.1f %8.2f %9s %8s  %s\n", case_names[c],
+		       def->ns[c], def->ns[c] / def->pass_all, big_ns, scale,
+		       case_notes[c]);
+	}
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: bench [-r REPEAT] [-n RUNS] [-o FILE] [--no-large]\n\n"
+		"Per-packet cost of edgexdp with BPF_PROG_TEST_RUN (as root).\n"
+		"  -r, --repeat N   runs per BPF_PROG_TEST_RUN call (default 1000000)\n"
+		"  -n, --runs N     calls per case, median taken (default 5, max 64)\n"
+		"  -o, --out FILE   write the JSON figures there\n"
+		"      --no-large   skip the large config (no scaling, load_ms)\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "no-large", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .repeat = 1000000, .runs = 5 };
+	struct instance def = { 0 }, big = { 0 }, again = { 0 };
+	struct results r_def = { 0 }, r_big = { 0 };
+	long long bytes_def, bytes_big = -1;
+	double ms_def = -1, load_ms = -1, reload_ms = -1, t;
+	struct json_object *root, *j;
+	struct trivial_bpf *triv;
+	char *yaml = NULL;
+	int opt, err, pass_fd;
+
+	while ((opt = getopt_long(argc, argv, "r:n:o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': o.repeat = (__u32)strtoul(optarg, NULL, 10); break;
+		case 'n': o.runs = atoi(optarg); break;
+		case 'o': o.out = optarg; break;
+		case 'L': o.skip_large = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!o.repeat || o.runs < 1 || o.runs > 64) {
+		usage(stderr);
+		return 2;
+	}
+	libbpf_set_print(NULL);
+	{
+		/* One CPU throughout: its caches and its share of the LRU
+		 * free lists, not whichever the scheduler picks per call. */
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+
+	triv = trivial_bpf__open_and_load();
+	if (!triv) {
+		fprintf(stderr, "bench: cannot load the trivial programs: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	pass_fd = bpf_program__fd(triv->progs.xdp_pass_all);
+
+	printf("bench: BPF_PROG_TEST_RUN, repeat %u, median of %d calls\n",
+	       o.repeat, o.runs);
+	err = instance_load(&def, "default", default_yaml, &ms_def);
+	if (err)
+		goto out;
+	printf("  default: the documented profile, all features: %zu rules, "
+	       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
+	       def.rs.n_rules, def.rs.n_lpm_v4, def.rs.n_lpm_v6,
+	       def.rs.n_matches, def.rs.ct_max_entries);
+	err = run_cases(def.prog_fd, pass_fd, &o, &r_def);
+	if (err)
+		goto out;
+	bytes_def = maps_bytes(&def, 0);
+	/* Free the default's maps before the large ones exist. */
+	instance_free(&def);
+
+	if (!o.skip_large) {
+		yaml = large_yaml();
+		if (!yaml) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = instance_load(&big, "large", yaml, &load_ms);
+		if (err)
+			goto out;
+		printf("  large: + %d site rules, + %d prefixes: %zu rules, "
+		       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
+		       EXTRA_RULES, EXTRA_PREFIXES, big.rs.n_rules,
+		       big.rs.n_lpm_v4, big.rs.n_lpm_v6, big.rs.n_matches,
+		       big.rs.ct_max_entries);
+		t = now_ms();
+		err = insert_flows(&big, CT_LARGE_FLOWS);
+		if (err) {
+			fprintf(stderr, "bench: inserting flows: %s\n",
+				strerror(-err));
+			goto out;
+		}
+		printf("  large: %d established flows inserted in %.0f ms\n",
+		       CT_LARGE_FLOWS, now_ms() - t);
+		/* A reload builds the next generation while this one runs. */
+		err = instance_load(&again, "large", yaml, &reload_ms);
+		if (err)
+			goto out;
+		instance_free(&again);
+		err = run_cases(big.prog_fd, pass_fd, &o, &r_big);
+		if (err)
+			goto out;
+		printf("  large config maps, by fdinfo memlock:\n");
+		bytes_big = maps_bytes(&big, 1);
+	}
+
+	print_table(&r_def, &r_big, !o.skip_large);
+	printf("\n  tcp_syn_new: median of %.0f fresh flows, one per call; "
+	       "see tools/BENCHMARK.md\n", r_def.syn_new_samples);
+	printf("  maps_bytes: default %lld, large %lld\n", bytes_def, bytes_big);
+	printf("  load_ms (large: compile + create + fill + load) %.1f, "
+	       "reload_ms %.1f (default config: %.1f)\n",
+	       load_ms, reload_ms, ms_def);
+
+	root = json_object_new_object();
+	j = json_object_new_object();
+	for (int c = 0; c < C_JSON_COUNT; c++)
+		json_object_object_add(j, case_names[c], jnum(r_def.ns[c], 1));
+	json_object_object_add(j, "xdp_pass_all", jnum(r_def.pass_all, 1));
+	json_object_object_add(root, "testrun", j);
+	j = json_object_new_object();
+	for (int c = 0; c < C_JSON_COUNT; c++)
+		json_object_object_add(j, case_names[c],
+				       jnum(r_def.ns[c] / r_def.pass_all, 3));
+	json_object_object_add(root, "testrun_ratio", j);
+	j = json_object_new_object();
+	for (int c = 0; c < C_JSON_COUNT; c++)
+		json_object_object_add(j, case_names[c],
+				       o.skip_large ? NULL :
+						      jnum(r_big.ns[c] / r_def.ns[c], 3));
+	json_object_object_add(root, "scaling", j);
+	j = json_object_new_object();
+	json_object_object_add(j, "default", json_object_new_int64(bytes_def));
+	json_object_object_add(j, "large", bytes_big < 0 ? NULL :
+					   json_object_new_int64(bytes_big));
+	json_object_object_add(root, "maps_bytes", j);
+	json_object_object_add(root, "load_ms", jnum(load_ms, 1));
+	json_object_object_add(root, "reload_ms", jnum(reload_ms, 1));
+	if (o.out) {
+		FILE *f = fopen(o.out, "w");
+
+		if (!f || fputs(json_object_to_json_string_ext(
+					root, JSON_C_TO_STRING_PRETTY), f) < 0) {
+			fprintf(stderr, "bench: cannot write %s\n", o.out);
+			err = -EIO;
+		}
+		if (f)
+			fclose(f);
+	}
+	json_object_put(root);
+out:
+	instance_free(&again);
+	instance_free(&big);
+	instance_free(&def);
+	trivial_bpf__destroy(triv);
+	free(yaml);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * trafficgen: send frames into a NIC from the kernel at millions of frames
+ * per second, for the veth phase of tools/bench.sh.
+ *
+ * xdp-trafficgen does not load on every kernel; this needs only
+ * BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES (5.18+): the kernel
+ * builds each frame in a page pool, runs bpf/trafficgen.bpf.c on it, and
+ * that program's bpf_redirect() really transmits it through the target's
+ * ndo_xdp_xmit. On a veth, the frame lands in the peer's receive ring, where
+ * the peer's XDP program (or, with NAPI on and no program, its stack) sees it.
+ *
+ * The frame is built from the options (Ethernet, optional 802.1Q tag, IPv4
+ * or IPv6, TCP or UDP, valid IPv4 header and L4 checksums), or read as hex.
+ * With -F N it is N frames that differ in source port, sent in turn, one
+ * batch (-b frames) at a time.
+ *
+ * Pages of the kernel's live-frame pool are recycled without being
+ * initialised again: with -R the program writes the frame's first bytes
+ * back every time, for receivers whose stack rewrites them (forwarding
+ * does). Without -R the frames must come back untouched (XDP_DROP, a
+ * filter that drops).
+ *
+ * "Sent" counts frames handed to the redirect: a frame the target's ring
+ * had no room for is counted here and lost there (the veth counts it as an
+ * xmit error). Measure what was received at the receiver.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/ethtool.h>
+#include <linux/if_ether.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "trafficgen.skel.h"
+
+#define MAX_FRAME 1514
+#define MAX_FLOWS 4096
+#define ETH_HLEN_ 14
+#define VLAN_HLEN_ 4
+#define IPV4_HLEN 20
+#define IPV6_HLEN 40
+#define TCP_HLEN 20
+#define UDP_HLEN 8
+#define MIN_FRAME 60 /* without FCS */
+
+struct gen_opts {
+	const char *dev;
+	double duration;
+	unsigned long long count;
+	unsigned int batch;
+	unsigned int flows;
+	int cpu;
+	int json;
+	int rewrite;
+	/* frame */
+	const char *hex;
+	unsigned char dst_mac[6];
+	unsigned char src_mac[6];
+	int family;
+	unsigned char src[16];
+	unsigned char dst[16];
+	int l4proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	unsigned int sport;
+	unsigned int dport;
+	unsigned char tcp_flags;
+	int vlan; /* -1: untagged */
+	unsigned int len;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: trafficgen -i DEV [-d SECONDS | -n FRAMES] [OPTIONS]\n\n"
+		"Redirect frames into DEV (a veth: they arrive at its peer) with\n"
+		"BPF_PROG_TEST_RUN live frames, and report frames sent per second.\n\n"
+		"  -i, --dev DEV        NIC to transmit on (in this netns)\n"
+		"  -d, --duration SEC   send for SEC seconds (default 5)\n"
+		"  -n, --count N        send N frames, then stop\n"
+		"  -b, --batch N        frames per BPF_PROG_TEST_RUN call (default 8192)\n"
+		"  -F, --flows N        N frames differing in source port, in turn\n"
+		"  -C, --cpu N          pin to CPU N\n"
+		"  -j, --json           print one JSON object\n"
+		"  -R, --rewrite        write the frame back before each send: for\n"
+		"                       receivers that modify it (forwarding)\n"
+		"      --gro DEV        only turn GRO on for DEV (as ethtool -K DEV\n"
+		"                       gro on) and exit: a veth with no XDP program\n"
+		"                       takes redirected frames only with GRO on\n\n"
+		"The frame: either\n"
+		"  -x, --hex HEX        a whole Ethernet frame in hex\n"
+		"or built from:\n"
+		"      --src ADDR --dst ADDR   IPv4 or IPv6 (required)\n"
+		"      --proto tcp|udp         (default udp)\n"
+		"      --sport N --dport N     (default 40000, 9)\n"
+		"      --flags FLAGS           TCP flags from S A F R P U (default S)\n"
+		"      --dst-mac MAC --src-mac MAC (default broadcast, 02:00:00:00:00:01)\n"
+		"      --vlan ID               add an 802.1Q tag\n"
+		"      --len N                 frame length without FCS (min 60)\n");
+}
+
+static int parse_mac(const char *s, unsigned char *mac)
+{
+	unsigned int b[6];
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5]) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return -EINVAL;
+		mac[i] = (unsigned char)b[i];
+	}
+	return 0;
+}
+
+static int parse_addr(const char *s, unsigned char *out, int *family)
+{
+	int fam = strchr(s, ':') ? AF_INET6 : AF_INET;
+
+	if (inet_pton(fam, s, out) != 1)
+		return -EINVAL;
+	if (*family && *family != fam)
+		return -EINVAL;
+	*family = fam;
+	return 0;
+}
+
+static int parse_flags(const char *s, unsigned char *flags)
+{
+	*flags = 0;
+	for (; *s; s++) {
+		switch (*s) {
+		case 'F': *flags |= 0x01; break;
+		case 'S': *flags |= 0x02; break;
+		case 'R': *flags |= 0x04; break;
+		case 'P': *flags |= 0x08; break;
+		case 'A': *flags |= 0x10; break;
+		case 'U': *flags |= 0x20; break;
+		default: return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int parse_hex(const char *s, unsigned char *buf, size_t max)
+{
+	size_t n = 0;
+	unsigned int b;
+
+	while (*s) {
+		if (*s == ' ' || *s == ':' || *s == '\n') {
+			s++;
+			continue;
+		}
+		if (n >= max || sscanf(s, "%2x", &b) != 1 || !s[1])
+			return -EINVAL;
+		buf[n++] = (unsigned char)b;
+		s += 2;
+	}
+	return (int)n;
+}
+
+/* One's complement sum, folded later. */
+static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (; len > 1; len -= 2, p += 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len)
+		sum += (uint32_t)(p[0] << 8);
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(unsigned char *p, unsigned int v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+/* Builds one frame with source port sport; returns its length. */
+static size_t build_frame(const struct gen_opts *o, unsigned int sport,
+			  unsigned char *f)
+{
+	size_t l2 = ETH_HLEN_ + (o->vlan >= 0 ? VLAN_HLEN_ : 0);
+	size_t l3len = o->family == AF_INET ? IPV4_HLEN : IPV6_HLEN;
+	size_t l4len = o->l4proto == IPPROTO_TCP ? TCP_HLEN : UDP_HLEN;
+	size_t len = l2 + l3len + l4len, addr_len;
+	unsigned char *ip, *l4;
+	uint32_t sum;
+
+	if (len < o->len)
+		len = o->len;
+	if (len < MIN_FRAME)
+		len = MIN_FRAME;
+	memset(f, 0, len);
+	memcpy(f, o->dst_mac, 6);
+	memcpy(f + 6, o->src_mac, 6);
+	if (o->vlan >= 0) {
+		put16(f + 12, ETH_P_8021Q);
+		put16(f + 14, (unsigned int)o->vlan);
+		put16(f + 16, o->family == AF_INET ? ETH_P_IP : ETH_P_IPV6);
+	} else {
+		put16(f + 12, o->family == AF_INET ? ETH_P_IP : ETH_P_IPV6);
+	}
+	ip = f + l2;
+	l4 = ip + l3len;
+	/* The datagram fills the frame: padding would be link padding. */
+	l4len = len - l2 - l3len;
+	if (o->family == AF_INET) {
+		addr_len = 4;
+		ip[0] = 0x45;
+		put16(ip + 2, (unsigned int)(l3len + l4len));
+		put16(ip + 4, sport); /* id */
+		put16(ip + 6, 0x4000); /* DF */
+		ip[8] = 64;
+		ip[9] = (unsigned char)o->l4proto;
+		memcpy(ip + 12, o->src, 4);
+		memcpy(ip + 16, o->dst, 4);
+		put16(ip + 10, csum_fold(csum_add(0, ip, IPV4_HLEN)));
+	} else {
+		addr_len = 16;
+		ip[0] = 0x60;
+		put16(ip + 4, (unsigned int)l4len);
+		ip[6] = (unsigned char)o->l4proto;
+		ip[7] = 64;
+		memcpy(ip + 8, o->src, 16);
+		memcpy(ip + 24, o->dst, 16);
+	}
+	put16(l4, sport);
+	put16(l4 + 2, o->dport);
+	if (o->l4proto == IPPROTO_TCP) {
+		put16(l4 + 4, 0x0001); /* seq */
+		if (o->tcp_flags & 0x10)
+			put16(l4 + 8, 0x0001); /* ack */
+		l4[12] = 5 << 4;
+		l4[13] = o->tcp_flags;
+		put16(l4 + 14, 65535); /* window */
+	} else {
+		put16(l4 + 4, (unsigned int)l4len);
+	}
+	/* Pseudo-header, then the segment. */
+	sum = csum_add(0, o->src, addr_len);
+	sum = csum_add(sum, o->dst, addr_len);
+	sum += (uint32_t)o->l4proto + (uint32_t)l4len;
+	sum = csum_add(sum, l4, l4len);
+	put16(l4 + (o->l4proto == IPPROTO_TCP ? 16 : 6),
+	      o->l4proto == IPPROTO_UDP && csum_fold(sum) == 0 ? 0xffff :
+								csum_fold(sum));
+	return len;
+}
+
+/* ethtool -K DEV gro on, for machines without ethtool. */
+static int gro_on(const char *dev)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = 1 };
+	struct ifreq ifr = { 0 };
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&ev;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+enum {
+	OPT_SRC = 256,
+	OPT_DST,
+	OPT_PROTO,
+	OPT_SPORT,
+	OPT_DPORT,
+	OPT_FLAGS,
+	OPT_DST_MAC,
+	OPT_SRC_MAC,
+	OPT_VLAN,
+	OPT_LEN,
+	OPT_GRO,
+};
+
+static int parse_port(const char *s, unsigned int *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*end || v > 65535)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct gen_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "dev", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "flows", required_argument, NULL, 'F' },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "rewrite", no_argument, NULL, 'R' },
+		{ "hex", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "dst", required_argument, NULL, OPT_DST },
+		{ "proto", required_argument, NULL, OPT_PROTO },
+		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "dport", required_argument, NULL, OPT_DPORT },
+		{ "flags", required_argument, NULL, OPT_FLAGS },
+		{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
+		{ "src-mac", required_argument, NULL, OPT_SRC_MAC },
+		{ "vlan", required_argument, NULL, OPT_VLAN },
+		{ "len", required_argument, NULL, OPT_LEN },
+		{ "gro", required_argument, NULL, OPT_GRO },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, have_src = 0, have_dst = 0, err = 0;
+	unsigned int v = 0;
+
+	while ((opt = getopt_long(argc, argv, "i:d:n:b:F:C:jRx:h", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'i': o->dev = optarg; break;
+		case 'd': o->duration = strtod(optarg, NULL); break;
+		case 'n': o->count = strtoull(optarg, NULL, 10); break;
+		case 'b': o->batch = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'F': o->flows = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'C': o->cpu = atoi(optarg); break;
+		case 'j': o->json = 1; break;
+		case 'R': o->rewrite = 1; break;
+		case 'x': o->hex = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		case OPT_SRC:
+			err = parse_addr(optarg, o->src, &o->family);
+			have_src = 1;
+			break;
+		case OPT_DST:
+			err = parse_addr(optarg, o->dst, &o->family);
+			have_dst = 1;
+			break;
+		case OPT_PROTO:
+			if (!strcmp(optarg, "tcp"))
+				o->l4proto = IPPROTO_TCP;
+			else if (!strcmp(optarg, "udp"))
+				o->l4proto = IPPROTO_UDP;
+			else
+				err = -EINVAL;
+			break;
+		case OPT_SPORT: err = parse_port(optarg, &o->sport); break;
+		case OPT_DPORT: err = parse_port(optarg, &o->dport); break;
+		case OPT_FLAGS: err = parse_flags(optarg, &o->tcp_flags); break;
+		case OPT_DST_MAC: err = parse_mac(optarg, o->dst_mac); break;
+		case OPT_SRC_MAC: err = parse_mac(optarg, o->src_mac); break;
+		case OPT_VLAN:
+			err = parse_port(optarg, &v);
+			if (!err && v > 4095)
+				err = -EINVAL;
+			o->vlan = (int)v;
+			break;
+		case OPT_GRO:
+			err = gro_on(optarg);
+			if (err)
+				fprintf(stderr, "trafficgen: GRO on %s: %s\n",
+					optarg, strerror(-err));
+			exit(err ? 1 : 0);
+		case OPT_LEN:
+			err = parse_port(optarg, &o->len);
+			if (!err && o->len > MAX_FRAME)
+				err = -EINVAL;
+			break;
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+		if (err) {
+			fprintf(stderr, "trafficgen: bad value '%s'\n", optarg);
+			return err;
+		}
+	}
+	if (optind < argc || !o->dev || (!o->hex && (!have_src || !have_dst))) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (!o->batch || !o->flows || o->flows > MAX_FLOWS) {
+		fprintf(stderr, "trafficgen: -b must be > 0, -F 1..%d\n",
+			MAX_FLOWS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char frames[MAX_FLOWS][MAX_FRAME];
+	static size_t frame_len[MAX_FLOWS];
+	struct gen_opts o = {
+		.duration = 5.0,
+		.batch = 8192,
+		.flows = 1,
+		.cpu = -1,
+		.l4proto = IPPROTO_UDP,
+		.sport = 40000,
+		.dport = 9,
+		.tcp_flags = 0x02,
+		.dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+		.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+		.vlan = -1,
+	};
+	struct trafficgen_bpf *skel;
+	unsigned long long sent = 0, calls = 0;
+	unsigned int ifindex, n_frames;
+	size_t tpl_len;
+	double t0, t1, deadline;
+	int err, prog_fd;
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	ifindex = if_nametoindex(o.dev);
+	if (!ifindex) {
+		fprintf(stderr, "trafficgen: no interface '%s'\n", o.dev);
+		return 1;
+	}
+	if (o.hex) {
+		int n = parse_hex(o.hex, frames[0], MAX_FRAME);
+
+		if (n < ETH_HLEN_) {
+			fprintf(stderr, "trafficgen: bad hex frame\n");
+			return 2;
+		}
+		frame_len[0] = (size_t)n;
+		n_frames = 1;
+	} else {
+		for (unsigned int i = 0; i < o.flows; i++)
+			frame_len[i] = build_frame(
+				&o, (o.sport + i) & 0xffff, frames[i]);
+		n_frames = o.flows;
+	}
+	if (o.cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(o.cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			perror("trafficgen: sched_setaffinity");
+	}
+
+	skel = trafficgen_bpf__open();
+	if (!skel) {
+		perror("trafficgen: open");
+		return 1;
+	}
+	skel->rodata->target_ifindex = ifindex;
+	err = trafficgen_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "trafficgen: load: %s\n", strerror(-err));
+		trafficgen_bpf__destroy(skel);
+		return 1;
+	}
+	prog_fd = bpf_program__fd(skel->progs.trafficgen_xdp);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	t0 = now_s();
+	deadline = o.count ? 0 : t0 + o.duration;
+	while (!stop) {
+		unsigned int i = (unsigned int)(calls % n_frames);
+		unsigned long long n = o.batch;
+		struct bpf_test_run_opts opts = {
+			.sz = sizeof(opts),
+			.data_in = frames[i],
+			.data_size_in = (__u32)frame_len[i],
+			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		};
+
+		if (o.count && o.count - sent < n)
+			n = o.count - sent;
+		/* What the program writes back over recycled pages. */
+		tpl_len = !o.rewrite ? 0 :
+			  frame_len[i] < sizeof(skel->bss->tpl.data) ?
+					 frame_len[i] :
+					 sizeof(skel->bss->tpl.data);
+		memcpy(skel->bss->tpl.data, frames[i], tpl_len);
+		skel->bss->tpl.len = (__u32)tpl_len;
+		opts.repeat = (__u32)n;
+		err = bpf_prog_test_run_opts(prog_fd, &opts);
+		if (err) {
+			fprintf(stderr, "trafficgen: BPF_PROG_TEST_RUN: %s\n",
+				strerror(errno));
+			break;
+		}
+		sent += n;
+		calls++;
+		if (o.count ? sent >= o.count : now_s() >= deadline)
+			break;
+	}
+	t1 = now_s();
+	trafficgen_bpf__destroy(skel);
+	if (err)
+		return 1;
+	if (o.json)
+		printf("{\"frames\": %llu, \"seconds\": %.3f, \"pps\": %.0f}\n",
+		       sent, t1 - t0, (double)sent / (t1 - t0));
+	else
+		printf("trafficgen: sent %llu frames in %.3f s: %.3f Mpps\n",
+		       sent, t1 - t0, (double)sent / (t1 - t0) / 1e6);
+	return 0;
+}
