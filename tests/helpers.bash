@@ -41,3 +41,34 @@ assert() {
 		return 1
 	fi
 }
+
+# topology_gw_peer GW PEER: a gateway namespace with veth-ext (external,
+# 203.0.113.10/24) and veth-int (internal, 172.25.33.10/24), their peers
+# p-ext / p-int in PEER (.99 of each), and an edgexdp config for them in
+# $CFG with the whole profile.
+topology_gw_peer() {
+	local gw=$1 peer=$2
+	ip netns add "$gw"
+	ip netns add "$peer"
+	ip -n "$gw" link add veth-ext type veth peer name p-ext netns "$peer"
+	ip -n "$gw" link add veth-int type veth peer name p-int netns "$peer"
+	for l in lo veth-ext veth-int; do ip -n "$gw" link set "$l" up; done
+	for l in lo p-ext p-int; do ip -n "$peer" link set "$l" up; done
+	ip -n "$gw" addr add 203.0.113.10/24 dev veth-ext
+	ip -n "$peer" addr add 203.0.113.99/24 dev p-ext
+	ip -n "$gw" addr add 172.25.33.10/24 dev veth-int
+	ip -n "$peer" addr add 172.25.33.99/24 dev p-int
+	cat >"$CFG" <<-YAML
+	interfaces:
+	  - { name: veth-ext, zone: external }
+	  - { name: veth-int, zone: internal }
+	xdp_mode: native
+	profile: lync2013-edge
+	features: [federation, ocs2007_federation, public_im, xmpp, centralized_logging]
+	addresses:
+	  access_edge: [203.0.113.10]
+	  webconf_edge: [203.0.113.20]
+	  av_edge: [203.0.113.30]
+	  edge_internal: [172.25.33.10]
+	YAML
+}

@@ -2,6 +2,8 @@
 /* edgexdp check: validate a config and print its expanded rule table,
  * without touching the kernel. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 
 #include <json-c/json.h>
 
@@ -18,13 +20,56 @@ void help_check(FILE *out)
 		"Parse and validate FILE (default %s), expand the profile's\n"
 		"enabled features and the site rules, and print the rule table:\n"
 		"name, zone, protocol, ports, from, to, seed rows and note.\n"
+		"Rules that can never match, because an earlier rule takes every\n"
+		"packet they allow, are listed after the table (\"shadowed\" in -j).\n"
 		"Touches no kernel state; the interfaces need not exist here.\n"
 		"Exit status 0 if the config is valid, 1 with one error naming\n"
 		"FILE:LINE:COLUMN and the offending value otherwise.\n",
 		EDGEXDP_CONFIG_DEFAULT);
 }
 
-static void print_table(const struct ruleset *rs)
+/*
+ * A rule that wins no (group, class, class) triple never sees a packet:
+ * every one it allows goes to an earlier rule first (the profile's public
+ * IM rules, when federation's "any" rules are on). Say so, rather than
+ * let `stats` show zeros that look like no traffic.
+ */
+static bool *find_shadowed(const struct ruleset *rs)
+{
+	bool *shadowed = calloc(rs->n_rules ? rs->n_rules : 1, sizeof(bool));
+
+	if (!shadowed)
+		return NULL;
+	for (size_t i = 0; i < rs->n_rules; i++)
+		shadowed[i] = true;
+	for (size_t i = 0; i < rs->n_matches; i++)
+		if (rs->matches[i].rule_id < rs->n_rules)
+			shadowed[rs->matches[i].rule_id] = false;
+	return shadowed;
+}
+
+static void print_shadowed(const struct ruleset *rs, const bool *shadowed)
+{
+	const char *sep = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->n_rules; i++)
+		n += shadowed[i];
+	if (!n)
+		return;
+	printf("\n%zu rule%s never match%s: an earlier rule takes every packet "
+	       "they allow:\n  ",
+	       n, n == 1 ? "" : "s", n == 1 ? "es" : "");
+	for (size_t i = 0; i < rs->n_rules; i++) {
+		if (!shadowed[i])
+			continue;
+		printf("%s%s", sep, rs->rules[i].name);
+		sep = ", ";
+	}
+	putchar('\n');
+}
+
+static void print_table(const struct ruleset *rs, const bool *shadowed)
 {
 	char ports[16];
 
@@ -38,13 +83,14 @@ static void print_table(const struct ruleset *rs)
 		       zone_name(r->zone), proto_name(r->proto), ports, r->from,
 		       r->to, r->seed, r->note ? r->note : "");
 	}
+	print_shadowed(rs, shadowed);
 	printf("\n%zu rules, %u port groups, %u address classes, %zu match "
 	       "entries, %zu NAT pairs\n",
 	       rs->n_rules, rs->n_port_groups, rs->n_addr_classes,
 	       rs->n_matches, rs->n_nat);
 }
 
-static void print_json(const struct ruleset *rs)
+static void print_json(const struct ruleset *rs, const bool *shadowed)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *rules = json_object_new_array();
@@ -62,8 +108,9 @@ static void print_json(const struct ruleset *rs)
 						       feature_name(r->feature) :
 						       "site"));
 		json_object_object_add(o, "note",
-				       json_object_new_string(r->note ? r->note :
-									"")); 
+				       json_object_new_string(r->note ? r->note : ""));
+		json_object_object_add(o, "shadowed",
+				       json_object_new_boolean(shadowed[i]));
 		json_object_array_add(rules, o);
 	}
 	json_object_object_add(root, "rules", rules);
@@ -81,6 +128,7 @@ int do_check(int argc, char **argv)
 	const struct cmd_opts co = { .help = help_check };
 	struct edgexdp_config cfg = { 0 };
 	struct ruleset rs = { 0 };
+	bool *shadowed;
 	int err;
 
 	err = parse_cmd_opts(argc, argv, &co);
@@ -89,11 +137,17 @@ int do_check(int argc, char **argv)
 	err = load_and_compile(&cfg, &rs, 0);
 	if (err)
 		return 1;
-	if (g_opts.json)
-		print_json(&rs);
-	else
-		print_table(&rs);
+	shadowed = find_shadowed(&rs);
+	if (!shadowed) {
+		pr_err(-ENOMEM, "check");
+		err = -ENOMEM;
+	} else if (g_opts.json) {
+		print_json(&rs, shadowed);
+	} else {
+		print_table(&rs, shadowed);
+	}
+	free(shadowed);
 	ruleset_free(&rs);
 	config_free(&cfg);
-	return 0;
+	return err ? 1 : 0;
 }

@@ -6,31 +6,9 @@ load ../helpers
 
 setup_file() {
 	export GW="exdp-it-gw-$$" PEER="exdp-it-peer-$$"
-	ip netns add "$GW"
-	ip netns add "$PEER"
-	ip -n "$GW" link add veth-ext type veth peer name p-ext netns "$PEER"
-	ip -n "$GW" link add veth-int type veth peer name p-int netns "$PEER"
-	for l in lo veth-ext veth-int; do ip -n "$GW" link set "$l" up; done
-	for l in lo p-ext p-int; do ip -n "$PEER" link set "$l" up; done
-	ip -n "$GW" addr add 203.0.113.10/24 dev veth-ext
-	ip -n "$PEER" addr add 203.0.113.99/24 dev p-ext
-	ip -n "$GW" addr add 172.25.33.10/24 dev veth-int
-	ip -n "$PEER" addr add 172.25.33.99/24 dev p-int
-	bpffs_setup
 	export CFG="$BATS_FILE_TMPDIR/edgexdp.yaml"
-	cat > "$CFG" <<-YAML
-	interfaces:
-	  - { name: veth-ext, zone: external }
-	  - { name: veth-int, zone: internal }
-	xdp_mode: native
-	profile: lync2013-edge
-	features: [federation, ocs2007_federation, public_im, xmpp, centralized_logging]
-	addresses:
-	  access_edge: [203.0.113.10]
-	  webconf_edge: [203.0.113.20]
-	  av_edge: [203.0.113.30]
-	  edge_internal: [172.25.33.10]
-	YAML
+	topology_gw_peer "$GW" "$PEER"
+	bpffs_setup
 }
 
 teardown_file() {
@@ -66,6 +44,23 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 		[ "$table" = table ] && continue
 		grep -qx "$table:$row" <<<"$seeds" || { echo "missing $table:$row"; return 1; }
 	done < "$CSV"
+}
+
+@test "check names the rules an earlier rule shadows" {
+	# With federation's "any" rules on, the public IM rules never match.
+	run "$EDGEXDP" -j check -c "$REPO/tools/edgexdp.example.yaml"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.rules[] | select(.shadowed) | .name] | join(",")' <<<"$output")" = \
+	  "pim-sip-mtls-in,pim-sip-mtls-out,pim-rtp-tcp-out,pim-stun-udp-out,pim-stun-udp-in" ]
+	run "$EDGEXDP" check -c "$REPO/tools/edgexdp.example.yaml"
+	[[ "$output" == *"5 rules never match"* ]]
+	# Without federation they carry public IM traffic themselves, but
+	# for public_im:6, which is the core's external:14 over again.
+	pim="$BATS_TEST_TMPDIR/pim.yaml"
+	sed 's/^features:.*/features: [public_im]/' "$CFG" > "$pim"
+	run "$EDGEXDP" -j check -c "$pim"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.rules[] | select(.shadowed) | .name] | join(",")' <<<"$output")" = pim-stun-udp-in ]
 }
 
 @test "a bad config is one clear error and touches nothing" {

@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# Loading from an SSH session: a stateful filter drops packets of a
+# connection it never saw open, so load must either keep the session (a
+# rule allows it) or refuse (none does), never cut it silently.
+
+load ../helpers
+
+setup_file() {
+	export GW="exdp-ssh-gw-$$" PEER="exdp-ssh-peer-$$"
+	export CFG="$BATS_FILE_TMPDIR/edgexdp.yaml"
+	topology_gw_peer "$GW" "$PEER"
+	bpffs_setup
+	# An echo service standing in for sshd on the gateway itself.
+	ip netns exec "$GW" socat TCP-LISTEN:22,bind=203.0.113.10,reuseaddr,fork \
+		EXEC:cat 3>&- >/dev/null 2>&1 &
+	echo $! > "$BATS_FILE_TMPDIR/sshd.pid"
+	sleep 0.3
+}
+
+teardown_file() {
+	local sshd
+	sshd=$(cat "$BATS_FILE_TMPDIR/sshd.pid")
+	{ kill "$sshd" && wait "$sshd"; } 2>/dev/null
+	in_ns "$GW" "$EDGEXDP" unload >/dev/null 2>&1
+	ip netns del "$GW" 2>/dev/null
+	ip netns del "$PEER" 2>/dev/null
+	bpffs_teardown
+}
+
+teardown() {
+	in_ns "$GW" "$EDGEXDP" unload >/dev/null 2>&1 || true
+}
+
+ssh_env() { echo "203.0.113.99 $1 203.0.113.10 22"; }
+
+@test "load refuses when no rule allows the SSH session it runs from" {
+	run env SSH_CONNECTION="$(ssh_env 40022)" ip netns exec "$GW" "$EDGEXDP" load -c "$CFG"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"drops the SSH session you are running from (203.0.113.99 -> 203.0.113.10:22, tcp)"* ]]
+	[[ "$output" == *"refusing to load"* ]]
+	[ -z "$(xdp_prog_id "$GW" veth-ext)" ]
+	[ ! -e "$EDGEXDP_BPFFS/edgexdp" ]
+	# -f overrides, after the same warning
+	run env SSH_CONNECTION="$(ssh_env 40022)" ip netns exec "$GW" "$EDGEXDP" load -f -c "$CFG"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"drops the SSH session"* ]]
+	[ -n "$(xdp_prog_id "$GW" veth-ext)" ]
+}
+
+@test "an SSH session a rule allows survives the load" {
+	cfg="$BATS_TEST_TMPDIR/ssh.yaml"
+	cat "$CFG" - > "$cfg" <<-YAML
+	rules:
+	  - { name: admin-ssh, zone: external, proto: tcp, ports: 22, from: [203.0.113.99], to: access_edge }
+	YAML
+	# The session is open before the filter exists.
+	coproc SESSION { ip netns exec "$PEER" socat - TCP:203.0.113.10:22,sourceport=40122 2>/dev/null; }
+	echo before >&"${SESSION[1]}"
+	read -r -t 2 line <&"${SESSION[0]}"
+	[ "$line" = before ]
+
+	run env SSH_CONNECTION="$(ssh_env 40122)" ip netns exec "$GW" "$EDGEXDP" load -c "$cfg"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"keeping your SSH session 203.0.113.99:40122 -> 203.0.113.10:22 open (rule 'admin-ssh')"* ]]
+	run in_ns "$GW" "$EDGEXDP" -j status
+	[ "$(jq .conntrack_entries <<<"$output")" -eq 1 ]
+
+	# The same connection still carries data both ways.
+	echo after >&"${SESSION[1]}"
+	line=
+	read -r -t 2 line <&"${SESSION[0]}" || true
+	[ "$line" = after ]
+	eval "exec ${SESSION[1]}>&-"
+	wait "$SESSION_PID" || true
+	run in_ns "$GW" "$EDGEXDP" -j stats
+	[ "$(jq '.rules[] | select(.name == "admin-ssh") | .packets' <<<"$output")" -ge 2 ]
+	[ "$(jq .drops.tcp_state <<<"$output")" -eq 0 ]
+}
+
+@test "without the seed, a session open before the load is cut (control)" {
+	cfg="$BATS_TEST_TMPDIR/ssh.yaml"
+	cat "$CFG" - > "$cfg" <<-YAML
+	rules:
+	  - { name: admin-ssh, zone: external, proto: tcp, ports: 22, from: [203.0.113.99], to: access_edge }
+	YAML
+	coproc SESSION { ip netns exec "$PEER" socat - TCP:203.0.113.10:22,sourceport=40222 2>/dev/null; }
+	echo before >&"${SESSION[1]}"
+	read -r -t 2 line <&"${SESSION[0]}"
+	[ "$line" = before ]
+	# Loaded from a console (no SSH_CONNECTION): nobody tells load about it.
+	run env -u SSH_CONNECTION ip netns exec "$GW" "$EDGEXDP" load -c "$cfg"
+	[ "$status" -eq 0 ]
+	echo after >&"${SESSION[1]}"
+	line=
+	read -r -t 1 line <&"${SESSION[0]}" || true
+	[ -z "$line" ]
+	run in_ns "$GW" "$EDGEXDP" -j stats
+	[ "$(jq .drops.tcp_state <<<"$output")" -ge 1 ]
+	eval "exec ${SESSION[1]}>&-"
+	kill "$SESSION_PID" 2>/dev/null || true
+	wait "$SESSION_PID" 2>/dev/null || true
+}
