@@ -31,6 +31,26 @@ static int is_bpffs(const char *path)
 	return st.f_type == BPF_FS_MAGIC;
 }
 
+/*
+ * `ip netns exec` runs us in a mount namespace of our own that dies with
+ * the command: a bpffs mounted there takes our pins with it and leaves
+ * the filter attached with no way to find it. Tell that from a container
+ * (whose shell shares our mount namespace) by asking our parent's.
+ */
+static int mount_ns_is_transient(void)
+{
+	char self[64], parent[64], path[64];
+	ssize_t n, m;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)getppid());
+	n = readlink("/proc/self/ns/mnt", self, sizeof(self) - 1);
+	m = readlink(path, parent, sizeof(parent) - 1);
+	if (n < 0 || m < 0)
+		return 0;
+	self[n] = parent[m] = '\0';
+	return strcmp(self, parent) != 0;
+}
+
 int bpffs_ensure_mounted(void)
 {
 	const char *root = bpffs_root();
@@ -38,6 +58,20 @@ int bpffs_ensure_mounted(void)
 
 	if (ret == 1)
 		return 0;
+	if (mount_ns_is_transient()) {
+		fprintf(stderr,
+			"edgexdp: %s is no bpffs, and this command runs in a mount "
+			"namespace of its own (as 'ip netns exec' makes): pins "
+			"made there vanish when it exits.\n"
+			"edgexdp: mount a bpffs outside /sys and point "
+			"EDGEXDP_BPFFS at it, e.g.\n"
+			"  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
+			"/run/edgexdp-bpffs\n"
+			"  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS "
+			"edgexdp load\n",
+			root);
+		return -EXDEV;
+	}
 	if (ret == -ENOENT && mkdir(root, 0700) && errno != EEXIST)
 		return -errno;
 	if (mount("bpf", root, "bpf", 0, "mode=0700")) {

@@ -85,6 +85,13 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 	[ ! -e "$EDGEXDP_BPFFS/edgexdp" ]
 }
 
+@test "load refuses to pin into a bpffs that dies with ip netns exec" {
+	run env -u EDGEXDP_BPFFS ip netns exec "$GW" "$EDGEXDP" load -c "$CFG"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mount namespace of its own"*"EDGEXDP_BPFFS"* ]]
+	[ -z "$(xdp_prog_id "$GW" veth-ext)" ]
+}
+
 @test "load attaches to every NIC and status says how" {
 	run gw load -c "$CFG"
 	[ "$status" -eq 0 ]
