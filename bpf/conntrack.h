@@ -44,12 +44,19 @@ static __always_inline int addr_cmp(const struct edgexdp_addr *x,
 	return 0;
 }
 
-/* A NAT pair's private address stands for its public one in the key, so
- * the flow seen on both sides of the translation is one entry. */
-static __always_inline void nat_canonicalise(struct edgexdp_addr *addr)
+/*
+ * A NAT pair's private address stands for its public one in the key, so
+ * the flow seen on both sides of the translation is one entry. The filter
+ * spares the hash lookup to the addresses of no pair: most of them.
+ */
+static __always_inline void nat_canonicalise(struct edgexdp_addr *addr,
+					     const struct edgexdp_settings *s)
 {
 	const struct edgexdp_addr *pub;
+	__u32 bit = edgexdp_nat_filter_bit(addr);
 
+	if (!(s->nat_filter[bit / 64] & (1ULL << (bit % 64))))
+		return;
 	pub = bpf_map_lookup_elem(&nat_canon, addr);
 	if (pub)
 		*addr = *pub;
@@ -72,7 +79,8 @@ static __always_inline void ct_key_swap(struct edgexdp_ct_key *key)
  * tuple's source is endpoint a.
  */
 static __always_inline bool ct_key_build(struct edgexdp_ct_key *key,
-					 const struct flow_tuple *t, bool nat)
+					 const struct flow_tuple *t,
+					 const struct edgexdp_settings *s)
 {
 	int cmp;
 
@@ -84,9 +92,9 @@ static __always_inline bool ct_key_build(struct edgexdp_ct_key *key,
 	key->family = t->family;
 	key->pad[0] = 0;
 	key->pad[1] = 0;
-	if (nat) {
-		nat_canonicalise(&key->addr_a);
-		nat_canonicalise(&key->addr_b);
+	if (s->nat_enabled) {
+		nat_canonicalise(&key->addr_a, s);
+		nat_canonicalise(&key->addr_b, s);
 	}
 
 	cmp = addr_cmp(&key->addr_a, &key->addr_b);

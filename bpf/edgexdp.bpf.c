@@ -100,26 +100,13 @@ struct {
 	__type(value, struct edgexdp_rule_stats);
 } rule_stats SEC(".maps");
 
+/* Per interface slot, every verdict reason; see include/edgexdp.h. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, EDGEXDP_PASS_REASON_COUNT);
+	__uint(max_entries, EDGEXDP_STATS_SLOTS);
 	__type(key, __u32);
-	__type(value, struct edgexdp_reason_stats);
-} pass_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, EDGEXDP_DROP_REASON_COUNT);
-	__type(key, __u32);
-	__type(value, struct edgexdp_reason_stats);
-} drop_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, EDGEXDP_MAX_IFACES);
-	__type(key, __u32);
-	__type(value, struct edgexdp_iface_stats);
-} iface_stats SEC(".maps");
+	__type(value, struct edgexdp_slot_stats);
+} verdict_stats SEC(".maps");
 
 /* The helpers use the maps above by name. */
 #include "parse.h"
@@ -207,7 +194,7 @@ static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
 		return VERDICT_ABORT;
 	d->now = flow_clock_ns();
 	tuple_load(&t, pkt);
-	from_a = ct_key_build(&key, &t, s->nat_enabled);
+	from_a = ct_key_build(&key, &t, s);
 	ct = ct_lookup_live(&key, s, d->now);
 	if (ct && !ct_tcp_reopens(ct, &key, pkt))
 		return decide_tracked(ct, &key, pkt, from_a, d);
@@ -233,7 +220,7 @@ static __always_inline __u32 decide_icmp_error(struct flow_tuple *quoted,
 	if (!s)
 		return VERDICT_ABORT;
 	d->now = flow_clock_ns();
-	ct_key_build(&key, quoted, s->nat_enabled);
+	ct_key_build(&key, quoted, s);
 	ct = ct_lookup_live(&key, s, d->now);
 	if (!ct)
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
@@ -358,18 +345,19 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	struct packet pkt = {.data_end = data_end};
 	struct decision d = {.rule_id = RULE_NONE};
 	__u32 ifindex = ctx->ingress_ifindex;
+	struct edgexdp_slot_stats *ss;
 	struct edgexdp_iface *iface;
-	__u32 verdict, slot;
+	__u32 verdict;
 
 	iface = bpf_map_lookup_elem(&interfaces, &ifindex);
 	/* A zone we do not know is as bad as no zone. */
 	if (!iface || !iface->configured || iface->zone >= EDGEXDP_ZONE_COUNT) {
-		reason_stats_add(VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE),
-				 bytes);
-		return XDP_DROP;
+		ss = slot_stats_get(EDGEXDP_STATS_NO_IFACE);
+		return verdict_account(
+			ss, VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE), bytes);
 	}
 	d.zone = iface->zone;
-	slot = iface->slot;
+	ss = slot_stats_get(iface->slot);
 
 	verdict = decide(&pkt, data, &d);
 
@@ -380,7 +368,7 @@ int edgexdp_xdp(struct xdp_md *ctx)
 		if (pkt.frag == FRAG_FIRST)
 			frag_record(&pkt, d.rule_id, d.now);
 	}
-	return verdict_account(verdict, slot, bytes);
+	return verdict_account(ss, verdict, bytes);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

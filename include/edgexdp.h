@@ -71,7 +71,7 @@ enum edgexdp_proto {
 	EDGEXDP_PROTO_COUNT,
 };
 
-/* Why a packet passed; counted per reason in pass_stats. */
+/* Why a packet passed; counted per reason in verdict_stats. */
 enum edgexdp_pass_reason {
 	EDGEXDP_PASS_NEW_FLOW = 0, /* a rule allowed it and opened a flow */
 	EDGEXDP_PASS_FLOW, /* belongs to a tracked flow, either direction */
@@ -82,7 +82,7 @@ enum edgexdp_pass_reason {
 	EDGEXDP_PASS_REASON_COUNT,
 };
 
-/* Why a packet was dropped; counted per reason in drop_stats. */
+/* Why a packet was dropped; counted per reason in verdict_stats. */
 enum edgexdp_drop_reason {
 	EDGEXDP_DROP_NO_RULE_PORT = 0, /* no rule on this proto/port, no flow */
 	EDGEXDP_DROP_NO_RULE_ADDR, /* port has rules, addresses match none */
@@ -110,10 +110,19 @@ enum edgexdp_ct_state {
 /* interfaces: array indexed by ingress ifindex -> what this NIC is. */
 struct edgexdp_iface {
 	__u32 zone; /* enum edgexdp_zone */
-	__u32 slot; /* index into iface_stats */
+	__u32 slot; /* interface slot of verdict_stats */
 	__u32 configured; /* 0: not one of ours (the array starts zeroed) */
 	__u32 pad;
 };
+
+/*
+ * NAT filter: one bit per hash of an address, set for the private address
+ * of every NAT pair, so that the data path looks up nat_canon only for
+ * addresses that may be in it. A clear bit is a sure miss; a set bit may
+ * be another address's, and the lookup decides.
+ */
+#define EDGEXDP_NAT_FILTER_BITS_LOG2 12
+#define EDGEXDP_NAT_FILTER_WORDS ((1U << EDGEXDP_NAT_FILTER_BITS_LOG2) / 64)
 
 /* settings: array of one, the runtime knobs of the data path. */
 struct edgexdp_settings {
@@ -123,6 +132,7 @@ struct edgexdp_settings {
 	__u64 frag_timeout_ns;
 	__u32 nat_enabled; /* nonzero: look up nat_canon for each address */
 	__u32 pad;
+	__u64 nat_filter[EDGEXDP_NAT_FILTER_WORDS];
 };
 
 /* port_groups value: the port group of one proto/port, per zone (0 = none). */
@@ -148,6 +158,15 @@ struct edgexdp_lpm_v6 {
 	__u32 prefixlen;
 	__u8 addr[16];
 };
+
+/* The bit of an address in the NAT filter (both sides compute it). */
+static inline __u32 edgexdp_nat_filter_bit(const struct edgexdp_addr *addr)
+{
+	__u32 x = addr->u32[0] ^ addr->u32[1] ^ addr->u32[2] ^ addr->u32[3];
+
+	/* Fibonacci hashing: the top bits of the product mix every bit. */
+	return (x * 0x9e3779b1U) >> (32 - EDGEXDP_NAT_FILTER_BITS_LOG2);
+}
 
 /* rule_match key; value is a __u32 rule id. */
 struct edgexdp_match_key {
@@ -203,13 +222,34 @@ struct edgexdp_rule_stats {
 	__u64 bytes;
 };
 
-/* pass_stats / drop_stats: per-CPU, per reason. */
+/*
+ * verdict_stats: per-CPU, per interface slot: one counter per verdict, so a
+ * packet costs one counter lookup. A drop counts on verdict[reason], a pass
+ * on verdict[EDGEXDP_STATS_REASONS + reason]. Userspace sums the slots for
+ * the per-reason totals and the reasons for the per-interface ones. Packets
+ * from a NIC not in the config count on slot EDGEXDP_STATS_NO_IFACE.
+ */
+#define EDGEXDP_STATS_REASONS 16 /* per verdict kind; >= every reason count */
+#define EDGEXDP_STATS_PER_SLOT (2 * EDGEXDP_STATS_REASONS)
+#define EDGEXDP_STATS_NO_IFACE EDGEXDP_MAX_IFACES
+#define EDGEXDP_STATS_SLOTS (EDGEXDP_MAX_IFACES + 1)
+#define EDGEXDP_STATS_INDEX(pass, reason)                                      \
+	(((pass) ? EDGEXDP_STATS_REASONS : 0) + (reason))
+
+_Static_assert(EDGEXDP_PASS_REASON_COUNT <= EDGEXDP_STATS_REASONS &&
+		       EDGEXDP_DROP_REASON_COUNT <= EDGEXDP_STATS_REASONS,
+	       "a reason past its verdict_stats range");
+
 struct edgexdp_reason_stats {
 	__u64 packets;
 	__u64 bytes;
 };
 
-/* iface_stats: per-CPU, per interface slot. */
+struct edgexdp_slot_stats {
+	struct edgexdp_reason_stats verdict[EDGEXDP_STATS_PER_SLOT];
+};
+
+/* Per-interface totals: the sums of one slot of verdict_stats. */
 struct edgexdp_iface_stats {
 	__u64 rx_packets;
 	__u64 rx_bytes;

@@ -69,7 +69,8 @@ struct sample {
 
 static int read_sample(struct sample *s)
 {
-	int info_fd = -1, rules_fd = -1, drop_fd = -1, pass_fd = -1, if_fd = -1;
+	int info_fd = -1, rules_fd = -1, verdict_fd = -1;
+	struct edgexdp_iface_stats unknown;
 	struct timespec ts;
 	int err;
 
@@ -83,12 +84,9 @@ static int read_sample(struct sample *s)
 		return -ENOMEM;
 	info_fd = maps_open_pinned(PIN_RULE_INFO);
 	rules_fd = maps_open_pinned("rule_stats");
-	drop_fd = maps_open_pinned("drop_stats");
-	pass_fd = maps_open_pinned("pass_stats");
-	if_fd = maps_open_pinned("iface_stats");
+	verdict_fd = maps_open_pinned("verdict_stats");
 	err = info_fd < 0 ? info_fd : rules_fd < 0 ? rules_fd :
-		drop_fd < 0 ? drop_fd : pass_fd < 0 ? pass_fd :
-		if_fd < 0 ? if_fd : 0;
+		verdict_fd < 0 ? verdict_fd : 0;
 	for (__u32 i = 0; !err && i < s->n_rules; i++) {
 		if (bpf_map_lookup_elem(info_fd, &i, &s->rule_info[i]))
 			err = -errno;
@@ -96,27 +94,21 @@ static int read_sample(struct sample *s)
 			err = maps_percpu_sum_u64(rules_fd, i, &s->rules[i].flows,
 						  U64S(s->rules[i]));
 	}
-	for (__u32 i = 0; !err && i < EDGEXDP_DROP_REASON_COUNT; i++)
-		err = maps_percpu_sum_u64(drop_fd, i, &s->drops[i].packets,
-					  U64S(s->drops[i]));
-	for (__u32 i = 0; !err && i < EDGEXDP_PASS_REASON_COUNT; i++)
-		err = maps_percpu_sum_u64(pass_fd, i, &s->passes[i].packets,
-					  U64S(s->passes[i]));
+	/* Per reason: every NIC's counters, and those of unknown NICs. */
 	for (__u32 i = 0; !err && i < s->info.n_ifaces; i++)
-		err = maps_percpu_sum_u64(if_fd, i, &s->ifaces[i].rx_packets,
-					  U64S(s->ifaces[i]));
+		err = maps_read_slot_stats(verdict_fd, i, s->drops, s->passes,
+					   &s->ifaces[i]);
+	if (!err)
+		err = maps_read_slot_stats(verdict_fd, EDGEXDP_STATS_NO_IFACE,
+					   s->drops, s->passes, &unknown);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	s->at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (info_fd >= 0)
 		close(info_fd);
 	if (rules_fd >= 0)
 		close(rules_fd);
-	if (drop_fd >= 0)
-		close(drop_fd);
-	if (pass_fd >= 0)
-		close(pass_fd);
-	if (if_fd >= 0)
-		close(if_fd);
+	if (verdict_fd >= 0)
+		close(verdict_fd);
 	return err;
 }
 

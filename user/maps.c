@@ -240,6 +240,41 @@ int maps_percpu_sum_u64(int fd, __u32 key, __u64 *sum, size_t n_counters)
 	return 0;
 }
 
+int maps_read_slot_stats(int fd, __u32 slot,
+			 struct edgexdp_reason_stats *drops,
+			 struct edgexdp_reason_stats *passes,
+			 struct edgexdp_iface_stats *iface)
+{
+	struct edgexdp_slot_stats st = { 0 };
+	int err;
+
+	err = maps_percpu_sum_u64(fd, slot, &st.verdict[0].packets,
+				  sizeof(st) / sizeof(__u64));
+	if (err)
+		return err;
+	memset(iface, 0, sizeof(*iface));
+	for (__u32 pass = 0; pass < 2; pass++) {
+		__u32 n = pass ? EDGEXDP_PASS_REASON_COUNT :
+				 EDGEXDP_DROP_REASON_COUNT;
+		struct edgexdp_reason_stats *total = pass ? passes : drops;
+
+		for (__u32 r = 0; r < n; r++) {
+			const struct edgexdp_reason_stats *c =
+				&st.verdict[EDGEXDP_STATS_INDEX(pass, r)];
+
+			total[r].packets += c->packets;
+			total[r].bytes += c->bytes;
+			if (pass)
+				iface->pass_packets += c->packets;
+			else
+				iface->drop_packets += c->packets;
+			iface->rx_packets += c->packets;
+			iface->rx_bytes += c->bytes;
+		}
+	}
+	return 0;
+}
+
 int maps_open_pinned(const char *name)
 {
 	char path[EDGEXDP_PATH_LEN];

@@ -34,6 +34,16 @@ int maps_create_load_info(void);
 /* Sum a per-CPU value of `value_size` bytes made of __u64 counters. */
 int maps_percpu_sum_u64(int fd, __u32 key, __u64 *sum, size_t n_counters);
 
+/*
+ * Add the verdict_stats counters of interface slot `slot` to the per-reason
+ * totals drops[EDGEXDP_DROP_REASON_COUNT] and passes[EDGEXDP_PASS_REASON_COUNT],
+ * and set *iface to the slot's totals.
+ */
+int maps_read_slot_stats(int fd, __u32 slot,
+			 struct edgexdp_reason_stats *drops,
+			 struct edgexdp_reason_stats *passes,
+			 struct edgexdp_iface_stats *iface);
+
 /* Open a pinned map by its name under the pin directory. */
 int maps_open_pinned(const char *name);
 

@@ -516,6 +516,11 @@ static int emit_settings(struct rs_build *b)
 		secs_ns(EDGEXDP_TCP_TRANSITORY_TIMEOUT, 0);
 	s->frag_timeout_ns = secs_ns(EDGEXDP_FRAG_TIMEOUT, 0);
 	s->nat_enabled = rs->n_nat > 0;
+	for (size_t i = 0; i < rs->n_nat; i++) {
+		__u32 bit = edgexdp_nat_filter_bit(&rs->nat[i].private_addr);
+
+		s->nat_filter[bit / 64] |= 1ULL << (bit % 64);
+	}
 	rs->xdp_mode = cfg->xdp_mode;
 	rs->ct_max_entries = cfg->ct_max_entries ? cfg->ct_max_entries
 						 : EDGEXDP_CT_DEFAULT_ENTRIES;

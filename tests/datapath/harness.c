@@ -151,21 +151,25 @@ static void sum(int fd, __u32 key, void *out, size_t size)
 static void snap_take(struct snap *s)
 {
 	struct edgexdp_bpf *skel = g_dp.skel;
+	int fd = bpf_map__fd(skel->maps.verdict_stats);
+	struct edgexdp_iface_stats unknown;
+	int err;
 
-	for (__u32 r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++)
-		sum(bpf_map__fd(skel->maps.pass_stats), r, &s->pass[r],
-		    sizeof(s->pass[r]));
-	for (__u32 r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++)
-		sum(bpf_map__fd(skel->maps.drop_stats), r, &s->drop[r],
-		    sizeof(s->drop[r]));
+	/* Per reason, what `edgexdp stats` sums: our NIC and unknown NICs. */
+	memset(s->pass, 0, sizeof(s->pass));
+	memset(s->drop, 0, sizeof(s->drop));
+	err = maps_read_slot_stats(fd, DP_SLOT, s->drop, s->pass, &s->iface);
+	if (!err)
+		err = maps_read_slot_stats(fd, EDGEXDP_STATS_NO_IFACE, s->drop,
+					   s->pass, &unknown);
+	if (err)
+		fail_msg("verdict_stats read: %s", strerror(-err));
 	s->rules = calloc(g_dp.rs.n_rules, sizeof(*s->rules));
 	if (!s->rules)
 		fail_msg("out of memory");
 	for (__u32 id = 0; id < g_dp.rs.n_rules; id++)
 		sum(bpf_map__fd(skel->maps.rule_stats), id, &s->rules[id],
 		    sizeof(s->rules[id]));
-	sum(bpf_map__fd(skel->maps.iface_stats), DP_SLOT, &s->iface,
-	    sizeof(s->iface));
 }
 
 static const char *const pass_names[] = {
@@ -263,7 +267,7 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 		bool exp = w.pass && w.reason == r;
 
 		if (dp != (exp ? 1 : 0) || db != (exp ? len : 0))
-			WRONG("; pass_stats[%s] moved %llu pkts/%llu bytes, "
+			WRONG("; passes[%s] moved %llu pkts/%llu bytes, "
 			      "want %d/%zu",
 			      pass_names[r], (unsigned long long)dp,
 			      (unsigned long long)db, exp, exp ? len : 0);
@@ -274,7 +278,7 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 		bool exp = !w.pass && w.reason == r;
 
 		if (dp != (exp ? 1 : 0) || db != (exp ? len : 0))
-			WRONG("; drop_stats[%s] moved %llu pkts/%llu bytes, "
+			WRONG("; drops[%s] moved %llu pkts/%llu bytes, "
 			      "want %d/%zu",
 			      drop_names[r], (unsigned long long)dp,
 			      (unsigned long long)db, exp, exp ? len : 0);
@@ -298,7 +302,8 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 	if (iface_overridden) {
 		/* the overrides are unknown NICs: no slot to count on */
 		if (memcmp(&a->iface, &b->iface, sizeof(a->iface)))
-			WRONG("; iface_stats moved for an unknown NIC");
+			WRONG("; interface slot %d moved for an unknown NIC",
+			      DP_SLOT);
 	} else {
 		__u64 rx = b->iface.rx_packets - a->iface.rx_packets;
 		__u64 rxb = b->iface.rx_bytes - a->iface.rx_bytes;
@@ -307,7 +312,7 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 
 		if (rx != 1 || rxb != len || ps != (w.pass ? 1 : 0) ||
 		    dr != (w.pass ? 0 : 1))
-			WRONG("; iface_stats[%d] moved rx %llu/%llu pass %llu "
+			WRONG("; interface slot %d moved rx %llu/%llu pass %llu "
 			      "drop %llu",
 			      DP_SLOT, (unsigned long long)rx,
 			      (unsigned long long)rxb, (unsigned long long)ps,

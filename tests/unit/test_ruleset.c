@@ -636,6 +636,13 @@ static void test_nat_expansion(void **state)
 	assert_int_equal(c.rs.settings.nat_enabled, 1);
 	assert_memory_equal(c.rs.nat[0].private_addr.u8, "\x0a\x2d\x10\x0a", 4);
 	assert_memory_equal(c.rs.nat[0].public_addr.u8, "\xcb\x00\x71\x0a", 4);
+	/* every private address passes the data path's NAT filter */
+	for (size_t i = 0; i < c.rs.n_nat; i++) {
+		__u32 bit = edgexdp_nat_filter_bit(&c.rs.nat[i].private_addr);
+
+		assert_true(c.rs.settings.nat_filter[bit / 64] &
+			    (1ULL << (bit % 64)));
+	}
 	/* public listed: the private address joins the set, and back */
 	assert_int_equal(class_of(&c.rs, "10.45.16.10"),
 			 class_of(&c.rs, "203.0.113.10"));
@@ -672,6 +679,8 @@ static void test_no_nat(void **state)
 	assert_int_equal(c.rs.n_nat, 0);
 	assert_null(c.rs.nat);
 	assert_int_equal(c.rs.settings.nat_enabled, 0);
+	for (size_t i = 0; i < EDGEXDP_NAT_FILTER_WORDS; i++)
+		assert_int_equal(c.rs.settings.nat_filter[i], 0);
 	assert_int_equal(class_of(&c.rs, "10.45.16.10"), 0);
 	assert_int_not_equal(class_of(&c.rs, "203.0.113.10"), 0);
 	release(&c);
