@@ -93,8 +93,9 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 # bpftool's skeleton allocator that libbpf handles.
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q){ echo '// NOLINTBEGIN'; $(BPFTOOL) gen skeleton $<; \
-	     echo '// NOLINTEND'; } > $@
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp
+	$(Q){ echo '// NOLINTBEGIN'; cat $@.tmp; echo '// NOLINTEND'; } > $@
+	$(Q)rm -f $@.tmp
 
 $(BUILD)/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)

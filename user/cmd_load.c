@@ -2,6 +2,8 @@
 /* edgexdp load: compile the config, fill the maps, attach everywhere. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,44 @@ static int parse_host(const char *text, struct cfg_prefix *out)
 }
 
 /*
+ * The zone of the NIC that holds the session's server address, or -1 when
+ * that NIC is not one edgexdp filters (loopback, a management port).
+ */
+static int ssh_zone(const struct ruleset *rs, const struct cfg_prefix *server)
+{
+	struct ifaddrs *ifas, *ifa;
+	int zone = -1;
+
+	if (getifaddrs(&ifas))
+		return -1;
+	for (ifa = ifas; ifa && zone < 0; ifa = ifa->ifa_next) {
+		const void *a;
+		size_t len;
+
+		if (!ifa->ifa_addr)
+			continue;
+		if (ifa->ifa_addr->sa_family == AF_INET && server->family == 4) {
+			a = &((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
+			len = 4;
+		} else if (ifa->ifa_addr->sa_family == AF_INET6 &&
+			   server->family == 6) {
+			a = &((struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr;
+			len = 16;
+		} else {
+			continue;
+		}
+		if (memcmp(a, server->addr.u8, len) != 0)
+			continue;
+		for (size_t i = 0; i < rs->n_ifaces; i++)
+			if (strcmp(rs->ifaces[i].name, ifa->ifa_name) == 0)
+				zone = (int)rs->ifaces[i].zone;
+		break;
+	}
+	freeifaddrs(ifas);
+	return zone;
+}
+
+/*
  * Would this config cut the SSH session we run from? A stateful filter
  * drops packets of a connection it never saw open, so when a rule allows
  * the session it is put in conntrack before the filter attaches; when no
@@ -69,6 +109,7 @@ static int check_ssh_session(const struct ruleset *rs, int force,
 	char client[64], server[64];
 	unsigned int cport, sport;
 	struct cfg_prefix src, dst;
+	int zone, rule;
 
 	*n_seeds = 0;
 	if (!conn || sscanf(conn, "%63s %u %63s %u", client, &cport, server,
@@ -77,17 +118,17 @@ static int check_ssh_session(const struct ruleset *rs, int force,
 	if (parse_host(client, &src) || parse_host(server, &dst) ||
 	    src.family != dst.family)
 		return 0;
-	for (int zone = 0; zone < EDGEXDP_ZONE_COUNT; zone++) {
-		int rule = classify_new_flow(rs, zone, EDGEXDP_PROTO_TCP, &src,
-					     &dst, (uint16_t)sport);
-		int src_is_a;
+	zone = ssh_zone(rs, &dst);
+	if (zone < 0)
+		return 0; /* it arrives on a NIC edgexdp leaves alone */
+	rule = classify_new_flow(rs, zone, EDGEXDP_PROTO_TCP, &src, &dst,
+				 (uint16_t)sport);
+	if (rule >= 0) {
+		int src_is_a = ct_key_from_tuple(&seed->key, rs, src.family,
+						 IPPROTO_TCP, &src.addr,
+						 (uint16_t)cport, &dst.addr,
+						 (uint16_t)sport);
 
-		if (rule < 0)
-			continue;
-		src_is_a = ct_key_from_tuple(&seed->key, rs, src.family,
-					     IPPROTO_TCP, &src.addr,
-					     (uint16_t)cport, &dst.addr,
-					     (uint16_t)sport);
 		ct_entry_established(&seed->entry, (uint32_t)rule, src_is_a);
 		*n_seeds = 1;
 		pr_info("edgexdp: keeping your SSH session %s:%u -> %s:%u open "
@@ -126,13 +167,26 @@ static void print_result(const struct load_result *res)
 		}
 		json_object_object_add(root, "rules", json_object_new_int64(info->n_rules));
 		json_object_object_add(root, "interfaces", ifs);
-		json_object_object_add(root, "kept_flows", json_object_new_boolean(res->kept_flows));
+		if (res->kept_flows) {
+			struct json_object *k = json_object_new_object();
+
+			json_object_object_add(k, "kept", json_object_new_uint64(res->kept.kept));
+			json_object_object_add(k, "reassigned", json_object_new_uint64(res->kept.reassigned));
+			json_object_object_add(k, "dropped", json_object_new_uint64(res->kept.dropped));
+			json_object_object_add(root, "kept_flows", k);
+		}
 		json_print(root);
 		return;
 	}
-	printf("edgexdp: loaded %u rules from %s%s\n", info->n_rules,
-	       info->config_path,
-	       res->kept_flows ? ", keeping the flows of the last load" : "");
+	printf("edgexdp: loaded %u rules from %s\n", info->n_rules,
+	       info->config_path);
+	if (res->kept_flows)
+		printf("edgexdp: took over the kept flows: %llu still allowed "
+		       "(%llu now counted on another rule), %llu removed: no "
+		       "rule allows them now\n",
+		       (unsigned long long)res->kept.kept,
+		       (unsigned long long)res->kept.reassigned,
+		       (unsigned long long)res->kept.dropped);
 	for (__u32 i = 0; i < info->n_ifaces; i++) {
 		const struct edgexdp_attached_iface *a = &info->ifaces[i];
 
@@ -162,6 +216,7 @@ int do_load(int argc, char **argv)
 	struct load_request req = { 0 };
 	struct load_result res;
 	struct ruleset rs = { 0 };
+	char config_abs[PATH_MAX];
 	struct ct_seed ssh_seed;
 	int err;
 
@@ -173,7 +228,7 @@ int do_load(int argc, char **argv)
 	err = check_ssh_session(&rs, lo.force, &ssh_seed, &req.n_seeds);
 	if (!err)
 		err = bpffs_ensure_mounted();
-	if (!err && pins_loaded()) {
+	if (!err && pins_state() == PINS_LOADED) {
 		err = -EEXIST;
 		fprintf(stderr,
 			"edgexdp: already loaded (state pinned under %s/%s); "
@@ -181,7 +236,8 @@ int do_load(int argc, char **argv)
 			bpffs_root(), EDGEXDP_PIN_DIR);
 	}
 	req.rs = &rs;
-	req.config_path = cfg.path;
+	/* status shows it later, from anywhere: make it absolute. */
+	req.config_path = realpath(cfg.path, config_abs) ? config_abs : cfg.path;
 	req.seeds = &ssh_seed;
 	if (!err)
 		err = loader_load(&req, &res);

@@ -292,19 +292,20 @@ int do_stats(int argc, char **argv)
 				     .ctx = &so,
 				     .help = help_stats };
 	struct sample s = { 0 };
+	enum pins_state state;
 	int err;
 
 	err = parse_cmd_opts(argc, argv, &co);
 	if (err)
 		return err == CMD_OPTS_HELP ? 0 : 2;
-	if (!pins_loaded()) {
-		fprintf(stderr, "edgexdp: not loaded (nothing pinned under %s/%s)\n",
-			bpffs_root(), EDGEXDP_PIN_DIR);
-		return 1;
-	}
 	if (so.count && !so.interval) {
 		fprintf(stderr, "edgexdp: stats: -n needs -i\n");
 		return 2;
+	}
+	state = pins_state();
+	if (state != PINS_LOADED) {
+		pr_not_loaded(state);
+		return 1;
 	}
 	if (so.interval)
 		err = stats_loop(&so);

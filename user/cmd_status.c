@@ -58,21 +58,23 @@ int do_status(int argc, char **argv)
 	const struct cmd_opts co = { .help = help_status };
 	struct edgexdp_load_info info;
 	struct ct_usage usage = { 0 };
+	enum pins_state state;
 	char when[64];
 	int err;
 
 	err = parse_cmd_opts(argc, argv, &co);
 	if (err)
 		return err == CMD_OPTS_HELP ? 0 : 2;
-	err = loader_read_info(&info);
-	if (err == -ENOENT) {
+	state = pins_state();
+	if (state != PINS_LOADED) {
 		if (g_opts.json)
-			printf("{\"loaded\": false}\n");
+			printf("{\"loaded\": false, \"kept_state\": %s}\n",
+			       state == PINS_KEPT_ONLY ? "true" : "false");
 		else
-			printf("edgexdp: not loaded (nothing pinned under %s/%s)\n",
-			       bpffs_root(), EDGEXDP_PIN_DIR);
+			pr_not_loaded(state);
 		return 1;
 	}
+	err = loader_read_info(&info);
 	if (err) {
 		pr_err(err, "cannot read the pinned state");
 		return 1;
@@ -96,6 +98,7 @@ int do_status(int argc, char **argv)
 
 		json_object_object_add(root, "loaded", json_object_new_boolean(1));
 		json_object_object_add(root, "config", json_object_new_string(info.config_path));
+		json_object_object_add(root, "state_dir", json_object_new_string(bpffs_root()));
 		json_object_object_add(root, "loaded_at", json_object_new_string(when));
 		json_object_object_add(root, "rules", json_object_new_int64(info.n_rules));
 		json_object_object_add(root, "conntrack_entries", json_object_new_int64(usage.live));

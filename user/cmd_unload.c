@@ -17,7 +17,8 @@ void help_unload(FILE *out)
 		"gone afterwards. Other XDP programs on those NICs are left alone.\n\n"
 		"  -k, --keep-state  keep the flow tables pinned: the next load\n"
 		"                    takes them over, so established connections\n"
-		"                    survive (while unloaded, nothing is filtered)\n");
+		"                    survive (while unloaded, nothing is filtered);\n"
+		"                    a plain unload later discards them\n");
 }
 
 static int on_unload_opt(int opt, const char *arg, void *ctx)
@@ -40,14 +41,27 @@ int do_unload(int argc, char **argv)
 				     .on_opt = on_unload_opt,
 				     .ctx = &keep,
 				     .help = help_unload };
+	enum pins_state state;
 	int err;
 
 	err = parse_cmd_opts(argc, argv, &co);
 	if (err)
 		return err == CMD_OPTS_HELP ? 0 : 2;
-	if (!pins_loaded()) {
-		fprintf(stderr, "edgexdp: not loaded (nothing pinned under %s/%s)\n",
-			bpffs_root(), EDGEXDP_PIN_DIR);
+	state = pins_state();
+	if (state == PINS_KEPT_ONLY && !keep) {
+		/* Only flows kept by an earlier -k: discarding them is what
+		 * a plain unload is for now. */
+		err = pins_remove(NULL);
+		if (err) {
+			pr_err(err, "cannot remove the kept flow tables");
+			return 1;
+		}
+		printf(g_opts.json ? "{\"unloaded\": false, \"discarded_kept_state\": true}\n" :
+				     "edgexdp: not loaded; discarded the kept flow tables\n");
+		return 0;
+	}
+	if (state != PINS_LOADED) {
+		pr_not_loaded(state);
 		return 1;
 	}
 	err = loader_unload(keep);

@@ -27,12 +27,4 @@ struct ruleset;
 int load_and_compile(struct edgexdp_config *cfg, struct ruleset *rs,
 		     int check_host);
 
-/* Exit status of a command from its result. */
-static inline int cmd_exit(int err)
-{
-	if (err == CMD_OPTS_HELP)
-		return 0;
-	return err ? 1 : 0;
-}
-
 #endif /* EDGEXDP_CMDLINE_H */

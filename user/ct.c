@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 
 #include "ct.h"
 #include "maps.h"
+#include "classify.h"
 #include "ruleset.h"
 
 uint64_t ct_timeout_ns(const struct edgexdp_settings *s, uint8_t l4proto,
@@ -119,4 +121,83 @@ void ct_entry_established(struct edgexdp_ct_entry *entry, uint32_t rule_id,
 	entry->rule_id = rule_id;
 	entry->state = EDGEXDP_CT_ESTABLISHED;
 	entry->initiator_is_a = (uint8_t)initiator_is_a;
+}
+
+static int rule_for_flow(const struct ruleset *rs,
+			 const struct edgexdp_ct_key *key,
+			 const struct edgexdp_ct_entry *entry)
+{
+	const struct edgexdp_addr *src = &key->addr_a, *dst = &key->addr_b;
+	__be16 dport = key->port_b;
+	struct cfg_prefix s = { 0 }, d = { 0 };
+	enum edgexdp_proto proto;
+
+	if (!entry->initiator_is_a) {
+		src = &key->addr_b;
+		dst = &key->addr_a;
+		dport = key->port_a;
+	}
+	proto = key->l4proto == IPPROTO_TCP ? EDGEXDP_PROTO_TCP :
+					      EDGEXDP_PROTO_UDP;
+	s.family = d.family = key->family;
+	s.prefixlen = d.prefixlen = key->family == 4 ? 32 : 128;
+	s.addr = *src;
+	d.addr = *dst;
+	/* The flow key forgets the NIC: either zone's rule will do. */
+	for (int zone = 0; zone < EDGEXDP_ZONE_COUNT; zone++) {
+		int rule = classify_new_flow(rs, zone, proto, &s, &d,
+					     ntohs(dport));
+
+		if (rule >= 0)
+			return rule;
+	}
+	return -1;
+}
+
+int ct_reclassify(int ct_fd, const struct ruleset *rs,
+		  struct ct_reclassified *out)
+{
+	struct edgexdp_ct_key key, next, *doomed = NULL, *grown;
+	size_t n_doomed = 0, cap = 0;
+	struct edgexdp_ct_entry entry;
+	void *prev = NULL;
+	int rule, err = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (!err && !bpf_map_get_next_key(ct_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(ct_fd, &key, &entry))
+			continue;
+		rule = rule_for_flow(rs, &key, &entry);
+		if (rule < 0) {
+			/* Deleted after the walk: deleting the current key
+			 * would restart it at the first. */
+			if (n_doomed == cap) {
+				cap = cap ? 2 * cap : 256;
+				grown = realloc(doomed, cap * sizeof(*doomed));
+				if (!grown) {
+					err = -ENOMEM;
+					break;
+				}
+				doomed = grown;
+			}
+			doomed[n_doomed++] = key;
+			continue;
+		}
+		out->kept++;
+		if ((uint32_t)rule != entry.rule_id) {
+			entry.rule_id = (uint32_t)rule;
+			if (bpf_map_update_elem(ct_fd, &key, &entry, BPF_EXIST))
+				err = -errno;
+			out->reassigned++;
+		}
+	}
+	for (size_t i = 0; !err && i < n_doomed; i++) {
+		if (bpf_map_delete_elem(ct_fd, &doomed[i]) && errno != ENOENT)
+			err = -errno;
+		out->dropped++;
+	}
+	free(doomed);
+	return err;
 }

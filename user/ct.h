@@ -19,6 +19,22 @@ int ct_count_usage(struct ct_usage *usage);
 
 struct ruleset;
 
+struct ct_reclassified {
+	uint64_t kept; /* still allowed, by the same or another rule */
+	uint64_t reassigned; /* of those, now counted on another rule id */
+	uint64_t dropped; /* no rule of this config allows them: removed */
+};
+
+/*
+ * Flows kept across `unload --keep-state` carry the last load's rule ids.
+ * Before the new filter attaches, judge each by this ruleset as if it
+ * opened now (in the initiator's direction): rewrite its rule id, or
+ * remove it when no rule allows it any more. Nothing is attached while
+ * this runs, so the table holds still.
+ */
+int ct_reclassify(int ct_fd, const struct ruleset *rs,
+		  struct ct_reclassified *out);
+
 /*
  * The data path's flow key for a tuple (bpf/conntrack.h ct_key_build):
  * NAT pairs folded to their public address, endpoint a the smaller by

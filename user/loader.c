@@ -18,6 +18,7 @@
 #include <xdp/libxdp.h>
 
 #include "common.h"
+#include "ct.h"
 #include "edgexdp.skel.h"
 #include "loader.h"
 #include "maps.h"
@@ -25,8 +26,14 @@
 
 /* The state `unload --keep-state` leaves pinned for the next load: the
  * flows, so established connections survive a restart or an upgrade. */
-static const char *const kept_state[] = { "conntrack", "frags", NULL };
-#define N_KEPT (ARRAY_SIZE(kept_state) - 1)
+enum kept_map {
+	KEPT_CONNTRACK,
+	N_KEPT,
+};
+static const char *const kept_state[N_KEPT + 1] = {
+	[KEPT_CONNTRACK] = "conntrack",
+	[N_KEPT] = NULL,
+};
 
 static int is_kept(const char *name, const bool *reused)
 {
@@ -34,6 +41,52 @@ static int is_kept(const char *name, const bool *reused)
 		if (strcmp(kept_state[i], name) == 0)
 			return reused ? reused[i] : 1;
 	return 0;
+}
+
+/* Pins to leave alone when undoing a load: those it took over. */
+static void kept_names(const bool *reused, const char **names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_KEPT; i++)
+		if (reused[i])
+			names[n++] = kept_state[i];
+	names[n] = NULL;
+}
+
+/*
+ * A kept flow table must fit this config's before anything is done: a
+ * load that cannot take it over must fail untouched, not replace it.
+ */
+static int check_kept_fits(struct edgexdp_bpf *skel)
+{
+	struct bpf_map *map = skel->maps.conntrack;
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd, err = 0;
+
+	fd = maps_open_pinned(kept_state[KEPT_CONNTRACK]);
+	if (fd < 0)
+		return 0; /* nothing kept */
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = -errno;
+	} else if (info.key_size != bpf_map__key_size(map) ||
+		   info.value_size != bpf_map__value_size(map)) {
+		fprintf(stderr, "edgexdp: the kept flow table is from an "
+				"incompatible version; 'edgexdp unload' discards "
+				"it\n");
+		err = -EINVAL;
+	} else if (info.max_entries != bpf_map__max_entries(map)) {
+		fprintf(stderr,
+			"edgexdp: the kept flow table has %u entries, this config "
+			"wants %u (conntrack.max_entries): keep %u, or run "
+			"'edgexdp unload' to discard the kept flows\n",
+			info.max_entries, bpf_map__max_entries(map),
+			info.max_entries);
+		err = -EINVAL;
+	}
+	close(fd);
+	return err;
 }
 
 const char *attach_mode_name(__u32 xdp_mode)
@@ -62,6 +115,21 @@ static enum xdp_attach_mode first_mode(enum cfg_xdp_mode mode)
 	return mode == CFG_XDP_GENERIC ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 }
 
+static __u32 other_prog_id(unsigned int ifindex)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex((int)ifindex);
+	struct xdp_program *p;
+	__u32 id = 0;
+
+	if (libxdp_get_error(mp) || !mp)
+		return 0;
+	p = xdp_multiprog__main_prog(mp);
+	if (p)
+		id = xdp_program__id(p);
+	xdp_multiprog__close(mp);
+	return id;
+}
+
 static int attach_one(struct xdp_program *prog, const struct ruleset *rs,
 		      size_t i, unsigned int ifindex,
 		      struct edgexdp_attached_iface *out)
@@ -71,13 +139,22 @@ static int attach_one(struct xdp_program *prog, const struct ruleset *rs,
 	int err;
 
 	err = xdp_program__attach(prog, (int)ifindex, mode, 0);
-	if (err && rs->xdp_mode == CFG_XDP_AUTO) {
+	/* Only a driver without native XDP is a reason for generic mode;
+	 * another program in the way is not. */
+	if ((err == -EOPNOTSUPP || err == -EINVAL) &&
+	    rs->xdp_mode == CFG_XDP_AUTO) {
 		char buf[128];
 
 		pr_warn("%s: native XDP failed (%s), using generic XDP",
 			rs->ifaces[i].name, bpf_errstr(err, buf, sizeof(buf)));
 		mode = XDP_MODE_SKB;
 		err = xdp_program__attach(prog, (int)ifindex, mode, 0);
+	}
+	if (err == -EBUSY || err == -EEXIST) {
+		pr_err(0, "cannot attach to %s: another XDP program (id %u) is "
+			  "attached there, and edgexdp does not replace it",
+		       rs->ifaces[i].name, other_prog_id(ifindex));
+		return err;
 	}
 	if (err) {
 		pr_err(err, "cannot attach to %s (%s XDP)", rs->ifaces[i].name,
@@ -157,32 +234,6 @@ static int pin_all(struct edgexdp_bpf *skel, const bool *reused)
 	return 0;
 }
 
-/* Remove our pins but those in `keep` (all kept names when reused is
- * NULL); the directory goes when it is empty. */
-static int unpin_except_kept(const bool *reused)
-{
-	char dir[EDGEXDP_PATH_LEN], path[EDGEXDP_PATH_LEN * 2];
-	struct dirent *de;
-	int err = 0;
-	DIR *d;
-
-	if (pin_path(dir, sizeof(dir), NULL))
-		return -ENAMETOOLONG;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || is_kept(de->d_name, reused))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (unlink(path) && errno != ENOENT)
-			err = -errno;
-	}
-	closedir(d);
-	rmdir(dir); /* fails, as it should, while kept pins remain */
-	return err;
-}
-
 static int make_pin_dir(void)
 {
 	char dir[EDGEXDP_PATH_LEN];
@@ -221,6 +272,7 @@ int loader_load(const struct load_request *req, struct load_result *res)
 	unsigned int ifindexes[EDGEXDP_MAX_IFACES];
 	struct xdp_program *prog = NULL;
 	bool reused[N_KEPT] = { false };
+	const char *keep[N_KEPT + 1];
 	struct edgexdp_bpf *skel;
 	size_t attached = 0;
 	int err, info_fd = -1;
@@ -252,9 +304,17 @@ int loader_load(const struct load_request *req, struct load_result *res)
 	err = bpf_map__set_max_entries(skel->maps.conntrack,
 				       rs->ct_max_entries);
 	if (!err)
+		err = check_kept_fits(skel);
+	if (err == -EINVAL)
+		goto out_skel; /* explained already */
+	if (!err)
 		err = maps_create_all(skel->obj, kept_state, reused);
 	if (!err)
 		err = maps_fill(skel, rs, ifindexes);
+	/* Kept flows were opened under the last load's rule ids. */
+	if (!err && reused[KEPT_CONNTRACK])
+		err = ct_reclassify(bpf_map__fd(skel->maps.conntrack), rs,
+				    &res->kept);
 	if (!err)
 		err = seed_flows(skel, req->seeds, req->n_seeds);
 	if (err) {
@@ -302,13 +362,14 @@ int loader_load(const struct load_request *req, struct load_result *res)
 		pr_err(err, "cannot record the load");
 		goto out_unpin;
 	}
-	res->kept_flows = reused[0];
+	res->kept_flows = reused[KEPT_CONNTRACK];
 	xdp_program__close(prog);
 	edgexdp_bpf__destroy(skel);
 	return 0;
 
 out_unpin:
-	unpin_except_kept(reused);
+	kept_names(reused, keep);
+	pins_remove(keep);
 out_detach:
 	while (attached-- > 0)
 		detach_one(&info->ifaces[attached]);
@@ -362,7 +423,7 @@ int loader_unload(bool keep_state)
 	}
 	if (ret)
 		return ret; /* keep the pins: the state is still in use */
-	err = keep_state ? unpin_except_kept(NULL) : pins_remove_all();
+	err = pins_remove(keep_state ? kept_state : NULL);
 	if (err)
 		pr_err(err, "cannot remove the pins under %s/%s", bpffs_root(),
 		       EDGEXDP_PIN_DIR);

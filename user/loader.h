@@ -6,11 +6,13 @@
 #include <stdbool.h>
 
 #include "edgexdp.h"
+#include "ct.h"
 #include "ruleset.h"
 
 struct load_result {
 	struct edgexdp_load_info info; /* what was attached where */
 	bool kept_flows; /* conntrack came from an earlier --keep-state */
+	struct ct_reclassified kept; /* what became of those flows */
 };
 
 /*

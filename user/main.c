@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "config.h"
+#include "pins.h"
 
 static const struct cmd cmds[] = {
 	{ "check", do_check, help_check,
@@ -39,10 +40,13 @@ static void usage(FILE *out)
 		EDGEXDP_CONFIG_DEFAULT);
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(out, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(out, "  %-8s %s\n", "help", "this text, or a command's own");
 	fprintf(out,
 		"\nEnvironment:\n"
 		"  EDGEXDP_BPFFS      bpffs mount holding the pinned state "
-		"(default /sys/fs/bpf)\n");
+		"(default /sys/fs/bpf)\n\n"
+		"Exit status: 0 done, 1 failed (one message says why), 2 usage "
+		"error.\n");
 }
 
 static const struct cmd *find_cmd(const char *name)
@@ -64,7 +68,7 @@ static int do_help(int argc, char **argv)
 	cmd = find_cmd(argv[1]);
 	if (!cmd) {
 		fprintf(stderr, "edgexdp: unknown command '%s'\n", argv[1]);
-		return 1;
+		return 2;
 	}
 	cmd->help(stdout);
 	return 0;
@@ -112,6 +116,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setup_library_logging();
+	/* libxdp pins its dispatcher state too: keep it beside ours, in the
+	 * bpffs that outlives `ip netns exec`. */
+	setenv("LIBXDP_BPFFS", bpffs_root(), 0);
 
 	argc -= optind;
 	argv += optind;

@@ -51,6 +51,35 @@ static int mount_ns_is_transient(void)
 	return strcmp(self, parent) != 0;
 }
 
+static void print_netns_hint(const char *root)
+{
+	fprintf(stderr,
+		"edgexdp: %s is no bpffs, and this command runs in a mount "
+		"namespace of its own (as 'ip netns exec' makes): pins made "
+		"there vanish when it exits.\n"
+		"edgexdp: mount a bpffs outside /sys and point EDGEXDP_BPFFS at "
+		"it, e.g.\n"
+		"  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
+		"/run/edgexdp-bpffs\n"
+		"  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS edgexdp "
+		"load\n",
+		root);
+}
+
+static int dir_is_empty(const char *path)
+{
+	struct dirent *de;
+	int empty = 1;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return errno == ENOENT;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
 int bpffs_ensure_mounted(void)
 {
 	const char *root = bpffs_root();
@@ -59,18 +88,15 @@ int bpffs_ensure_mounted(void)
 	if (ret == 1)
 		return 0;
 	if (mount_ns_is_transient()) {
-		fprintf(stderr,
-			"edgexdp: %s is no bpffs, and this command runs in a mount "
-			"namespace of its own (as 'ip netns exec' makes): pins "
-			"made there vanish when it exits.\n"
-			"edgexdp: mount a bpffs outside /sys and point "
-			"EDGEXDP_BPFFS at it, e.g.\n"
-			"  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
-			"/run/edgexdp-bpffs\n"
-			"  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS "
-			"edgexdp load\n",
-			root);
+		print_netns_hint(root);
 		return -EXDEV;
+	}
+	/* Never hide what a directory holds under a mount of ours. */
+	if (strcmp(root, EDGEXDP_BPFFS_DEFAULT) != 0 && !dir_is_empty(root)) {
+		fprintf(stderr, "edgexdp: EDGEXDP_BPFFS=%s is no bpffs (and not "
+				"empty, so edgexdp will not mount one there)\n",
+			root);
+		return -ENOTDIR;
 	}
 	if (ret == -ENOENT && mkdir(root, 0700) && errno != EEXIST)
 		return -errno;
@@ -81,6 +107,41 @@ int bpffs_ensure_mounted(void)
 	}
 	pr_info("mounted bpffs at %s\n", root);
 	return 0;
+}
+
+enum pins_state pins_state(void)
+{
+	const char *root = bpffs_root();
+	char path[EDGEXDP_PATH_LEN];
+
+	if (is_bpffs(root) != 1) {
+		/* Attached or not, nothing pinned can be found from here. */
+		if (mount_ns_is_transient())
+			print_netns_hint(root);
+		return PINS_NO_BPFFS;
+	}
+	if (pin_path(path, sizeof(path), PIN_LOAD_INFO))
+		return PINS_NONE;
+	if (access(path, F_OK) == 0)
+		return PINS_LOADED;
+	if (pin_path(path, sizeof(path), NULL) || dir_is_empty(path))
+		return PINS_NONE;
+	return PINS_KEPT_ONLY;
+}
+
+void pr_not_loaded(enum pins_state state)
+{
+	if (state == PINS_NO_BPFFS)
+		fprintf(stderr, "edgexdp: not loaded here (%s is no bpffs)\n",
+			bpffs_root());
+	else if (state == PINS_KEPT_ONLY)
+		fprintf(stderr, "edgexdp: not loaded; flow tables kept under "
+				"%s/%s for the next load\n",
+			bpffs_root(), EDGEXDP_PIN_DIR);
+	else
+		fprintf(stderr, "edgexdp: not loaded (nothing pinned under "
+				"%s/%s)\n",
+			bpffs_root(), EDGEXDP_PIN_DIR);
 }
 
 int pin_path(char *buf, size_t len, const char *name)
@@ -95,16 +156,15 @@ int pin_path(char *buf, size_t len, const char *name)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int pins_loaded(void)
+static int name_listed(const char *name, const char *const *names)
 {
-	char path[EDGEXDP_PATH_LEN];
-
-	if (pin_path(path, sizeof(path), PIN_LOAD_INFO))
-		return 0;
-	return access(path, F_OK) == 0;
+	for (size_t i = 0; names && names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
 }
 
-int pins_remove_all(void)
+int pins_remove(const char *const *keep)
 {
 	char dir[EDGEXDP_PATH_LEN], path[EDGEXDP_PATH_LEN * 2];
 	struct dirent *de;
@@ -117,14 +177,15 @@ int pins_remove_all(void)
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || name_listed(de->d_name, keep))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (unlink(path) && errno != ENOENT)
 			err = -errno;
 	}
 	closedir(d);
-	if (rmdir(dir) && errno != ENOENT && !err)
+	/* With kept pins left the directory stays, as it should. */
+	if (rmdir(dir) && errno != ENOENT && errno != ENOTEMPTY && !err)
 		err = -errno;
 	return err;
 }

@@ -16,9 +16,20 @@ const char *bpffs_root(void);
 int bpffs_ensure_mounted(void);
 /* "<root>/edgexdp" or "<root>/edgexdp/<name>"; -ENAMETOOLONG. */
 int pin_path(char *buf, size_t len, const char *name);
-/* Is anything loaded (does the pin directory hold load_info)? */
-int pins_loaded(void);
-/* Remove every pin and the directory; missing is fine. */
-int pins_remove_all(void);
+enum pins_state {
+	PINS_NO_BPFFS, /* the root is no bpffs: nothing to find here */
+	PINS_NONE, /* nothing pinned */
+	PINS_KEPT_ONLY, /* only what `unload --keep-state` kept */
+	PINS_LOADED,
+};
+
+/* What the pin directory holds, for the commands that read it; explains
+ * an `ip netns exec` without EDGEXDP_BPFFS on stderr. */
+enum pins_state pins_state(void);
+/* The one "not loaded" message, for that state. */
+void pr_not_loaded(enum pins_state state);
+/* Remove every pin but those named in the NULL-terminated `keep` (NULL:
+ * all), and the directory when it is empty; missing is fine. */
+int pins_remove(const char *const *keep);
 
 #endif /* EDGEXDP_PINS_H */

@@ -21,7 +21,7 @@ teardown_file() {
 gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 
 @test "every command has help" {
-	for cmd in check load unload status stats; do
+	for cmd in check load unload status stats export; do
 		run "$EDGEXDP" help "$cmd"
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"Usage: edgexdp $cmd"* ]]
@@ -31,6 +31,11 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 	done
 	run "$EDGEXDP" --help
 	[ "$status" -eq 0 ]
+	for cmd in check load unload status stats export help; do
+		[[ "$output" == *"  $cmd "* ]] || { echo "no $cmd in --help"; return 1; }
+	done
+	run "$EDGEXDP" help bogus
+	[ "$status" -eq 2 ]
 	run "$EDGEXDP" frobnicate
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown command 'frobnicate'"* ]]
@@ -90,6 +95,20 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"mount namespace of its own"*"EDGEXDP_BPFFS"* ]]
 	[ -z "$(xdp_prog_id "$GW" veth-ext)" ]
+}
+
+@test "a failure while pinning undoes the attach and every pin" {
+	# Something already sits where rule_info must be pinned.
+	mkdir -p "$EDGEXDP_BPFFS/edgexdp/rule_info"
+	run gw load -c "$CFG"
+	rc=$status
+	left=$(ls "$EDGEXDP_BPFFS/edgexdp")
+	rmdir "$EDGEXDP_BPFFS/edgexdp/rule_info" "$EDGEXDP_BPFFS/edgexdp"
+	[ "$rc" -eq 1 ]
+	[[ "$output" == *"cannot pin state"* ]]
+	[ -z "$(xdp_prog_id "$GW" veth-ext)" ]
+	[ -z "$(xdp_prog_id "$GW" veth-int)" ]
+	[ "$left" = rule_info ]
 }
 
 @test "load attaches to every NIC and status says how" {
