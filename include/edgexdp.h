@@ -298,12 +298,19 @@ struct edgexdp_attached_iface {
 };
 
 /* load_info: ARRAY [1], what `load` did. */
+/*
+ * The layout of the pinned maps. A tool reading pins of another layout
+ * would misread every counter, so it refuses, and says to reload; bump
+ * this with any change to a pinned map's key or value.
+ */
+#define EDGEXDP_ABI_VERSION 1
+
 struct edgexdp_load_info {
-	__u64 loaded_at; /* seconds since the epoch */
+	__u32 abi_version; /* EDGEXDP_ABI_VERSION of the tool that loaded */
 	__u32 n_rules;
+	__u64 loaded_at; /* seconds since the epoch */
 	__u32 n_ifaces;
 	__u32 ct_max_entries;
-	__u32 pad;
 	char config_path[EDGEXDP_PATH_LEN];
 	struct edgexdp_attached_iface ifaces[EDGEXDP_MAX_IFACES];
 };

@@ -75,6 +75,8 @@ static int read_sample(struct sample *s)
 	int err;
 
 	err = loader_read_info(&s->info);
+	if (!err)
+		err = loader_check_abi(&s->info);
 	if (err)
 		return err;
 	s->n_rules = s->info.n_rules;
@@ -317,7 +319,8 @@ int do_stats(int argc, char **argv)
 	}
 	free_sample(&s);
 	if (err) {
-		pr_err(err, "cannot read the counters");
+		if (err != -EPROTO) /* loader_check_abi said why */
+			pr_err(err, "cannot read the counters");
 		return 1;
 	}
 	return 0;

@@ -75,6 +75,8 @@ int do_status(int argc, char **argv)
 		return 1;
 	}
 	err = loader_read_info(&info);
+	if (!err && loader_check_abi(&info))
+		return 1;
 	if (err) {
 		pr_err(err, "cannot read the pinned state");
 		return 1;

@@ -350,6 +350,7 @@ int loader_load(const struct load_request *req, struct load_result *res)
 		       EDGEXDP_PIN_DIR);
 		goto out_unpin;
 	}
+	info->abi_version = EDGEXDP_ABI_VERSION;
 	info->loaded_at = (__u64)time(NULL);
 	info->n_rules = (__u32)rs->n_rules;
 	info->n_ifaces = (__u32)rs->n_ifaces;
@@ -393,6 +394,18 @@ int loader_read_info(struct edgexdp_load_info *info)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+int loader_check_abi(const struct edgexdp_load_info *info)
+{
+	if (info->abi_version == EDGEXDP_ABI_VERSION)
+		return 0;
+	fprintf(stderr,
+		"edgexdp: the loaded filter's pinned state has layout %u, this "
+		"edgexdp reads layout %u: run 'edgexdp unload' and 'edgexdp "
+		"load' with this version\n",
+		info->abi_version, EDGEXDP_ABI_VERSION);
+	return -EPROTO;
 }
 
 int loader_unload(bool keep_state)

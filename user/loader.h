@@ -38,6 +38,8 @@ int loader_load(const struct load_request *req, struct load_result *res);
 
 /* Read what `load` recorded; -ENOENT when nothing is loaded. */
 int loader_read_info(struct edgexdp_load_info *info);
+/* Refuse (with a message) pins of a layout this tool does not read. */
+int loader_check_abi(const struct edgexdp_load_info *info);
 
 /* Detach from every NIC recorded at load and remove the pins; with
  * keep_state, the flow tables stay pinned for the next load. Interfaces

@@ -19,6 +19,7 @@
 #include "edgexdp.skel.h"
 #include "harness.h"
 #include "maps.h"
+#include "output.h"
 
 struct dp g_dp;
 
@@ -172,40 +173,15 @@ static void snap_take(struct snap *s)
 		    sizeof(s->rules[id]));
 }
 
-static const char *const pass_names[] = {
-	[EDGEXDP_PASS_NEW_FLOW] = "new_flow",
-	[EDGEXDP_PASS_FLOW] = "flow",
-	[EDGEXDP_PASS_NON_IP] = "non_ip",
-	[EDGEXDP_PASS_ICMP_RELATED] = "icmp_related",
-	[EDGEXDP_PASS_ICMP6_LINK] = "icmp6_link",
-	[EDGEXDP_PASS_FRAGMENT] = "fragment",
-};
-
-static const char *const drop_names[] = {
-	[EDGEXDP_DROP_NO_RULE_PORT] = "no_rule_port",
-	[EDGEXDP_DROP_NO_RULE_ADDR] = "no_rule_addr",
-	[EDGEXDP_DROP_WRONG_ZONE] = "wrong_zone",
-	[EDGEXDP_DROP_NO_FLOW] = "no_flow",
-	[EDGEXDP_DROP_TCP_STATE] = "tcp_state",
-	[EDGEXDP_DROP_MALFORMED] = "malformed",
-	[EDGEXDP_DROP_FRAGMENT] = "fragment",
-	[EDGEXDP_DROP_ICMP] = "icmp",
-	[EDGEXDP_DROP_PROTO] = "proto",
-	[EDGEXDP_DROP_UNKNOWN_IFACE] = "unknown_iface",
-};
-
+/* The names edgexdp stats prints, from the tool itself (user/output.c). */
 const char *dp_pass_name(int reason)
 {
-	if (reason < 0 || reason >= EDGEXDP_PASS_REASON_COUNT)
-		return "?";
-	return pass_names[reason];
+	return reason < 0 ? "?" : pass_reason_name((unsigned int)reason);
 }
 
 const char *dp_drop_name(int reason)
 {
-	if (reason < 0 || reason >= EDGEXDP_DROP_REASON_COUNT)
-		return "?";
-	return drop_names[reason];
+	return reason < 0 ? "?" : drop_reason_name((unsigned int)reason);
 }
 
 const char *zone_str(enum edgexdp_zone zone)
@@ -269,7 +245,7 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 		if (dp != (exp ? 1 : 0) || db != (exp ? len : 0))
 			WRONG("; passes[%s] moved %llu pkts/%llu bytes, "
 			      "want %d/%zu",
-			      pass_names[r], (unsigned long long)dp,
+			      dp_pass_name(r), (unsigned long long)dp,
 			      (unsigned long long)db, exp, exp ? len : 0);
 	}
 	for (int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++) {
@@ -280,7 +256,7 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 		if (dp != (exp ? 1 : 0) || db != (exp ? len : 0))
 			WRONG("; drops[%s] moved %llu pkts/%llu bytes, "
 			      "want %d/%zu",
-			      drop_names[r], (unsigned long long)dp,
+			      dp_drop_name(r), (unsigned long long)dp,
 			      (unsigned long long)db, exp, exp ? len : 0);
 	}
 	for (size_t id = 0; id < g_dp.rs.n_rules; id++) {
