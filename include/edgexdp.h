@@ -7,7 +7,7 @@
  * explicit padding: the layout is the ABI of the pinned maps.
  *
  * How a packet is classified (all lookups O(1) in the number of rules):
- *   1. ingress ifindex   -> zone               (interfaces, hash)
+ *   1. ingress ifindex   -> zone               (interfaces, array)
  *   2. proto, dst port   -> port group per zone (port_groups, array)
  *      A port group is a class of ports that the same rules cover, so a
  *      range like 50000-59999 is one group, not 10,000 rules.

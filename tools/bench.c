@@ -745,7 +745,7 @@ int main(int argc, char **argv)
 
 	print_table(&r_def, &r_big, !o.skip_large);
 	printf("\n  tcp_syn_new: median of %.0f fresh flows, one per call; "
-	       "see tools/BENCHMARK.md\n", r_def.syn_new_samples);
+	       "see README.md, Benchmark\n", r_def.syn_new_samples);
 	printf("  maps_bytes: default %lld, large %lld\n", bytes_def, bytes_big);
 	printf("  load_ms (large: compile + create + fill + load) %.1f, "
 	       "reload_ms %.1f (default config: %.1f)\n",
