@@ -134,6 +134,19 @@ ct_lookup_live(const struct edgexdp_ct_key *key,
 	return ct;
 }
 
+/*
+ * Timeouts are whole seconds: refreshing the stamp once a second is as
+ * good as on every packet, and leaves the entry's cache line clean when
+ * the two directions of a flow arrive on different CPUs.
+ */
+#define CT_REFRESH_NS EDGEXDP_NSEC_PER_SEC
+
+static __always_inline void ct_touch(struct edgexdp_ct_entry *ct, __u64 now)
+{
+	if (age_exceeds(now, ct->last_seen_ns, CT_REFRESH_NS))
+		ct->last_seen_ns = now;
+}
+
 /* Only a bare SYN may open a flow; SYN+ACK, SYN+RST, SYN+FIN cannot. */
 static __always_inline bool tcp_opens_flow(__u8 flags)
 {
@@ -227,7 +240,7 @@ static __always_inline __u32 ct_tcp_update(struct edgexdp_ct_entry *ct,
 	else
 		verdict = ct_tcp_segment(ct, flags, from_a, from_initiator);
 	if (verdict_is_pass(verdict))
-		ct->last_seen_ns = now;
+		ct_touch(ct, now);
 	return verdict;
 }
 
@@ -237,7 +250,7 @@ static __always_inline __u32 ct_udp_update(struct edgexdp_ct_entry *ct,
 	/* The first datagram back makes it a conversation. */
 	if (ct->state == EDGEXDP_CT_NEW && from_a != (bool)ct->initiator_is_a)
 		ct->state = EDGEXDP_CT_ESTABLISHED;
-	ct->last_seen_ns = now;
+	ct_touch(ct, now);
 	return VERDICT_PASS(EDGEXDP_PASS_FLOW);
 }
 

@@ -120,6 +120,8 @@ static void print_json(const struct ruleset *rs, const bool *shadowed)
 			       json_object_new_int64(rs->n_addr_classes));
 	json_object_object_add(root, "match_entries",
 			       json_object_new_int64((int64_t)rs->n_matches));
+	json_object_object_add(root, "nat_pairs",
+			       json_object_new_int64((int64_t)rs->n_nat));
 	json_print(root);
 }
 

@@ -29,7 +29,8 @@ void help_stats(FILE *out)
 		"  -n, --count COUNT       stop after COUNT intervals (default:\n"
 		"                          until interrupted)\n\n"
 		"-j prints one JSON object per sample: {\"rules\": [...], \"drops\":\n"
-		"{reason: packets}, \"passes\": {reason: packets}, \"interfaces\": [...]}.\n");
+		"{reason: packets}, \"drop_bytes\": {reason: bytes}, \"passes\",\n"
+		"\"pass_bytes\" likewise, \"interfaces\": [...]}.\n");
 }
 
 struct stats_opts {
@@ -133,6 +134,8 @@ static void print_json(const struct sample *s, const struct sample *prev)
 	struct json_object *rules = json_object_new_array();
 	struct json_object *drops = json_object_new_object();
 	struct json_object *passes = json_object_new_object();
+	struct json_object *drop_bytes = json_object_new_object();
+	struct json_object *pass_bytes = json_object_new_object();
 	struct json_object *ifs = json_object_new_array();
 	double secs = prev ? s->at - prev->at : 0;
 
@@ -155,12 +158,19 @@ static void print_json(const struct sample *s, const struct sample *prev)
 		}
 		json_object_array_add(rules, o);
 	}
-	for (unsigned int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++)
+	/* reason -> packets, as documented; bytes beside, as plain shows. */
+	for (unsigned int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++) {
 		json_object_object_add(drops, drop_reason_name(r),
 				       json_object_new_uint64(s->drops[r].packets));
-	for (unsigned int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++)
+		json_object_object_add(drop_bytes, drop_reason_name(r),
+				       json_object_new_uint64(s->drops[r].bytes));
+	}
+	for (unsigned int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++) {
 		json_object_object_add(passes, pass_reason_name(r),
 				       json_object_new_uint64(s->passes[r].packets));
+		json_object_object_add(pass_bytes, pass_reason_name(r),
+				       json_object_new_uint64(s->passes[r].bytes));
+	}
 	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
 		const struct edgexdp_iface_stats *st = &s->ifaces[i];
 		struct json_object *o = json_object_new_object();
@@ -175,7 +185,9 @@ static void print_json(const struct sample *s, const struct sample *prev)
 	}
 	json_object_object_add(root, "rules", rules);
 	json_object_object_add(root, "drops", drops);
+	json_object_object_add(root, "drop_bytes", drop_bytes);
 	json_object_object_add(root, "passes", passes);
+	json_object_object_add(root, "pass_bytes", pass_bytes);
 	json_object_object_add(root, "interfaces", ifs);
 	if (prev)
 		json_object_object_add(root, "interval", json_object_new_double(secs));

@@ -13,23 +13,29 @@
 
 #define MAX_LONG_OPTS 16
 
+const struct option global_long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int parse_cmd_opts(int argc, char **argv, const struct cmd_opts *co)
 {
-	struct option longopts[MAX_LONG_OPTS] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-	};
-	char shortopts[64] = "c:jvh";
-	size_t n = 4;
+	struct option longopts[MAX_LONG_OPTS];
+	char shortopts[64] = GLOBAL_SHORT_OPTS;
+	size_t n = 0;
 	int opt, err;
 
+	for (const struct option *o = global_long_opts; o->name; o++)
+		longopts[n++] = *o;
 	for (const struct option *o = co->extra_long; o && o->name; o++) {
 		if (n >= MAX_LONG_OPTS - 1)
 			return -E2BIG;
 		longopts[n++] = *o;
 	}
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	if (co->extra_short)
 		strncat(shortopts, co->extra_short,
 			sizeof(shortopts) - strlen(shortopts) - 1);

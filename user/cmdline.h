@@ -7,6 +7,10 @@
 
 #define CMD_OPTS_HELP 1 /* help was printed: exit 0 */
 
+/* Options every command takes, before or after its name. */
+#define GLOBAL_SHORT_OPTS "c:jvh"
+extern const struct option global_long_opts[];
+
 struct cmd_opts {
 	const char *extra_short; /* getopt letters beyond c:jvh */
 	const struct option *extra_long; /* NULL-terminated, or NULL */

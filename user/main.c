@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "common.h"
 #include "config.h"
 #include "pins.h"
@@ -74,25 +75,16 @@ static int do_help(int argc, char **argv)
 	return 0;
 }
 
-/* Options shared by all commands may stand before or after the command,
- * so both `edgexdp -j stats` and `edgexdp stats -j` work. */
-static const struct option global_options[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 int main(int argc, char **argv)
 {
 	const struct cmd *cmd;
 	int opt;
 
 	g_opts.config_path = EDGEXDP_CONFIG_DEFAULT;
-	/* '+': stop at the command name; the command parses the rest. */
-	while ((opt = getopt_long(argc, argv, "+c:jvh", global_options,
-				  NULL)) != -1) {
+	/* '+': stop at the command name; the command parses the rest, and
+	 * takes these options too (cmdline.c). */
+	while ((opt = getopt_long(argc, argv, "+" GLOBAL_SHORT_OPTS,
+				  global_long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			g_opts.config_path = optarg;
