@@ -303,7 +303,7 @@ struct edgexdp_attached_iface {
  * would misread every counter, so it refuses, and says to reload; bump
  * this with any change to a pinned map's key or value.
  */
-#define EDGEXDP_ABI_VERSION 1
+#define EDGEXDP_ABI_VERSION 1U
 
 struct edgexdp_load_info {
 	__u32 abi_version; /* EDGEXDP_ABI_VERSION of the tool that loaded */
