@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -34,14 +35,39 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * EDGEXDP_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* Entries read per batch syscall when counting. */
+#define CT_BATCH 4096
+
+static void count_batch(struct ct_usage *usage, const struct edgexdp_ct_key *keys,
+			const struct edgexdp_ct_entry *entries, __u32 n,
+			const struct edgexdp_settings *settings, uint64_t now)
+{
+	for (__u32 i = 0; i < n; i++) {
+		const struct edgexdp_ct_entry *e = &entries[i];
+
+		/* A stamp newer than our clock read is fresh, not ancient. */
+		if (now > e->last_seen_ns &&
+		    now - e->last_seen_ns >
+			    ct_timeout_ns(settings, keys[i].l4proto, e->state))
+			usage->expired++;
+		else
+			usage->live++;
+	}
+}
+
+/*
+ * Batched reads: one syscall per CT_BATCH entries, and no restart when
+ * the data path deletes the key a get_next_key walk stood on.
+ */
 int ct_count_usage(struct ct_usage *usage)
 {
-	struct edgexdp_ct_key key, next;
-	struct edgexdp_ct_entry entry;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	struct edgexdp_settings settings;
+	struct edgexdp_ct_entry *entries;
+	struct edgexdp_ct_key *keys;
+	__u32 zero = 0, token = 0, n;
 	int ct_fd, set_fd, err = 0;
-	__u32 zero = 0;
-	void *prev = NULL;
+	bool first = true;
 	uint64_t now;
 
 	usage->live = usage->expired = 0;
@@ -49,28 +75,31 @@ int ct_count_usage(struct ct_usage *usage)
 	if (ct_fd < 0)
 		return ct_fd;
 	set_fd = maps_open_pinned("settings");
-	if (set_fd < 0) {
-		close(ct_fd);
-		return set_fd;
-	}
-	if (bpf_map_lookup_elem(set_fd, &zero, &settings)) {
+	keys = calloc(CT_BATCH, sizeof(*keys));
+	entries = calloc(CT_BATCH, sizeof(*entries));
+	if (set_fd < 0)
+		err = set_fd;
+	else if (!keys || !entries)
+		err = -ENOMEM;
+	else if (bpf_map_lookup_elem(set_fd, &zero, &settings))
 		err = -errno;
-		goto out;
-	}
 	now = monotonic_ns();
-	while (!bpf_map_get_next_key(ct_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(ct_fd, &key, &entry))
-			continue; /* evicted meanwhile */
-		if (now - entry.last_seen_ns >
-		    ct_timeout_ns(&settings, key.l4proto, entry.state))
-			usage->expired++;
-		else
-			usage->live++;
+	while (!err) {
+		n = CT_BATCH;
+		err = bpf_map_lookup_batch(ct_fd, first ? NULL : &token, &token,
+					   keys, entries, &n, &opts);
+		if (err)
+			err = -errno;
+		first = false;
+		/* The last batch comes with ENOENT, and may hold entries. */
+		count_batch(usage, keys, entries, n, &settings, now);
 	}
-out:
-	close(set_fd);
+	if (err == -ENOENT)
+		err = 0;
+	free(keys);
+	free(entries);
+	if (set_fd >= 0)
+		close(set_fd);
 	close(ct_fd);
 	return err;
 }
