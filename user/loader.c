@@ -265,19 +265,10 @@ static int seed_flows(struct edgexdp_bpf *skel, const struct ct_seed *seeds,
 	return 0;
 }
 
-int loader_load(const struct load_request *req, struct load_result *res)
+static int resolve_ifindexes(const struct ruleset *rs, unsigned int *ifindexes)
 {
-	const struct ruleset *rs = req->rs;
-	struct edgexdp_load_info *info = &res->info;
-	unsigned int ifindexes[EDGEXDP_MAX_IFACES];
-	struct xdp_program *prog = NULL;
-	bool reused[N_KEPT] = { false };
-	const char *keep[N_KEPT + 1];
-	struct edgexdp_bpf *skel;
-	size_t attached = 0;
-	int err, info_fd = -1;
+	int err;
 
-	memset(info, 0, sizeof(*info));
 	if (rs->n_ifaces > EDGEXDP_MAX_IFACES)
 		return -E2BIG;
 	for (size_t i = 0; i < rs->n_ifaces; i++) {
@@ -294,19 +285,23 @@ int loader_load(const struct load_request *req, struct load_result *res)
 			return -ERANGE;
 		}
 	}
+	return 0;
+}
 
-	skel = edgexdp_bpf__open();
-	if (!skel) {
-		err = -errno;
-		pr_err(err, "cannot open the BPF object");
-		return err;
-	}
+/* Every map created (or taken over) and filled, before any program. */
+static int prepare_maps(struct edgexdp_bpf *skel, const struct load_request *req,
+			const unsigned int *ifindexes, bool *reused,
+			struct load_result *res)
+{
+	const struct ruleset *rs = req->rs;
+	int err;
+
 	err = bpf_map__set_max_entries(skel->maps.conntrack,
 				       rs->ct_max_entries);
 	if (!err)
 		err = check_kept_fits(skel);
 	if (err == -EINVAL)
-		goto out_skel; /* explained already */
+		return err; /* explained already */
 	if (!err)
 		err = maps_create_all(skel->obj, kept_state, reused);
 	if (!err)
@@ -317,10 +312,72 @@ int loader_load(const struct load_request *req, struct load_result *res)
 				    &res->kept);
 	if (!err)
 		err = seed_flows(skel, req->seeds, req->n_seeds);
-	if (err) {
+	if (err)
 		pr_err(err, "cannot create and fill the maps");
-		goto out_skel;
+	return err;
+}
+
+/* Pin maps, program and what load did; the caller unwinds on failure. */
+static int pin_and_record(struct edgexdp_bpf *skel,
+			  const struct load_request *req, const bool *reused,
+			  struct edgexdp_load_info *info)
+{
+	const struct ruleset *rs = req->rs;
+	int err, info_fd = -1;
+
+	err = make_pin_dir();
+	if (!err)
+		err = pin_all(skel, reused);
+	if (!err)
+		err = maps_create_rule_info(rs);
+	if (!err) {
+		info_fd = maps_create_load_info();
+		err = info_fd < 0 ? info_fd : 0;
 	}
+	if (err) {
+		pr_err(err, "cannot pin state under %s/%s", bpffs_root(),
+		       EDGEXDP_PIN_DIR);
+		return err;
+	}
+	info->abi_version = EDGEXDP_ABI_VERSION;
+	info->loaded_at = (__u64)time(NULL);
+	info->n_rules = (__u32)rs->n_rules;
+	info->n_ifaces = (__u32)rs->n_ifaces;
+	info->ct_max_entries = rs->ct_max_entries;
+	snprintf(info->config_path, sizeof(info->config_path), "%s",
+		 req->config_path);
+	err = write_load_info(info_fd, info);
+	close(info_fd);
+	if (err)
+		pr_err(err, "cannot record the load");
+	return err;
+}
+
+int loader_load(const struct load_request *req, struct load_result *res)
+{
+	const struct ruleset *rs = req->rs;
+	struct edgexdp_load_info *info = &res->info;
+	unsigned int ifindexes[EDGEXDP_MAX_IFACES] = { 0 };
+	struct xdp_program *prog = NULL;
+	bool reused[N_KEPT] = { false };
+	const char *keep[N_KEPT + 1];
+	struct edgexdp_bpf *skel;
+	size_t attached = 0;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	err = resolve_ifindexes(rs, ifindexes);
+	if (err)
+		return err;
+	skel = edgexdp_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_err(err, "cannot open the BPF object");
+		return err;
+	}
+	err = prepare_maps(skel, req, ifindexes, reused, res);
+	if (err)
+		goto out_skel;
 
 	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
 	err = libxdp_get_error(prog);
@@ -336,33 +393,9 @@ int loader_load(const struct load_request *req, struct load_result *res)
 			goto out_detach;
 	}
 
-	err = make_pin_dir();
-	if (!err)
-		err = pin_all(skel, reused);
-	if (!err)
-		err = maps_create_rule_info(rs);
-	if (!err) {
-		info_fd = maps_create_load_info();
-		err = info_fd < 0 ? info_fd : 0;
-	}
-	if (err) {
-		pr_err(err, "cannot pin state under %s/%s", bpffs_root(),
-		       EDGEXDP_PIN_DIR);
+	err = pin_and_record(skel, req, reused, info);
+	if (err)
 		goto out_unpin;
-	}
-	info->abi_version = EDGEXDP_ABI_VERSION;
-	info->loaded_at = (__u64)time(NULL);
-	info->n_rules = (__u32)rs->n_rules;
-	info->n_ifaces = (__u32)rs->n_ifaces;
-	info->ct_max_entries = rs->ct_max_entries;
-	snprintf(info->config_path, sizeof(info->config_path), "%s",
-		 req->config_path);
-	err = write_load_info(info_fd, info);
-	close(info_fd);
-	if (err) {
-		pr_err(err, "cannot record the load");
-		goto out_unpin;
-	}
 	res->kept_flows = reused[KEPT_CONNTRACK];
 	xdp_program__close(prog);
 	edgexdp_bpf__destroy(skel);
@@ -370,7 +403,7 @@ int loader_load(const struct load_request *req, struct load_result *res)
 
 out_unpin:
 	kept_names(reused, keep);
-	pins_remove(keep);
+	pins_remove(keep); /* ours only: never what it took over */
 out_detach:
 	while (attached-- > 0)
 		detach_one(&info->ifaces[attached]);
