@@ -258,11 +258,38 @@ static __always_inline bool icmp6_is_link_control(__u8 type)
 	       type == ICMPV6_MLD2_REPORT;
 }
 
-static __always_inline __u32 decide_icmp6(const struct packet *pkt,
+/*
+ * Past any quote the parser can reach (VLAN tags, 40 bytes, six extension
+ * headers of at most 2 KiB), and low enough that this offset plus the
+ * quote's own headers stays within the verifier's 64 KiB packet range.
+ */
+#define QUOTE_OFF_MAX 0x3fff
+
+/*
+ * The tuple of the datagram an ICMPv6 error quotes, quote_off bytes into
+ * the frame. A global function: the verifier checks it once, on its own.
+ * Inlined, it would walk the quote's extension headers once for every way
+ * the packet's own headers can be laid out, near the verifier's limit.
+ */
+__noinline __u32 icmp6_quoted_tuple(struct xdp_md *ctx, __u32 quote_off,
+				    struct flow_tuple *t)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+
+	if (!t)
+		return VERDICT_ABORT;
+	if (quote_off > QUOTE_OFF_MAX)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	return parse_quoted_ipv6(t, data + quote_off, data_end);
+}
+
+static __always_inline __u32 decide_icmp6(struct xdp_md *ctx,
+					  const struct packet *pkt,
 					  struct decision *d)
 {
 	struct icmp6hdr *icmp6 = pkt->l4;
-	struct flow_tuple quoted;
+	struct flow_tuple quoted = {};
 	__u32 verdict;
 	__u8 type;
 
@@ -280,13 +307,15 @@ static __always_inline __u32 decide_icmp6(const struct packet *pkt,
 			return VERDICT_PASS(EDGEXDP_PASS_ICMP6_LINK);
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	}
-	verdict = parse_quoted_ipv6(&quoted, icmp6 + 1, pkt->data_end);
+	verdict =
+		icmp6_quoted_tuple(ctx, pkt->l4_off + sizeof(*icmp6), &quoted);
 	if (verdict)
 		return verdict;
 	return decide_icmp_error(&quoted, d);
 }
 
-static __always_inline __u32 decide_l4(struct packet *pkt, struct decision *d)
+static __always_inline __u32 decide_l4(struct xdp_md *ctx, struct packet *pkt,
+				       struct decision *d)
 {
 	__u32 verdict;
 
@@ -304,7 +333,7 @@ static __always_inline __u32 decide_l4(struct packet *pkt, struct decision *d)
 	case IPPROTO_ICMPV6:
 		if (pkt->family != FAMILY_IPV6)
 			return VERDICT_DROP(EDGEXDP_DROP_PROTO);
-		return decide_icmp6(pkt, d);
+		return decide_icmp6(ctx, pkt, d);
 	default:
 		return VERDICT_DROP(EDGEXDP_DROP_PROTO);
 	}
@@ -313,8 +342,8 @@ static __always_inline __u32 decide_l4(struct packet *pkt, struct decision *d)
 	return decide_tcp_udp(pkt, d);
 }
 
-static __always_inline __u32 decide(struct packet *pkt, void *data,
-				    struct decision *d)
+static __always_inline __u32 decide(struct xdp_md *ctx, struct packet *pkt,
+				    void *data, struct decision *d)
 {
 	__be16 eth_proto;
 	__u32 verdict;
@@ -333,7 +362,7 @@ static __always_inline __u32 decide(struct packet *pkt, void *data,
 
 	if (pkt->frag == FRAG_LATER)
 		return decide_later_fragment(pkt, d);
-	return decide_l4(pkt, d);
+	return decide_l4(ctx, pkt, d);
 }
 
 SEC("xdp")
@@ -359,7 +388,7 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	d.zone = iface->zone;
 	ss = slot_stats_get(iface->slot);
 
-	verdict = decide(&pkt, data, &d);
+	verdict = decide(ctx, &pkt, data, &d);
 
 	if (verdict_is_pass(verdict) && d.rule_id != RULE_NONE) {
 		rule_stats_add(d.rule_id, bytes,

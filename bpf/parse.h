@@ -87,6 +87,10 @@ struct packet {
 	void *l4; /* first byte after the IP header(s) */
 	void *ip_end; /* end of the IP datagram (before link padding) */
 	__u32 frag_id; /* host order */
+	/* l3 and l4 as offsets from the frame's start (l4_off: IPv6 only),
+	 * scalars the ICMPv6 quote is parsed from (see decide_icmp6). */
+	__u16 l3_off;
+	__u16 l4_off;
 	__be16 sport;
 	__be16 dport;
 	__u8 family;
@@ -148,6 +152,7 @@ static __always_inline __u32 parse_ethernet(struct packet *pkt, void *data,
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 
 	pkt->l3 = cur;
+	pkt->l3_off = sizeof(*eth) + i * sizeof(*vlan);
 	*proto = next;
 	return VERDICT_NONE;
 }
@@ -197,8 +202,13 @@ static __always_inline bool ipv6_is_ext_hdr(__u8 nexthdr)
 	}
 }
 
+/*
+ * Each skips one header: *cur moves past it, and *off with it. Each kind
+ * moves both on its own path: a shared "advance by len" tail costs the
+ * verifier four times the states (merged lengths prune worse).
+ */
 static __always_inline __u32 ipv6_skip_frag_hdr(struct packet *pkt, void **cur,
-						__u8 *nexthdr)
+						__u32 *off, __u8 *nexthdr)
 {
 	struct frag_hdr *fh = *cur;
 	__u16 frag_off;
@@ -208,6 +218,7 @@ static __always_inline __u32 ipv6_skip_frag_hdr(struct packet *pkt, void **cur,
 	frag_off = bpf_ntohs(fh->frag_off);
 	*nexthdr = fh->nexthdr;
 	*cur = fh + 1;
+	*off += sizeof(*fh);
 	/* Offset 0 with M clear is an atomic fragment: a whole datagram. */
 	if (frag_off & (IP6_MF | IP6_OFFSET)) {
 		pkt->frag = (frag_off & IP6_OFFSET) ? FRAG_LATER : FRAG_FIRST;
@@ -218,20 +229,21 @@ static __always_inline __u32 ipv6_skip_frag_hdr(struct packet *pkt, void **cur,
 }
 
 static __always_inline __u32 ipv6_skip_ext_hdr(struct packet *pkt, void **cur,
-					       __u8 *nexthdr)
+					       __u32 *off, __u8 *nexthdr)
 {
 	struct ipv6_opt_hdr *opt;
 	struct ip_auth_hdr *ah;
 
 	switch (*nexthdr) {
 	case IPPROTO_FRAGMENT:
-		return ipv6_skip_frag_hdr(pkt, cur, nexthdr);
+		return ipv6_skip_frag_hdr(pkt, cur, off, nexthdr);
 	case IPPROTO_AH:
 		ah = *cur;
 		if ((void *)(ah + 1) > pkt->data_end)
 			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 		*nexthdr = ah->nexthdr;
 		*cur += (ah->hdrlen + IPV6_AH_LEN_BIAS) * IPV6_AH_LEN_UNIT;
+		*off += (ah->hdrlen + IPV6_AH_LEN_BIAS) * IPV6_AH_LEN_UNIT;
 		return VERDICT_NONE;
 	default:
 		/* Hop-by-hop, routing, destination options: one layout. */
@@ -240,33 +252,27 @@ static __always_inline __u32 ipv6_skip_ext_hdr(struct packet *pkt, void **cur,
 			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 		*nexthdr = opt->nexthdr;
 		*cur += (opt->hdrlen + IPV6_OPT_LEN_BIAS) * IPV6_OPT_LEN_UNIT;
+		*off += (opt->hdrlen + IPV6_OPT_LEN_BIAS) * IPV6_OPT_LEN_UNIT;
 		return VERDICT_NONE;
 	}
 }
 
-static __always_inline __u32 parse_ipv6(struct packet *pkt)
+/*
+ * Walks the extension headers from cur (off bytes into the frame), whose
+ * type nexthdr names, to the upper-layer header: leaves it in pkt->l4,
+ * pkt->l4_off and pkt->l4proto, and what a fragment header says in
+ * pkt->frag*. Walks the packet, and the datagram an ICMPv6 error quotes.
+ */
+static __always_inline __u32 ipv6_walk_ext_hdrs(struct packet *pkt, void *cur,
+						__u32 off, __u8 nexthdr)
 {
-	struct ipv6hdr *ip6h = pkt->l3;
-	__u8 nexthdr;
 	__u32 verdict;
-	void *cur;
 	int i;
-
-	if ((void *)(ip6h + 1) > pkt->data_end)
-		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
-	if (ip6h->version != IPV6_VERSION)
-		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
-	pkt->family = FAMILY_IPV6;
-	pkt->ip_end = (void *)(ip6h + 1) + bpf_ntohs(ip6h->payload_len);
-	if (pkt->ip_end > pkt->data_end)
-		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
-	nexthdr = ip6h->nexthdr;
-	cur = ip6h + 1;
 
 	for (i = 0; i < EDGEXDP_MAX_IPV6_EXT_HDRS; i++) {
 		if (!ipv6_is_ext_hdr(nexthdr))
 			break;
-		verdict = ipv6_skip_ext_hdr(pkt, &cur, &nexthdr);
+		verdict = ipv6_skip_ext_hdr(pkt, &cur, &off, &nexthdr);
 		if (verdict)
 			return verdict;
 		/* Past a later fragment's header is payload, not headers. */
@@ -279,7 +285,24 @@ static __always_inline __u32 parse_ipv6(struct packet *pkt)
 
 	pkt->l4proto = nexthdr;
 	pkt->l4 = cur;
+	pkt->l4_off = off;
 	return VERDICT_NONE;
+}
+
+static __always_inline __u32 parse_ipv6(struct packet *pkt)
+{
+	struct ipv6hdr *ip6h = pkt->l3;
+
+	if ((void *)(ip6h + 1) > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	if (ip6h->version != IPV6_VERSION)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	pkt->family = FAMILY_IPV6;
+	pkt->ip_end = (void *)(ip6h + 1) + bpf_ntohs(ip6h->payload_len);
+	if (pkt->ip_end > pkt->data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	return ipv6_walk_ext_hdrs(pkt, ip6h + 1, pkt->l3_off + sizeof(*ip6h),
+				  ip6h->nexthdr);
 }
 
 static __always_inline __u32 parse_tcp(struct packet *pkt)
@@ -388,17 +411,25 @@ static __always_inline __u32 parse_quoted_ipv4(struct flow_tuple *t,
 				  iph->protocol, data_end);
 }
 
+/* The quote is cut short by design: only its headers must be whole. */
 static __always_inline __u32 parse_quoted_ipv6(struct flow_tuple *t,
 					       void *inner, void *data_end)
 {
 	struct ipv6hdr *ip6h = inner;
+	struct packet quote = {.data_end = data_end};
+	__u32 verdict;
 
 	if ((void *)(ip6h + 1) > data_end)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	if (ip6h->version != IPV6_VERSION)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	verdict = ipv6_walk_ext_hdrs(&quote, ip6h + 1, 0, ip6h->nexthdr);
+	if (verdict)
+		return verdict;
+	if (quote.frag == FRAG_LATER)
+		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	tuple_load_addrs(t, ip6h, FAMILY_IPV6);
-	return parse_quoted_ports(t, ip6h + 1, ip6h->nexthdr, data_end);
+	return parse_quoted_ports(t, quote.l4, quote.l4proto, data_end);
 }
 
 #endif /* EDGEXDP_PARSE_H */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -492,6 +493,41 @@ static void fin_enters_closing(void **state)
 	expect_ct(&https, -1, "expiry");
 }
 
+/* The stamp moves at most once a second (ct_touch): a packet 2 s before
+ * the timeout still restarts it, the next one within the second does not. */
+static void established_refresh_once_a_second(void **state)
+{
+	struct edgexdp_ct_entry ct, again;
+	uint64_t now;
+
+	establish(&https);
+	ct_age(IPPROTO_TCP, https.client, https.cport, https.server,
+	       https.sport, TCP_EST_NS - 2 * SEC);
+	tcp_send("data 2 s before the established timeout", S, F_ACK | F_PSH,
+		 WANT_FLOW(HTTPS_RULE));
+	now = mono_ns();
+	if (!ct_get(IPPROTO_TCP, https.client, https.cport, https.server,
+		    https.sport, &ct))
+		fail_msg("flow gone");
+	if (ct.last_seen_ns + SEC < now || ct.last_seen_ns > now)
+		fail_msg("last_seen_ns %llu not refreshed to now %llu: the "
+			 "flow would expire 2 s later",
+			 (unsigned long long)ct.last_seen_ns,
+			 (unsigned long long)now);
+	/* Past a tick of the coarse clock (HZ >= 100), well within the
+	 * second: a stamp refreshed on every packet would move. */
+	usleep(50000);
+	tcp_send("data 50 ms later", C, F_ACK | F_PSH, WANT_FLOW(HTTPS_RULE));
+	if (!ct_get(IPPROTO_TCP, https.client, https.cport, https.server,
+		    https.sport, &again))
+		fail_msg("flow gone after the second packet");
+	if (again.last_seen_ns != ct.last_seen_ns)
+		fail_msg("last_seen_ns moved again within the second: %llu "
+			 "-> %llu",
+			 (unsigned long long)ct.last_seen_ns,
+			 (unsigned long long)again.last_seen_ns);
+}
+
 static void established_expires(void **state)
 {
 	establish(&https);
@@ -740,6 +776,80 @@ static void icmp6_too_big_related(void **state)
 		   0, 0, &inner);
 	step("time exceeded quoting the flow", EXT, &p,
 	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, rule_id(f.rule)));
+}
+
+static const struct flow_def https6 = {
+	"https6",	   EXT, IPPROTO_TCP,	  ANY_EXT6, 40001,
+	"2001:db8:45::10", 443, "ext-sip-tls-in", false,
+};
+
+/* A packet of https6 from the server, behind the extension headers ext. */
+static void https6_reply_ext(struct pkt *p, const uint8_t *ext, int n_ext,
+			     bool frag, uint16_t frag_offset)
+{
+	struct pkt_spec s = {.src = https6.server,
+			     .dst = https6.client,
+			     .proto = IPPROTO_TCP,
+			     .sport = https6.sport,
+			     .dport = https6.cport,
+			     .tcp_flags = F_ACK | F_PSH,
+			     .payload_len = 1400,
+			     .n_ext = n_ext,
+			     .frag_id6 = 77,
+			     .frag = frag,
+			     .frag_offset = frag_offset,
+			     .frag_len = frag ? 512 : 0,
+			     .frag_more = frag};
+
+	memcpy(s.ext, ext, (size_t)n_ext);
+	pkt_build(p, &s);
+}
+
+static const uint8_t ext_dst[] = {IPPROTO_DSTOPTS};
+static const uint8_t ext_hbh_rt_dst[] = {IPPROTO_HOPOPTS, IPPROTO_ROUTING,
+					 IPPROTO_DSTOPTS};
+
+static void icmp6_quote_dstopts_related(void **state)
+{
+	struct pkt inner, p;
+
+	establish(&https6);
+	https6_reply_ext(&inner, ext_dst, 1, false, 0);
+	icmp_error(&p, "2001:db8:ff::1", https6.server, ICMP6_PACKET_TOO_BIG, 0,
+		   1280, &inner);
+	step("packet too big quoting the flow behind destination options", EXT,
+	     &p, WANT_ON(EDGEXDP_PASS_ICMP_RELATED, HTTPS_RULE));
+	https6_reply_ext(&inner, ext_hbh_rt_dst, 3, false, 0);
+	icmp_error(&p, "2001:db8:ff::1", https6.server, ICMP6_DST_UNREACH, 1, 0,
+		   &inner);
+	step("unreachable quoting the flow behind hop-by-hop, routing, "
+	     "destination options",
+	     EXT, &p, WANT_ON(EDGEXDP_PASS_ICMP_RELATED, HTTPS_RULE));
+	expect_ct(&https6, EDGEXDP_CT_ESTABLISHED, "ICMPv6");
+}
+
+static void icmp6_quote_fragment_related(void **state)
+{
+	struct pkt inner, p;
+
+	establish(&https6);
+	https6_reply_ext(&inner, NULL, 0, true, 0);
+	icmp_error(&p, "2001:db8:ff::1", https6.server, ICMP6_PACKET_TOO_BIG, 0,
+		   1280, &inner);
+	step("packet too big quoting the flow's first fragment (offset 0)", EXT,
+	     &p, WANT_ON(EDGEXDP_PASS_ICMP_RELATED, HTTPS_RULE));
+	https6_reply_ext(&inner, ext_dst, 1, true, 0);
+	icmp_error(&p, "2001:db8:ff::1", https6.server, ICMP6_TIME_EXCEEDED, 1,
+		   0, &inner);
+	step("time exceeded quoting the first fragment behind destination "
+	     "options",
+	     EXT, &p, WANT_ON(EDGEXDP_PASS_ICMP_RELATED, HTTPS_RULE));
+	/* A later fragment of the same flow quotes payload, not ports. */
+	https6_reply_ext(&inner, NULL, 0, true, 512);
+	icmp_error(&p, "2001:db8:ff::1", https6.server, ICMP6_TIME_EXCEEDED, 1,
+		   0, &inner);
+	step("time exceeded quoting the flow's later fragment", EXT, &p,
+	     WANT_DROP(EDGEXDP_DROP_ICMP));
 }
 
 static void icmp_unknown_flow(void **state)
@@ -1037,6 +1147,9 @@ void cases_flow(void)
 		 fin_enters_closing, NULL);
 	case_add("established TCP flow expires after tcp_established_timeout",
 		 established_expires, NULL);
+	case_add("a packet 2 s before the timeout refreshes the stamp, the "
+		 "next one within the second does not",
+		 established_refresh_once_a_second, NULL);
 	case_add("SYN_SENT expires after the transitory timeout",
 		 syn_sent_expires, NULL);
 	case_add("UDP flow expires after udp_timeout", udp_expires, NULL);
@@ -1062,6 +1175,12 @@ void cases_flow(void)
 		 icmp_quote_with_ip_options, NULL);
 	case_add("ICMPv6 packet too big / time exceeded quoting a tracked flow",
 		 icmp6_too_big_related, NULL);
+	case_add("ICMPv6 packet too big / unreachable quoting a tracked flow "
+		 "behind extension headers passes (icmp_related)",
+		 icmp6_quote_dstopts_related, NULL);
+	case_add("ICMPv6 errors quoting a tracked flow's first fragment pass, "
+		 "its later fragment drops (icmp)",
+		 icmp6_quote_fragment_related, NULL);
 	case_add("ICMP and ICMPv6 errors quoting an unknown flow drop (icmp)",
 		 icmp_unknown_flow, NULL);
 	case_add("ICMP error quoting a flow that ended or expired drops",

@@ -281,6 +281,19 @@ static void b_icmp_err(struct pkt *p, int family)
 	}
 }
 
+/* An ICMPv6 packet too big quoting the IPv6 SYN behind ext_chains[chain]:
+ * no flow is tracked, so a whole quote drops (icmp). */
+static void b_icmp6_err_ext(struct pkt *p, int chain)
+{
+	b_syn6_ext(&quoted, chain);
+	pkt_build(p, &(struct pkt_spec){.src = "2001:db8:ff::1",
+					.dst = ANY_EXT6,
+					.proto = IPPROTO_ICMPV6,
+					.icmp_type = 2,
+					.icmp_rest = 1280,
+					.quote = &quoted});
+}
+
 /* Poke at the quoted IPv4 header's first byte (version / IHL). */
 static void b_icmp_err_quote_vihl(struct pkt *p, int vihl)
 {
@@ -601,6 +614,30 @@ static const struct parse_case parse_cases[] = {
 	 b_icmp_err, 6, EXT, CUT_FIX, AT_L4, 8 + 39, DROP(MALFORMED)},
 	{"ICMPv6 error quoting 4 of the 8 L4 bytes", b_icmp_err, 6, EXT,
 	 CUT_FIX, AT_L4, 8 + 40 + 4, DROP(MALFORMED)},
+
+	/* ICMPv6 errors quoting extension headers (tracked: cases_flow.c) */
+	{"ICMPv6 error quoting no flow behind hop-by-hop, dest options, "
+	 "routing drops (icmp)",
+	 b_icmp6_err_ext, CHAIN(1), EXT, WHOLE, DROP(ICMP)},
+	{"ICMPv6 error quoting no flow behind six extension headers drops "
+	 "(icmp)",
+	 b_icmp6_err_ext, CHAIN(2), EXT, WHOLE, DROP(ICMP)},
+	{"ICMPv6 error quoting no flow behind an atomic fragment drops (icmp)",
+	 b_icmp6_err_ext, CHAIN(5), EXT, WHOLE, DROP(ICMP)},
+	{"ICMPv6 error quoting seven extension headers drops malformed",
+	 b_icmp6_err_ext, CHAIN(3), EXT, WHOLE, DROP(MALFORMED)},
+	{"ICMPv6 error quoting a truncated hop-by-hop header (1 byte)",
+	 b_icmp6_err_ext, CHAIN(1), EXT, CUT_FIX, AT_L4, 8 + 40 + 1,
+	 DROP(MALFORMED)},
+	{"ICMPv6 error quoting dest options cut inside its options",
+	 b_icmp6_err_ext, CHAIN(1), EXT, CUT_FIX, AT_L4, 8 + 40 + 8 + 5,
+	 DROP(MALFORMED)},
+	{"ICMPv6 error quoting a truncated fragment header (7 bytes)",
+	 b_icmp6_err_ext, CHAIN(5), EXT, CUT_FIX, AT_L4, 8 + 40 + 7,
+	 DROP(MALFORMED)},
+	{"ICMPv6 error quoting 4 of the 8 L4 bytes behind extension headers",
+	 b_icmp6_err_ext, CHAIN(1), EXT, CUT_FIX, AT_L4,
+	 8 + 40 + 8 + 16 + 24 + 4, DROP(MALFORMED)},
 };
 
 static size_t anchor_offset(const struct pkt *p, enum anchor at)
