@@ -154,17 +154,8 @@ static void print_result(const struct load_result *res)
 		struct json_object *root = json_object_new_object();
 		struct json_object *ifs = json_object_new_array();
 
-		for (__u32 i = 0; i < info->n_ifaces; i++) {
-			const struct edgexdp_attached_iface *a = &info->ifaces[i];
-			struct json_object *o = json_object_new_object();
-
-			json_object_object_add(o, "name", json_object_new_string(a->name));
-			json_object_object_add(o, "zone", json_object_new_string(zone_name(a->zone)));
-			json_object_object_add(o, "mode", json_object_new_string(attach_mode_name(a->xdp_mode)));
-			json_object_object_add(o, "attach", json_object_new_string(attach_kind_name(a->kind)));
-			json_object_object_add(o, "prog_id", json_object_new_int64(a->prog_id));
-			json_object_array_add(ifs, o);
-		}
+		for (__u32 i = 0; i < info->n_ifaces; i++)
+			json_object_array_add(ifs, json_attached_iface(&info->ifaces[i]));
 		json_object_object_add(root, "rules", json_object_new_int64(info->n_rules));
 		json_object_object_add(root, "interfaces", ifs);
 		if (res->kept_flows) {

@@ -108,14 +108,8 @@ int do_status(int argc, char **argv)
 		json_object_object_add(root, "conntrack_max", json_object_new_int64(info.ct_max_entries));
 		for (__u32 i = 0; i < info.n_ifaces; i++) {
 			const struct edgexdp_attached_iface *a = &info.ifaces[i];
-			struct json_object *o = json_object_new_object();
+			struct json_object *o = json_attached_iface(a);
 
-			json_object_object_add(o, "name", json_object_new_string(a->name));
-			json_object_object_add(o, "ifindex", json_object_new_int64(a->ifindex));
-			json_object_object_add(o, "zone", json_object_new_string(zone_name(a->zone)));
-			json_object_object_add(o, "mode", json_object_new_string(attach_mode_name(a->xdp_mode)));
-			json_object_object_add(o, "attach", json_object_new_string(attach_kind_name(a->kind)));
-			json_object_object_add(o, "prog_id", json_object_new_int64(a->prog_id));
 			json_object_object_add(o, "attached", json_object_new_boolean(still_attached(a)));
 			json_object_array_add(ifs, o);
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <stdio.h>
 
+#include "loader.h"
 #include "output.h"
 
 void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi)
@@ -26,6 +27,21 @@ struct json_object *json_rule_object(const char *name, uint32_t zone,
 	json_object_object_add(o, "ports", json_object_new_string(ports));
 	json_object_object_add(o, "from", json_object_new_string(from));
 	json_object_object_add(o, "to", json_object_new_string(to));
+	return o;
+}
+
+struct json_object *json_attached_iface(const struct edgexdp_attached_iface *a)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(a->name));
+	json_object_object_add(o, "ifindex", json_object_new_int64(a->ifindex));
+	json_object_object_add(o, "zone", json_object_new_string(zone_name(a->zone)));
+	json_object_object_add(o, "mode",
+			       json_object_new_string(attach_mode_name(a->xdp_mode)));
+	json_object_object_add(o, "attach",
+			       json_object_new_string(attach_kind_name(a->kind)));
+	json_object_object_add(o, "prog_id", json_object_new_int64(a->prog_id));
 	return o;
 }
 

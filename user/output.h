@@ -17,6 +17,9 @@ void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi);
 struct json_object *json_rule_object(const char *name, uint32_t zone,
 				     uint32_t proto, uint16_t lo, uint16_t hi,
 				     const char *from, const char *to);
+struct edgexdp_attached_iface;
+/* {name, ifindex, zone, mode, attach, prog_id}: one NIC as load left it. */
+struct json_object *json_attached_iface(const struct edgexdp_attached_iface *a);
 /* Print and free. */
 void json_print(struct json_object *root);
 const char *drop_reason_name(unsigned int reason);
