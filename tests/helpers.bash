@@ -72,3 +72,57 @@ topology_gw_peer() {
 	  edge_internal: [172.25.33.10]
 	YAML
 }
+
+# topology_teardown GW PEER: whatever edgexdp left loaded or kept, the two
+# namespaces and the private bpffs; quiet about what is already gone.
+topology_teardown() {
+	in_ns "$1" "$EDGEXDP" unload >/dev/null 2>&1 # loaded
+	in_ns "$1" "$EDGEXDP" unload >/dev/null 2>&1 # kept flows only
+	ip netns del "$1" 2>/dev/null
+	ip netns del "$2" 2>/dev/null
+	bpffs_teardown
+}
+
+# echo_service_start NS ADDR PORT: a TCP echo service, one line back per
+# line in; echo_service_stop PORT ends it.
+echo_service_start() {
+	ip netns exec "$1" socat TCP-LISTEN:"$3",bind="$2",reuseaddr,fork \
+		EXEC:cat 3>&- >/dev/null 2>&1 &
+	echo $! >"$BATS_FILE_TMPDIR/echo-$3.pid"
+	sleep 0.3
+}
+
+echo_service_stop() {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/echo-$1.pid" 2>/dev/null) || return 0
+	{ kill "$pid" && wait "$pid"; } 2>/dev/null || true
+	return 0
+}
+
+# session_open NS ADDR PORT [SRCPORT]: one TCP connection, held open in the
+# coproc SESSION, so a test can use it before and after a change.
+session_open() {
+	local src=${4:+,sourceport=$4}
+	coproc SESSION { ip netns exec "$1" socat - "TCP:$2:$3$src" 2>/dev/null; }
+}
+
+# echo_line LINE: send a line on the session; succeed if it comes back.
+echo_line() {
+	local line=
+	echo "$1" >&"${SESSION[1]}"
+	read -r -t 2 line <&"${SESSION[0]}" || true
+	[ "$line" = "$1" ]
+}
+
+# session_close: end the session gracefully, or kill it if a filter cut
+# it and it waits for a FIN that will never come.
+session_close() {
+	local tries=10
+	eval "exec ${SESSION[1]}>&-"
+	while [ "$tries" -gt 0 ] && kill -0 "$SESSION_PID" 2>/dev/null; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	kill "$SESSION_PID" 2>/dev/null || true
+	wait "$SESSION_PID" 2>/dev/null || true
+}

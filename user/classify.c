@@ -15,34 +15,34 @@ static int prefix_covers(const uint8_t *net, unsigned int plen,
 	return ((net[full] ^ addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
+/* Keep the longer of the best match so far and this prefix. */
+static void longest_match(const uint8_t *net, uint32_t plen, uint32_t cls,
+			  const struct cfg_prefix *a, int *best_len,
+			  uint32_t *best_class)
+{
+	if ((int)plen > *best_len && prefix_covers(net, plen, a->addr.u8)) {
+		*best_len = (int)plen;
+		*best_class = cls;
+	}
+}
+
 uint32_t classify_addr(const struct ruleset *rs, const struct cfg_prefix *a)
 {
 	uint32_t best_class = 0;
 	int best_len = -1;
 
-	if (a->family == 4) {
-		for (size_t i = 0; i < rs->n_lpm_v4; i++) {
-			const struct ruleset_lpm_v4 *e = &rs->lpm_v4[i];
-
-			if ((int)e->key.prefixlen > best_len &&
-			    prefix_covers(e->key.addr, e->key.prefixlen,
-					  a->addr.u8)) {
-				best_len = (int)e->key.prefixlen;
-				best_class = e->addr_class;
-			}
-		}
-	} else {
-		for (size_t i = 0; i < rs->n_lpm_v6; i++) {
-			const struct ruleset_lpm_v6 *e = &rs->lpm_v6[i];
-
-			if ((int)e->key.prefixlen > best_len &&
-			    prefix_covers(e->key.addr, e->key.prefixlen,
-					  a->addr.u8)) {
-				best_len = (int)e->key.prefixlen;
-				best_class = e->addr_class;
-			}
-		}
-	}
+	if (a->family == 4)
+		for (size_t i = 0; i < rs->n_lpm_v4; i++)
+			longest_match(rs->lpm_v4[i].key.addr,
+				      rs->lpm_v4[i].key.prefixlen,
+				      rs->lpm_v4[i].addr_class, a, &best_len,
+				      &best_class);
+	else
+		for (size_t i = 0; i < rs->n_lpm_v6; i++)
+			longest_match(rs->lpm_v6[i].key.addr,
+				      rs->lpm_v6[i].key.prefixlen,
+				      rs->lpm_v6[i].addr_class, a, &best_len,
+				      &best_class);
 	return best_class;
 }
 

@@ -21,6 +21,24 @@ const struct option global_long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+int apply_global_opt(int opt, const char *arg)
+{
+	switch (opt) {
+	case 'c':
+		g_opts.config_path = arg;
+		return 1;
+	case 'j':
+		g_opts.json = true;
+		return 1;
+	case 'v':
+		g_opts.verbose++;
+		setup_library_logging();
+		return 1;
+	default:
+		return 0; /* -h and the command's own: the caller's */
+	}
+}
+
 int parse_cmd_opts(int argc, char **argv, const struct cmd_opts *co)
 {
 	struct option longopts[MAX_LONG_OPTS];
@@ -43,17 +61,9 @@ int parse_cmd_opts(int argc, char **argv, const struct cmd_opts *co)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
 	       -1) {
+		if (apply_global_opt(opt, optarg))
+			continue;
 		switch (opt) {
-		case 'c':
-			g_opts.config_path = optarg;
-			break;
-		case 'j':
-			g_opts.json = true;
-			break;
-		case 'v':
-			g_opts.verbose++;
-			setup_library_logging();
-			break;
 		case 'h':
 			co->help(stdout);
 			return CMD_OPTS_HELP;

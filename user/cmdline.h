@@ -10,6 +10,8 @@
 /* Options every command takes, before or after its name. */
 #define GLOBAL_SHORT_OPTS "c:jvh"
 extern const struct option global_long_opts[];
+/* Apply -c, -j or -v; 1 if opt was one of them. */
+int apply_global_opt(int opt, const char *arg);
 
 struct cmd_opts {
 	const char *extra_short; /* getopt letters beyond c:jvh */

@@ -85,16 +85,9 @@ int main(int argc, char **argv)
 	 * takes these options too (cmdline.c). */
 	while ((opt = getopt_long(argc, argv, "+" GLOBAL_SHORT_OPTS,
 				  global_long_opts, NULL)) != -1) {
+		if (apply_global_opt(opt, optarg))
+			continue;
 		switch (opt) {
-		case 'c':
-			g_opts.config_path = optarg;
-			break;
-		case 'j':
-			g_opts.json = true;
-			break;
-		case 'v':
-			g_opts.verbose++;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -107,7 +100,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	setup_library_logging();
+	setup_library_logging(); /* quiet, unless -v said otherwise */
 	/* libxdp pins its dispatcher state too: keep it beside ours, in the
 	 * bpffs that outlives `ip netns exec`. */
 	setenv("LIBXDP_BPFFS", bpffs_root(), 0);

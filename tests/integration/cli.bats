@@ -12,10 +12,7 @@ setup_file() {
 }
 
 teardown_file() {
-	in_ns "$GW" "$EDGEXDP" unload >/dev/null 2>&1
-	ip netns del "$GW" 2>/dev/null
-	ip netns del "$PEER" 2>/dev/null
-	bpffs_teardown
+	topology_teardown "$GW" "$PEER"
 }
 
 gw() { in_ns "$GW" "$EDGEXDP" "$@"; }

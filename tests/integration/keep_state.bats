@@ -18,21 +18,12 @@ setup_file() {
 	sed 's/^features:.*/features: []/' "$WITH_SITE" > "$CORE_SITE"
 	cp "$CFG" "$NO_SITE"
 	printf 'conntrack: { max_entries: 4096 }\n' | cat "$WITH_SITE" - > "$SMALL_CT"
-	ip netns exec "$GW" socat TCP-LISTEN:8443,bind=203.0.113.10,reuseaddr,fork \
-		EXEC:cat 3>&- >/dev/null 2>&1 &
-	echo $! > "$BATS_FILE_TMPDIR/echo.pid"
-	sleep 0.3
+	echo_service_start "$GW" 203.0.113.10 8443
 }
 
 teardown_file() {
-	local pid
-	pid=$(cat "$BATS_FILE_TMPDIR/echo.pid")
-	{ kill "$pid" && wait "$pid"; } 2>/dev/null
-	in_ns "$GW" "$EDGEXDP" unload >/dev/null 2>&1
-	in_ns "$GW" "$EDGEXDP" unload >/dev/null 2>&1
-	ip netns del "$GW" 2>/dev/null
-	ip netns del "$PEER" 2>/dev/null
-	bpffs_teardown
+	echo_service_stop 8443
+	topology_teardown "$GW" "$PEER"
 }
 
 gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
@@ -43,14 +34,6 @@ teardown() {
 	gw unload >/dev/null 2>&1 || true
 }
 
-# echo_line LINE: send a line on the open session, succeed if it returns.
-echo_line() {
-	local line=
-	echo "$1" >&"${SESSION[1]}"
-	read -r -t 2 line <&"${SESSION[0]}" || true
-	[ "$line" = "$1" ]
-}
-
 rule_packets() {
 	gw -j stats | jq ".rules[] | select(.name == \"$1\") | .packets"
 }
@@ -58,7 +41,7 @@ rule_packets() {
 @test "kept flows move to their rule's new id, and the rest of the state goes" {
 	run gw load -c "$WITH_SITE"
 	[ "$status" -eq 0 ]
-	coproc SESSION { ip netns exec "$PEER" socat - TCP:203.0.113.10:8443 2>/dev/null; }
+	session_open "$PEER" 203.0.113.10 8443
 	echo_line one
 	run gw unload -k
 	[ "$status" -eq 0 ]
@@ -74,8 +57,7 @@ rule_packets() {
 	echo_line two
 	[ "$(rule_packets site-echo)" -ge 2 ]
 	[ "$(gw -j stats | jq '[.rules[] | select(.name != "site-echo") | .packets] | add')" -eq 0 ]
-	eval "exec ${SESSION[1]}>&-"
-	wait "$SESSION_PID" || true
+	session_close
 	run gw unload
 	[ "$status" -eq 0 ]
 }
@@ -83,7 +65,7 @@ rule_packets() {
 @test "a kept flow no rule allows any more is removed on load" {
 	run gw load -c "$WITH_SITE"
 	[ "$status" -eq 0 ]
-	coproc SESSION { ip netns exec "$PEER" socat - TCP:203.0.113.10:8443 2>/dev/null; }
+	session_open "$PEER" 203.0.113.10 8443
 	echo_line one
 	run gw unload -k
 	[ "$status" -eq 0 ]
@@ -94,9 +76,7 @@ rule_packets() {
 	# no_rule_port, or tcp_state when the client's port happens to lie
 	# in a rule's range (50000-59999) and the segment looks like a reply
 	[ "$(gw -j stats | jq '.drops.no_rule_port + .drops.tcp_state')" -ge 1 ]
-	eval "exec ${SESSION[1]}>&-"
-	kill "$SESSION_PID" 2>/dev/null || true
-	wait "$SESSION_PID" 2>/dev/null || true
+	session_close
 	run gw unload
 	[ "$status" -eq 0 ]
 }

@@ -11,20 +11,12 @@ setup_file() {
 	topology_gw_peer "$GW" "$PEER"
 	bpffs_setup
 	# An echo service standing in for sshd on the gateway itself.
-	ip netns exec "$GW" socat TCP-LISTEN:22,bind=203.0.113.10,reuseaddr,fork \
-		EXEC:cat 3>&- >/dev/null 2>&1 &
-	echo $! > "$BATS_FILE_TMPDIR/sshd.pid"
-	sleep 0.3
+	echo_service_start "$GW" 203.0.113.10 22
 }
 
 teardown_file() {
-	local sshd
-	sshd=$(cat "$BATS_FILE_TMPDIR/sshd.pid")
-	{ kill "$sshd" && wait "$sshd"; } 2>/dev/null
-	in_ns "$GW" "$EDGEXDP" unload >/dev/null 2>&1
-	ip netns del "$GW" 2>/dev/null
-	ip netns del "$PEER" 2>/dev/null
-	bpffs_teardown
+	echo_service_stop 22
+	topology_teardown "$GW" "$PEER"
 }
 
 teardown() {
@@ -54,10 +46,8 @@ ssh_env() { echo "203.0.113.99 $1 203.0.113.10 22"; }
 	  - { name: admin-ssh, zone: external, proto: tcp, ports: 22, from: [203.0.113.99], to: access_edge }
 	YAML
 	# The session is open before the filter exists.
-	coproc SESSION { ip netns exec "$PEER" socat - TCP:203.0.113.10:22,sourceport=40122 2>/dev/null; }
-	echo before >&"${SESSION[1]}"
-	read -r -t 2 line <&"${SESSION[0]}"
-	[ "$line" = before ]
+	session_open "$PEER" 203.0.113.10 22 40122
+	echo_line before
 
 	run env SSH_CONNECTION="$(ssh_env 40122)" ip netns exec "$GW" "$EDGEXDP" load -c "$cfg"
 	[ "$status" -eq 0 ]
@@ -66,12 +56,8 @@ ssh_env() { echo "203.0.113.99 $1 203.0.113.10 22"; }
 	[ "$(jq .conntrack_entries <<<"$output")" -eq 1 ]
 
 	# The same connection still carries data both ways.
-	echo after >&"${SESSION[1]}"
-	line=
-	read -r -t 2 line <&"${SESSION[0]}" || true
-	[ "$line" = after ]
-	eval "exec ${SESSION[1]}>&-"
-	wait "$SESSION_PID" || true
+	echo_line after
+	session_close
 	run in_ns "$GW" "$EDGEXDP" -j stats
 	[ "$(jq '.rules[] | select(.name == "admin-ssh") | .packets' <<<"$output")" -ge 2 ]
 	[ "$(jq .drops.tcp_state <<<"$output")" -eq 0 ]
@@ -83,10 +69,8 @@ ssh_env() { echo "203.0.113.99 $1 203.0.113.10 22"; }
 	rules:
 	  - { name: admin-ssh, zone: external, proto: tcp, ports: 22, from: [203.0.113.99], to: access_edge }
 	YAML
-	coproc SESSION { ip netns exec "$PEER" socat - TCP:203.0.113.10:22,sourceport=40222 2>/dev/null; }
-	echo before >&"${SESSION[1]}"
-	read -r -t 2 line <&"${SESSION[0]}"
-	[ "$line" = before ]
+	session_open "$PEER" 203.0.113.10 22 40222
+	echo_line before
 	# Loaded from a console (no SSH_CONNECTION): nobody tells load about it.
 	run env -u SSH_CONNECTION ip netns exec "$GW" "$EDGEXDP" load -c "$cfg"
 	[ "$status" -eq 0 ]
@@ -96,7 +80,5 @@ ssh_env() { echo "203.0.113.99 $1 203.0.113.10 22"; }
 	[ -z "$line" ]
 	run in_ns "$GW" "$EDGEXDP" -j stats
 	[ "$(jq .drops.tcp_state <<<"$output")" -ge 1 ]
-	eval "exec ${SESSION[1]}>&-"
-	kill "$SESSION_PID" 2>/dev/null || true
-	wait "$SESSION_PID" 2>/dev/null || true
+	session_close
 }
