@@ -70,6 +70,7 @@ static int check_kept_fits(struct edgexdp_bpf *skel)
 		return 0; /* nothing kept */
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		err = -errno;
+		pr_err(err, "cannot read the kept flow table");
 	} else if (info.key_size != bpf_map__key_size(map) ||
 		   info.value_size != bpf_map__value_size(map)) {
 		fprintf(stderr, "edgexdp: the kept flow table is from an "
@@ -298,10 +299,11 @@ static int prepare_maps(struct edgexdp_bpf *skel, const struct load_request *req
 
 	err = bpf_map__set_max_entries(skel->maps.conntrack,
 				       rs->ct_max_entries);
-	if (!err)
+	if (!err) {
 		err = check_kept_fits(skel);
-	if (err == -EINVAL)
-		return err; /* explained already */
+		if (err)
+			return err; /* it said why */
+	}
 	if (!err)
 		err = maps_create_all(skel->obj, kept_state, reused);
 	if (!err)
