@@ -7,8 +7,9 @@
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_REPO=$(cd "$LAB_DIR/../.." && pwd)
-LAB_PREFIX=exdp-lab-
-LAB_STATE=/run/exdp-lab # logs, pid files, and the private bpffs
+# Both can be overridden so that two labs (two checkouts) can run at once.
+LAB_PREFIX=${LAB_PREFIX:-exdp-lab-}
+LAB_STATE=${LAB_STATE:-/run/exdp-lab} # logs, pid files, and the private bpffs
 LAB_BPFFS=$LAB_STATE/bpffs
 LAB_CONFIG=$LAB_DIR/edgexdp-lab.yaml
 LAB_EDGEXDP=${EDGEXDP:-$LAB_REPO/build/edgexdp}
