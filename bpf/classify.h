@@ -4,12 +4,13 @@
  * port -> group per zone, each address -> class, then
  * (group, src class, dst class) -> rule. See include/edgexdp.h.
  *
- * Uses the port_groups, addr_v4, addr_v6 and rule_match maps, defined by
- * the including file.
+ * Uses the port_groups, addr_v4, addr_v6 and rule_match maps
+ * (bpf/maps.h).
  */
 #ifndef EDGEXDP_CLASSIFY_H
 #define EDGEXDP_CLASSIFY_H
 
+#include "maps.h"
 #include "parse.h"
 
 #define IPV4_PREFIX_BITS 32

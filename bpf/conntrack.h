@@ -5,11 +5,13 @@
  * small subset of the kernel's: enough to refuse ACK floods, replies
  * nobody asked for and handshakes run backwards.
  *
- * Uses the conntrack and nat_canon maps, defined by the including file.
+ * The helpers take the flow table they work on, so that one code serves
+ * every table (bpf/maps.h); only nat_canon is used by name.
  */
 #ifndef EDGEXDP_CONNTRACK_H
 #define EDGEXDP_CONNTRACK_H
 
+#include "maps.h"
 #include "parse.h"
 
 /* struct edgexdp_ct_entry.fin_seen */
@@ -119,16 +121,16 @@ static __always_inline __u64 ct_timeout(const struct edgexdp_ct_key *key,
 /* An expired entry is gone: deleting it now lets a new flow reuse the
  * tuple at once instead of waiting for the LRU to evict it. */
 static __always_inline struct edgexdp_ct_entry *
-ct_lookup_live(const struct edgexdp_ct_key *key,
+ct_lookup_live(void *table, const struct edgexdp_ct_key *key,
 	       const struct edgexdp_settings *s, __u64 now)
 {
 	struct edgexdp_ct_entry *ct;
 
-	ct = bpf_map_lookup_elem(&conntrack, key);
+	ct = bpf_map_lookup_elem(table, key);
 	if (!ct)
 		return NULL;
 	if (age_exceeds(now, ct->last_seen_ns, ct_timeout(key, ct, s))) {
-		bpf_map_delete_elem(&conntrack, key);
+		bpf_map_delete_elem(table, key);
 		return NULL;
 	}
 	return ct;
@@ -159,14 +161,15 @@ static __always_inline bool tcp_opens_flow(__u8 flags)
  * as Linux allows when a port is reused from TIME_WAIT: the old entry goes
  * and the rules decide the SYN afresh.
  */
-static __always_inline bool ct_tcp_reopens(struct edgexdp_ct_entry *ct,
+static __always_inline bool ct_tcp_reopens(void *table,
+					   struct edgexdp_ct_entry *ct,
 					   const struct edgexdp_ct_key *key,
 					   const struct packet *pkt)
 {
 	if (pkt->l4proto != IPPROTO_TCP || ct->state != EDGEXDP_CT_CLOSING ||
 	    !tcp_opens_flow(pkt->tcp_flags))
 		return false;
-	bpf_map_delete_elem(&conntrack, key);
+	bpf_map_delete_elem(table, key);
 	return true;
 }
 
@@ -223,7 +226,8 @@ static __always_inline __u32 ct_tcp_segment(struct edgexdp_ct_entry *ct,
 	return VERDICT_PASS(EDGEXDP_PASS_FLOW);
 }
 
-static __always_inline __u32 ct_tcp_update(struct edgexdp_ct_entry *ct,
+static __always_inline __u32 ct_tcp_update(void *table,
+					   struct edgexdp_ct_entry *ct,
 					   const struct edgexdp_ct_key *key,
 					   __u8 flags, bool from_a, __u64 now)
 {
@@ -232,7 +236,7 @@ static __always_inline __u32 ct_tcp_update(struct edgexdp_ct_entry *ct,
 
 	/* Either side may abort at any time; the flow ends with it. */
 	if (flags & TCPHDR_RST) {
-		bpf_map_delete_elem(&conntrack, key);
+		bpf_map_delete_elem(table, key);
 		return VERDICT_PASS(EDGEXDP_PASS_FLOW);
 	}
 	if (flags & TCPHDR_SYN)
@@ -256,7 +260,8 @@ static __always_inline __u32 ct_udp_update(struct edgexdp_ct_entry *ct,
 
 /* A lost race with another CPU creating the same flow is fine: the flow
  * exists either way, and the packet passes either way. */
-static __always_inline void ct_create(const struct edgexdp_ct_key *key,
+static __always_inline void ct_create(void *table,
+				      const struct edgexdp_ct_key *key,
 				      __u32 rule_id, bool from_a, __u64 now)
 {
 	struct edgexdp_ct_entry ct = {
@@ -267,7 +272,7 @@ static __always_inline void ct_create(const struct edgexdp_ct_key *key,
 		.initiator_is_a = from_a,
 	};
 
-	bpf_map_update_elem(&conntrack, key, &ct, BPF_NOEXIST);
+	bpf_map_update_elem(table, key, &ct, BPF_NOEXIST);
 }
 
 #endif /* EDGEXDP_CONNTRACK_H */

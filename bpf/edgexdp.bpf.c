@@ -15,100 +15,7 @@
 
 #include "edgexdp.h"
 
-/* ifindex -> zone and stats slot of each NIC we are attached to. An
- * array, not a hash: the lookup is inlined, on every packet. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, EDGEXDP_MAX_IFINDEX);
-	__type(key, __u32);
-	__type(value, struct edgexdp_iface);
-} interfaces SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct edgexdp_settings);
-} settings SEC(".maps");
-
-/* proto * EDGEXDP_PORTS_PER_PROTO + port (host order) -> group per zone. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, (EDGEXDP_PROTO_COUNT * EDGEXDP_PORTS_PER_PROTO));
-	__type(key, __u32);
-	__type(value, struct edgexdp_port_entry);
-} port_groups SEC(".maps");
-
-/* address -> class; the longest prefix wins, a miss is class 0. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, EDGEXDP_MAX_PREFIXES);
-	__type(key, struct edgexdp_lpm_v4);
-	__type(value, __u32);
-} addr_v4 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, EDGEXDP_MAX_PREFIXES);
-	__type(key, struct edgexdp_lpm_v6);
-	__type(value, __u32);
-} addr_v6 SEC(".maps");
-
-/*
- * (group, src class, dst class) -> rule id. Not preallocated: sized for
- * the worst expansion, a preallocated table pins 80 MB of kernel memory for
- * the few thousand triples a real config needs. Only userspace inserts, so the
- * lookups this program does cost the same.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, EDGEXDP_MAX_RULE_MATCHES);
-	__type(key, struct edgexdp_match_key);
-	__type(value, __u32);
-} rule_match SEC(".maps");
-
-/* private address -> public address of each NAT pair. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, EDGEXDP_MAX_NAT_PAIRS);
-	__type(key, struct edgexdp_addr);
-	__type(value, struct edgexdp_addr);
-} nat_canon SEC(".maps");
-
-/* LRU: under a flood of new flows the oldest go, not the new ones. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, EDGEXDP_CT_DEFAULT_ENTRIES);
-	__type(key, struct edgexdp_ct_key);
-	__type(value, struct edgexdp_ct_entry);
-} conntrack SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, EDGEXDP_FRAG_ENTRIES);
-	__type(key, struct edgexdp_frag_key);
-	__type(value, struct edgexdp_frag_entry);
-} frags SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, EDGEXDP_MAX_RULES);
-	__type(key, __u32);
-	__type(value, struct edgexdp_rule_stats);
-} rule_stats SEC(".maps");
-
-/* Per interface slot, every verdict reason; see include/edgexdp.h. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, EDGEXDP_STATS_SLOTS);
-	__type(key, __u32);
-	__type(value, struct edgexdp_slot_stats);
-} verdict_stats SEC(".maps");
-
-/* The helpers use the maps above by name. */
+#include "maps.h"
 #include "parse.h"
 #include "conntrack.h"
 #include "classify.h"
@@ -158,7 +65,8 @@ static __always_inline __u32 decide_tracked(struct edgexdp_ct_entry *ct,
 {
 	d->rule_id = ct->rule_id;
 	if (pkt->l4proto == IPPROTO_TCP)
-		return ct_tcp_update(ct, key, pkt->tcp_flags, from_a, d->now);
+		return ct_tcp_update(&conntrack, ct, key, pkt->tcp_flags,
+				     from_a, d->now);
 	return ct_udp_update(ct, from_a, d->now);
 }
 
@@ -195,8 +103,8 @@ static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
 	d->now = flow_clock_ns();
 	tuple_load(&t, pkt);
 	from_a = ct_key_build(&key, &t, s);
-	ct = ct_lookup_live(&key, s, d->now);
-	if (ct && !ct_tcp_reopens(ct, &key, pkt))
+	ct = ct_lookup_live(&conntrack, &key, s, d->now);
+	if (ct && !ct_tcp_reopens(&conntrack, ct, &key, pkt))
 		return decide_tracked(ct, &key, pkt, from_a, d);
 
 	if (pkt->l4proto == IPPROTO_TCP && !tcp_opens_flow(pkt->tcp_flags))
@@ -204,7 +112,7 @@ static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
 	verdict = classify(&t, to_port, from_port, d->zone, &rule_id);
 	if (!verdict_is_pass(verdict))
 		return verdict;
-	ct_create(&key, rule_id, from_a, d->now);
+	ct_create(&conntrack, &key, rule_id, from_a, d->now);
 	d->rule_id = rule_id;
 	return verdict;
 }
@@ -221,7 +129,7 @@ static __always_inline __u32 decide_icmp_error(struct flow_tuple *quoted,
 		return VERDICT_ABORT;
 	d->now = flow_clock_ns();
 	ct_key_build(&key, quoted, s);
-	ct = ct_lookup_live(&key, s, d->now);
+	ct = ct_lookup_live(&conntrack, &key, s, d->now);
 	if (!ct)
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	d->rule_id = ct->rule_id;

@@ -4,12 +4,13 @@
  * like any packet and, when it passes, leaves its rule in the frags map
  * under the datagram's identity. Later fragments pass only on that record.
  *
- * Uses the frags map, defined by the including file.
+ * Uses the frags map (bpf/maps.h).
  */
 #ifndef EDGEXDP_FRAGS_H
 #define EDGEXDP_FRAGS_H
 
 #include "conntrack.h" /* age_exceeds() */
+#include "maps.h"
 #include "parse.h"
 
 /* Raw addresses, not NAT-canonical: a datagram is fragmented on one side

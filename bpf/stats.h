@@ -3,12 +3,12 @@
  * Counters. All per-CPU: a plain increment is race-free and never bounces
  * a cache line between cores; userspace sums the CPUs.
  *
- * Uses the rule_stats and verdict_stats maps, defined by the including
- * file.
+ * Uses the rule_stats and verdict_stats maps (bpf/maps.h).
  */
 #ifndef EDGEXDP_STATS_H
 #define EDGEXDP_STATS_H
 
+#include "maps.h"
 #include "verdict.h"
 
 static __always_inline void rule_stats_add(__u32 rule_id, __u64 bytes,
