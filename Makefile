@@ -26,11 +26,14 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
+VERSION := $(shell cat VERSION)
+
 WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -MMD -MP -D_GNU_SOURCE \
-	      -Iinclude -Iuser -I$(BUILD) $(PKG_CFLAGS)
+	      -Iinclude -Iuser -I$(BUILD) $(PKG_CFLAGS) \
+	      -DEDGEXDP_VERSION='"$(VERSION)"'
 LDLIBS := $(PKG_LIBS) -lelf -lz
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -106,6 +109,9 @@ $(BUILD)/asan/%.o: %.c | $(SKELS)
 	$(call msg,CC-ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
+
+# The version is compiled in where it is printed.
+$(BUILD)/user/main.o $(BUILD)/user/cmd_status.o: VERSION
 
 $(BUILD)/edgexdp: $(BUILD)/user/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)

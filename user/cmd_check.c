@@ -84,10 +84,14 @@ static void print_table(const struct ruleset *rs, const bool *shadowed)
 		       r->to, r->seed, r->note ? r->note : "");
 	}
 	print_shadowed(rs, shadowed);
-	printf("\n%zu rules, %u port groups, %u address classes, %zu match "
-	       "entries, %zu NAT pairs\n",
-	       rs->n_rules, rs->n_port_groups, rs->n_addr_classes,
-	       rs->n_matches, rs->n_nat);
+	printf("\n%zu %s, %u port %s, %u address %s, %zu match %s, %zu NAT "
+	       "%s\n",
+	       rs->n_rules, plural(rs->n_rules, "rule", "rules"),
+	       rs->n_port_groups, plural(rs->n_port_groups, "group", "groups"),
+	       rs->n_addr_classes,
+	       plural(rs->n_addr_classes, "class", "classes"), rs->n_matches,
+	       plural(rs->n_matches, "entry", "entries"), rs->n_nat,
+	       plural(rs->n_nat, "pair", "pairs"));
 }
 
 static void print_json(const struct ruleset *rs, const bool *shadowed)

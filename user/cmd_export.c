@@ -392,10 +392,11 @@ static void print_ruleset(const struct export_ctx *x)
 	int n_vmap = 0;
 
 	printf("#!/usr/sbin/nft -f\n"
-	       "# edgexdp export nftables, from %s: %zu rules.\n"
+	       "# edgexdp export nftables, from %s: %zu %s.\n"
 	       "# The XDP filter's allow-list for hosts without XDP; load with\n"
 	       "# 'nft -f FILE' (replaces an earlier table %s atomically).\n\n",
-	       cfg->path ? cfg->path : "(config)", rs->n_rules, NFT_TABLE);
+	       cfg->path ? cfg->path : "(config)", rs->n_rules,
+	       plural(rs->n_rules, "rule", "rules"), NFT_TABLE);
 	printf("table inet %s\ndelete table inet %s\n\n", NFT_TABLE, NFT_TABLE);
 	printf("table inet %s {\n", NFT_TABLE);
 
@@ -501,23 +502,23 @@ int do_export(int argc, char **argv)
 	if (err)
 		return err == CMD_OPTS_HELP ? 0 : 2;
 	if (!format || strcmp(format, "nftables") != 0) {
-		fprintf(stderr, "edgexdp: export: %s%s%s (expected: nftables)\n",
+		pr_error("export: %s%s%s (expected: nftables)",
 			format ? "unknown format '" : "no format given",
 			format ? format : "", format ? "'" : "");
 		help_export(stderr);
 		return 2;
 	}
 	if (g_opts.json) {
-		fprintf(stderr, "edgexdp: export prints nftables syntax; -j "
-				"does not apply\n");
+		pr_error("export prints nftables syntax; -j "
+				"does not apply");
 		return 2;
 	}
 	if (load_and_compile(&cfg, &rs, 0))
 		return 1;
 	for (size_t i = 0; i < rs.n_ifaces; i++) {
 		if (!iface_name_ok(rs.ifaces[i].name)) {
-			fprintf(stderr, "edgexdp: export: interface name '%s' "
-					"cannot be written in nftables syntax\n",
+			pr_error("export: interface name '%s' "
+					"cannot be written in nftables syntax",
 				rs.ifaces[i].name);
 			err = -EINVAL;
 		}
@@ -530,8 +531,8 @@ int do_export(int argc, char **argv)
 	for (size_t i = 0; !err && i < rs.n_rules; i++) {
 		err = resolve_rule(&x, i);
 		if (err)
-			fprintf(stderr, "edgexdp: export: cannot resolve the "
-					"addresses of rule '%s'\n",
+			pr_error("export: cannot resolve the "
+					"addresses of rule '%s'",
 				rs.rules[i].name);
 	}
 	if (!err)

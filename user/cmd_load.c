@@ -106,7 +106,7 @@ static int check_ssh_session(const struct ruleset *rs, int force,
 			     struct ct_seed *seed, size_t *n_seeds)
 {
 	const char *conn = getenv("SSH_CONNECTION");
-	char client[64], server[64];
+	char client[64], server[64], cli_ep[80], srv_ep[80];
 	unsigned int cport, sport;
 	struct cfg_prefix src, dst;
 	int zone, rule;
@@ -118,6 +118,8 @@ static int check_ssh_session(const struct ruleset *rs, int force,
 	if (parse_host(client, &src) || parse_host(server, &dst) ||
 	    src.family != dst.family)
 		return 0;
+	format_endpoint(cli_ep, sizeof(cli_ep), client, cport);
+	format_endpoint(srv_ep, sizeof(srv_ep), server, sport);
 	zone = ssh_zone(rs, &dst);
 	if (zone < 0)
 		return 0; /* it arrives on a NIC edgexdp leaves alone */
@@ -131,18 +133,18 @@ static int check_ssh_session(const struct ruleset *rs, int force,
 
 		ct_entry_established(&seed->entry, (uint32_t)rule, src_is_a);
 		*n_seeds = 1;
-		pr_info("edgexdp: keeping your SSH session %s:%u -> %s:%u open "
+		pr_info("edgexdp: keeping your SSH session %s -> %s open "
 			"(rule '%s')\n",
-			client, cport, server, sport, rs->rules[rule].name);
+			cli_ep, srv_ep, rs->rules[rule].name);
 		return 0;
 	}
 	pr_warn("this config drops the SSH session you are running from "
-		"(%s -> %s:%u, tcp): no rule allows it",
-		client, server, sport);
+		"(%s -> %s, tcp): no rule allows it",
+		client, srv_ep);
 	if (force)
 		return 0;
-	fprintf(stderr, "edgexdp: refusing to load; add a rule for it, or "
-			"use 'edgexdp load -f' to load anyway\n");
+	pr_error("refusing to load; add a rule for it, or "
+			"use 'edgexdp load -f' to load anyway");
 	return -EPERM;
 }
 
@@ -169,8 +171,8 @@ static void print_result(const struct load_result *res)
 		json_print(root);
 		return;
 	}
-	printf("edgexdp: loaded %u rules from %s\n", info->n_rules,
-	       info->config_path);
+	printf("edgexdp: loaded %u %s from %s\n", info->n_rules,
+	       plural(info->n_rules, "rule", "rules"), info->config_path);
 	if (res->kept_flows)
 		printf("edgexdp: took over the kept flows: %llu still allowed "
 		       "(%llu now counted on another rule), %llu removed: no "
@@ -221,9 +223,9 @@ int do_load(int argc, char **argv)
 		err = bpffs_ensure_mounted();
 	if (!err && pins_state() == PINS_LOADED) {
 		err = -EEXIST;
-		fprintf(stderr,
-			"edgexdp: already loaded (state pinned under %s/%s); "
-			"run 'edgexdp unload' first\n",
+		pr_error(
+			"already loaded (state pinned under %s/%s); "
+			"run 'edgexdp unload' first",
 			bpffs_root(), EDGEXDP_PIN_DIR);
 	}
 	req.rs = &rs;

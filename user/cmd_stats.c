@@ -28,9 +28,13 @@ void help_stats(FILE *out)
 		"                          the interval (packets/s, bits/s)\n"
 		"  -n, --count COUNT       stop after COUNT intervals (default:\n"
 		"                          until interrupted)\n\n"
-		"-j prints one JSON object per sample: {\"rules\": [...], \"drops\":\n"
-		"{reason: packets}, \"drop_bytes\": {reason: bytes}, \"passes\",\n"
-		"\"pass_bytes\" likewise, \"interfaces\": [...]}.\n");
+		"-j prints one JSON object per sample: {\"timestamp\": RFC 3339 UTC,\n"
+		"\"rules\": [...], \"drops\": {reason: packets}, \"drop_bytes\":\n"
+		"{reason: bytes}, \"passes\", \"pass_bytes\" likewise,\n"
+		"\"interfaces\": [...]}; with -i one object per line (JSON Lines),\n"
+		"with rates: \"pps\"/\"bps\" per rule, \"drop_pps\" and \"pass_pps\"\n"
+		"{reason: packets/s}, \"rx_pps\", \"rx_bps\", \"pass_pps\" and\n"
+		"\"drop_pps\" per interface, and \"interval\" (seconds).\n");
 }
 
 struct stats_opts {
@@ -50,8 +54,8 @@ static int on_stats_opt(int opt, const char *arg, void *ctx)
 	else
 		return -EINVAL;
 	if (err)
-		fprintf(stderr, "edgexdp: stats: bad -%c value '%s' (expected "
-				"a positive whole number)\n", opt, arg);
+		pr_error("stats: bad -%c value '%s' (expected "
+				"a positive whole number)", opt, arg);
 	return err;
 }
 
@@ -63,7 +67,8 @@ struct sample {
 	struct edgexdp_reason_stats drops[EDGEXDP_DROP_REASON_COUNT];
 	struct edgexdp_reason_stats passes[EDGEXDP_PASS_REASON_COUNT];
 	struct edgexdp_iface_stats ifaces[EDGEXDP_MAX_IFACES];
-	double at; /* seconds, monotonic */
+	double at; /* seconds, monotonic: for rates */
+	struct timespec wall; /* for the timestamp */
 };
 
 #define U64S(x) (sizeof(x) / sizeof(__u64))
@@ -106,6 +111,7 @@ static int read_sample(struct sample *s)
 					   s->drops, s->passes, &unknown);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	s->at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	clock_gettime(CLOCK_REALTIME, &s->wall);
 	if (info_fd >= 0)
 		close(info_fd);
 	if (rules_fd >= 0)
@@ -128,16 +134,10 @@ static double rate(__u64 now, __u64 before, double secs)
 	return now >= before && secs > 0 ? (double)(now - before) / secs : 0;
 }
 
-static void print_json(const struct sample *s, const struct sample *prev)
+static struct json_object *json_rules(const struct sample *s,
+				      const struct sample *prev, double secs)
 {
-	struct json_object *root = json_object_new_object();
 	struct json_object *rules = json_object_new_array();
-	struct json_object *drops = json_object_new_object();
-	struct json_object *passes = json_object_new_object();
-	struct json_object *drop_bytes = json_object_new_object();
-	struct json_object *pass_bytes = json_object_new_object();
-	struct json_object *ifs = json_object_new_array();
-	double secs = prev ? s->at - prev->at : 0;
 
 	for (__u32 i = 0; i < s->n_rules; i++) {
 		const struct edgexdp_rule_info *ri = &s->rule_info[i];
@@ -158,19 +158,43 @@ static void print_json(const struct sample *s, const struct sample *prev)
 		}
 		json_object_array_add(rules, o);
 	}
-	/* reason -> packets, as documented; bytes beside, as plain shows. */
-	for (unsigned int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++) {
-		json_object_object_add(drops, drop_reason_name(r),
-				       json_object_new_uint64(s->drops[r].packets));
-		json_object_object_add(drop_bytes, drop_reason_name(r),
-				       json_object_new_uint64(s->drops[r].bytes));
+	return rules;
+}
+
+/* "drops"/"passes" {reason: packets}, "..._bytes" beside, as documented;
+ * with a previous sample "..._pps" {reason: packets per second} too. */
+static void json_reasons(struct json_object *root, const char *key,
+			 const char *stem,
+			 const struct edgexdp_reason_stats *now,
+			 const struct edgexdp_reason_stats *before,
+			 unsigned int n, const char *(*name)(unsigned int),
+			 double secs)
+{
+	struct json_object *pkts = json_object_new_object();
+	struct json_object *bytes = json_object_new_object();
+	struct json_object *pps = before ? json_object_new_object() : NULL;
+	char k[32];
+
+	for (unsigned int r = 0; r < n; r++) {
+		json_object_object_add(pkts, name(r), json_object_new_uint64(now[r].packets));
+		json_object_object_add(bytes, name(r), json_object_new_uint64(now[r].bytes));
+		if (pps)
+			json_object_object_add(pps, name(r), json_object_new_double(rate(now[r].packets, before[r].packets, secs)));
 	}
-	for (unsigned int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++) {
-		json_object_object_add(passes, pass_reason_name(r),
-				       json_object_new_uint64(s->passes[r].packets));
-		json_object_object_add(pass_bytes, pass_reason_name(r),
-				       json_object_new_uint64(s->passes[r].bytes));
+	json_object_object_add(root, key, pkts);
+	snprintf(k, sizeof(k), "%s_bytes", stem);
+	json_object_object_add(root, k, bytes);
+	if (pps) {
+		snprintf(k, sizeof(k), "%s_pps", stem);
+		json_object_object_add(root, k, pps);
 	}
+}
+
+static struct json_object *json_ifaces(const struct sample *s,
+				       const struct sample *prev, double secs)
+{
+	struct json_object *ifs = json_object_new_array();
+
 	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
 		const struct edgexdp_iface_stats *st = &s->ifaces[i];
 		struct json_object *o = json_object_new_object();
@@ -181,22 +205,48 @@ static void print_json(const struct sample *s, const struct sample *prev)
 		json_object_object_add(o, "rx_bytes", json_object_new_uint64(st->rx_bytes));
 		json_object_object_add(o, "pass_packets", json_object_new_uint64(st->pass_packets));
 		json_object_object_add(o, "drop_packets", json_object_new_uint64(st->drop_packets));
+		if (prev) {
+			const struct edgexdp_iface_stats *p = &prev->ifaces[i];
+
+			json_object_object_add(o, "rx_pps", json_object_new_double(rate(st->rx_packets, p->rx_packets, secs)));
+			json_object_object_add(o, "rx_bps", json_object_new_double(8 * rate(st->rx_bytes, p->rx_bytes, secs)));
+			json_object_object_add(o, "pass_pps", json_object_new_double(rate(st->pass_packets, p->pass_packets, secs)));
+			json_object_object_add(o, "drop_pps", json_object_new_double(rate(st->drop_packets, p->drop_packets, secs)));
+		}
 		json_object_array_add(ifs, o);
 	}
-	json_object_object_add(root, "rules", rules);
-	json_object_object_add(root, "drops", drops);
-	json_object_object_add(root, "drop_bytes", drop_bytes);
-	json_object_object_add(root, "passes", passes);
-	json_object_object_add(root, "pass_bytes", pass_bytes);
-	json_object_object_add(root, "interfaces", ifs);
-	if (prev)
-		json_object_object_add(root, "interval", json_object_new_double(secs));
-	json_print(root);
+	return ifs;
 }
 
-static void print_plain(const struct sample *s, const struct sample *prev)
+/* One object per sample; with -i one line each (JSON Lines). */
+static void print_json(const struct sample *s, const struct sample *prev,
+		       bool lines)
 {
+	struct json_object *root = json_object_new_object();
 	double secs = prev ? s->at - prev->at : 0;
+	char stamp[40];
+
+	format_timestamp(stamp, sizeof(stamp), &s->wall);
+	json_object_object_add(root, "timestamp", json_object_new_string(stamp));
+	json_object_object_add(root, "rules", json_rules(s, prev, secs));
+	json_reasons(root, "drops", "drop", s->drops, prev ? prev->drops : NULL,
+		     EDGEXDP_DROP_REASON_COUNT, drop_reason_name, secs);
+	json_reasons(root, "passes", "pass", s->passes, prev ? prev->passes : NULL,
+		     EDGEXDP_PASS_REASON_COUNT, pass_reason_name, secs);
+	json_object_object_add(root, "interfaces", json_ifaces(s, prev, secs));
+	if (prev)
+		json_object_object_add(root, "interval", json_object_new_double(secs));
+	if (lines) {
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	} else {
+		json_print(root);
+	}
+}
+
+static void print_rules_plain(const struct sample *s, const struct sample *prev,
+			      double secs)
+{
 	char ports[16];
 
 	printf("%-18s %-8s %-5s %-11s %-20s %-20s %8s %10s %12s", "RULE",
@@ -221,28 +271,72 @@ static void print_plain(const struct sample *s, const struct sample *prev)
 			       8 * rate(st->bytes, prev->rules[i].bytes, secs));
 		putchar('\n');
 	}
-	printf("\n%-22s %10s %12s\n", "DROPPED (reason)", "PACKETS", "BYTES");
-	for (unsigned int r = 0; r < EDGEXDP_DROP_REASON_COUNT; r++)
-		printf("%-22s %10llu %12llu\n", drop_reason_name(r),
-		       (unsigned long long)s->drops[r].packets,
-		       (unsigned long long)s->drops[r].bytes);
-	printf("\n%-22s %10s %12s\n", "PASSED (reason)", "PACKETS", "BYTES");
-	for (unsigned int r = 0; r < EDGEXDP_PASS_REASON_COUNT; r++)
-		printf("%-22s %10llu %12llu\n", pass_reason_name(r),
-		       (unsigned long long)s->passes[r].packets,
-		       (unsigned long long)s->passes[r].bytes);
-	printf("\n%-16s %-8s %10s %12s %10s %10s\n", "INTERFACE", "ZONE",
+}
+
+static void print_reasons_plain(const char *title,
+				const struct edgexdp_reason_stats *now,
+				const struct edgexdp_reason_stats *before,
+				unsigned int n,
+				const char *(*name)(unsigned int), double secs)
+{
+	printf("\n%-22s %10s %12s", title, "PACKETS", "BYTES");
+	if (before)
+		printf(" %10s", "PKT/S");
+	putchar('\n');
+	for (unsigned int r = 0; r < n; r++) {
+		printf("%-22s %10llu %12llu", name(r),
+		       (unsigned long long)now[r].packets,
+		       (unsigned long long)now[r].bytes);
+		if (before)
+			printf(" %10.0f",
+			       rate(now[r].packets, before[r].packets, secs));
+		putchar('\n');
+	}
+}
+
+static void print_ifaces_plain(const struct sample *s,
+			       const struct sample *prev, double secs)
+{
+	printf("\n%-16s %-8s %10s %12s %10s %10s", "INTERFACE", "ZONE",
 	       "RX_PKTS", "RX_BYTES", "PASSED", "DROPPED");
+	if (prev)
+		printf(" %10s %12s %10s %10s", "RX_PKT/S", "RX_BIT/S", "PASS/S",
+		       "DROP/S");
+	putchar('\n');
 	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
 		const struct edgexdp_iface_stats *st = &s->ifaces[i];
 
-		printf("%-16s %-8s %10llu %12llu %10llu %10llu\n",
+		printf("%-16s %-8s %10llu %12llu %10llu %10llu",
 		       s->info.ifaces[i].name, zone_name(s->info.ifaces[i].zone),
 		       (unsigned long long)st->rx_packets,
 		       (unsigned long long)st->rx_bytes,
 		       (unsigned long long)st->pass_packets,
 		       (unsigned long long)st->drop_packets);
+		if (prev) {
+			const struct edgexdp_iface_stats *p = &prev->ifaces[i];
+
+			printf(" %10.0f %12.0f %10.0f %10.0f",
+			       rate(st->rx_packets, p->rx_packets, secs),
+			       8 * rate(st->rx_bytes, p->rx_bytes, secs),
+			       rate(st->pass_packets, p->pass_packets, secs),
+			       rate(st->drop_packets, p->drop_packets, secs));
+		}
+		putchar('\n');
 	}
+}
+
+static void print_plain(const struct sample *s, const struct sample *prev)
+{
+	double secs = prev ? s->at - prev->at : 0;
+
+	print_rules_plain(s, prev, secs);
+	print_reasons_plain("DROPPED (reason)", s->drops,
+			    prev ? prev->drops : NULL,
+			    EDGEXDP_DROP_REASON_COUNT, drop_reason_name, secs);
+	print_reasons_plain("PASSED (reason)", s->passes,
+			    prev ? prev->passes : NULL,
+			    EDGEXDP_PASS_REASON_COUNT, pass_reason_name, secs);
+	print_ifaces_plain(s, prev, secs);
 }
 
 static volatile sig_atomic_t stop;
@@ -275,7 +369,7 @@ static int stats_loop(const struct stats_opts *so)
 		int same = cur.n_rules == prev.n_rules &&
 			   cur.info.loaded_at == prev.info.loaded_at;
 		if (g_opts.json)
-			print_json(&cur, same ? &prev : NULL);
+			print_json(&cur, same ? &prev : NULL, true);
 		else
 			print_plain(&cur, same ? &prev : NULL);
 		fflush(stdout);
@@ -313,7 +407,7 @@ int do_stats(int argc, char **argv)
 	if (err)
 		return err == CMD_OPTS_HELP ? 0 : 2;
 	if (so.count && !so.interval) {
-		fprintf(stderr, "edgexdp: stats: -n needs -i\n");
+		pr_error("stats: -n needs -i");
 		return 2;
 	}
 	state = pins_state();
@@ -325,7 +419,7 @@ int do_stats(int argc, char **argv)
 		err = stats_loop(&so);
 	else if (!(err = read_sample(&s))) {
 		if (g_opts.json)
-			print_json(&s, NULL);
+			print_json(&s, NULL, false);
 		else
 			print_plain(&s, NULL);
 	}

@@ -58,8 +58,8 @@ int do_status(int argc, char **argv)
 	const struct cmd_opts co = { .help = help_status };
 	struct edgexdp_load_info info;
 	struct ct_usage usage = { 0 };
+	char when[64], state_dir[EDGEXDP_PATH_LEN];
 	enum pins_state state;
-	char when[64];
 	int err;
 
 	err = parse_cmd_opts(argc, argv, &co);
@@ -93,14 +93,18 @@ int do_status(int argc, char **argv)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z",
 			 localtime_r(&t, &tm));
 	}
+	/* The one spelling of where the state is, for text and JSON. */
+	if (pin_path(state_dir, sizeof(state_dir), NULL))
+		snprintf(state_dir, sizeof(state_dir), "%s", bpffs_root());
 
 	if (g_opts.json) {
 		struct json_object *root = json_object_new_object();
 		struct json_object *ifs = json_object_new_array();
 
 		json_object_object_add(root, "loaded", json_object_new_boolean(1));
+		json_object_object_add(root, "version", json_object_new_string(EDGEXDP_VERSION));
 		json_object_object_add(root, "config", json_object_new_string(info.config_path));
-		json_object_object_add(root, "state_dir", json_object_new_string(bpffs_root()));
+		json_object_object_add(root, "state_dir", json_object_new_string(state_dir));
 		json_object_object_add(root, "loaded_at", json_object_new_string(when));
 		json_object_object_add(root, "rules", json_object_new_int64(info.n_rules));
 		json_object_object_add(root, "conntrack_entries", json_object_new_int64(usage.live));
@@ -118,7 +122,8 @@ int do_status(int argc, char **argv)
 		return 0;
 	}
 	printf("edgexdp: loaded from %s at %s\n", info.config_path, when);
-	printf("  state:     %s/%s\n", bpffs_root(), EDGEXDP_PIN_DIR);
+	printf("  version:   edgexdp %s\n", EDGEXDP_VERSION);
+	printf("  state:     %s\n", state_dir);
 	printf("  rules:     %u\n", info.n_rules);
 	printf("  conntrack: %llu entries in use (%llu expired awaiting reuse), "
 	       "max %u\n",

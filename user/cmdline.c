@@ -9,6 +9,7 @@
 #include "cmdline.h"
 #include "common.h"
 #include "config.h"
+#include "lint.h"
 #include "ruleset.h"
 
 #define MAX_LONG_OPTS 16
@@ -79,7 +80,7 @@ int parse_cmd_opts(int argc, char **argv, const struct cmd_opts *co)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "edgexdp: unexpected argument '%s'\n",
+		pr_error("unexpected argument '%s'",
 			argv[optind]);
 		co->help(stderr);
 		return -EINVAL;
@@ -103,6 +104,12 @@ int parse_uint(const char *text, unsigned long min, unsigned long max,
 	return 0;
 }
 
+static void warn_line(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pr_warn("%s", msg);
+}
+
 int load_and_compile(struct edgexdp_config *cfg, struct ruleset *rs,
 		     int check_host)
 {
@@ -115,8 +122,10 @@ int load_and_compile(struct edgexdp_config *cfg, struct ruleset *rs,
 	if (!err)
 		err = ruleset_compile(cfg, rs, &cerr);
 	if (err) {
-		fprintf(stderr, "edgexdp: %s\n", cerr.msg);
+		pr_error("%s", cerr.msg);
 		config_free(cfg);
+		return err;
 	}
-	return err;
+	config_lint(cfg, rs, warn_line, NULL);
+	return 0;
 }

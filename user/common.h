@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#ifndef EDGEXDP_VERSION
+#define EDGEXDP_VERSION "unknown" /* the Makefile passes VERSION's */
+#endif
+
 /* Global options, parsed once in main.c. */
 struct global_opts {
 	const char *config_path;
@@ -22,9 +26,12 @@ struct cmd {
 	const char *summary;
 };
 
-/* Print one error line: "edgexdp: <what>: <strerror-like text of err>". */
+/* Print one error line: "edgexdp: <what>: <strerror-like text of err>";
+ * under -j, {"error": "<what>: <text>"} on stdout instead. */
 void pr_err(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same without an errno: "edgexdp: <what>" or {"error": "<what>"}. */
+void pr_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* libbpf/libxdp errors (negative errno or their own codes) as text. */

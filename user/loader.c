@@ -73,15 +73,15 @@ static int check_kept_fits(struct edgexdp_bpf *skel)
 		pr_err(err, "cannot read the kept flow table");
 	} else if (info.key_size != bpf_map__key_size(map) ||
 		   info.value_size != bpf_map__value_size(map)) {
-		fprintf(stderr, "edgexdp: the kept flow table is from an "
+		pr_error("the kept flow table is from an "
 				"incompatible version; 'edgexdp unload' discards "
-				"it\n");
+				"it");
 		err = -EINVAL;
 	} else if (info.max_entries != bpf_map__max_entries(map)) {
-		fprintf(stderr,
-			"edgexdp: the kept flow table has %u entries, this config "
+		pr_error(
+			"the kept flow table has %u entries, this config "
 			"wants %u (conntrack.max_entries): keep %u, or run "
-			"'edgexdp unload' to discard the kept flows\n",
+			"'edgexdp unload' to discard the kept flows",
 			info.max_entries, bpf_map__max_entries(map),
 			info.max_entries);
 		err = -EINVAL;
@@ -435,10 +435,10 @@ int loader_check_abi(const struct edgexdp_load_info *info)
 {
 	if (info->abi_version == EDGEXDP_ABI_VERSION)
 		return 0;
-	fprintf(stderr,
-		"edgexdp: the loaded filter's pinned state has layout %u, this "
+	pr_error(
+		"the loaded filter's pinned state has layout %u, this "
 		"edgexdp reads layout %u: run 'edgexdp unload' and 'edgexdp "
-		"load' with this version\n",
+		"load' with this version",
 		info->abi_version, EDGEXDP_ABI_VERSION);
 	return -EPROTO;
 }

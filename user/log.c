@@ -3,24 +3,57 @@
 #include <string.h>
 
 #include <bpf/libbpf.h>
+#include <json-c/json.h>
 #include <xdp/libxdp.h>
 
 #include "common.h"
 
 struct global_opts g_opts;
 
-void pr_err(int err, const char *fmt, ...)
+/*
+ * One error, as text on stderr or, under -j, as {"error": "..."} on stdout
+ * (as bpftool does), so a script reading JSON gets JSON on failure too.
+ */
+static void emit_error(const char *msg)
 {
-	char buf[256];
+	struct json_object *o;
+
+	if (!g_opts.json) {
+		fprintf(stderr, "edgexdp: %s\n", msg);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	fflush(stdout);
+}
+
+void pr_error(const char *fmt, ...)
+{
+	char msg[1024];
 	va_list ap;
 
-	fputs("edgexdp: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (err)
-		fprintf(stderr, ": %s", bpf_errstr(err, buf, sizeof(buf)));
-	fputc('\n', stderr);
+	emit_error(msg);
+}
+
+void pr_err(int err, const char *fmt, ...)
+{
+	char msg[1024], buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s",
+			 bpf_errstr(err, buf, sizeof(buf)));
+	emit_error(msg);
 }
 
 void pr_warn(const char *fmt, ...)

@@ -36,6 +36,7 @@ static void usage(FILE *out)
 		"  -c, --config FILE  config file (default %s)\n"
 		"  -j, --json         print JSON\n"
 		"  -v, --verbose      show libbpf/libxdp logs (twice: debug)\n"
+		"  -V, --version      print the version and exit\n"
 		"  -h, --help         this help\n\n"
 		"Commands:\n",
 		EDGEXDP_CONFIG_DEFAULT);
@@ -62,32 +63,50 @@ static int do_help(int argc, char **argv)
 {
 	const struct cmd *cmd;
 
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
 	cmd = find_cmd(argv[1]);
 	if (!cmd) {
-		fprintf(stderr, "edgexdp: unknown command '%s'\n", argv[1]);
+		pr_error("unknown command '%s'", argv[1]);
 		return 2;
 	}
 	cmd->help(stdout);
 	return 0;
 }
 
+static void print_version(void)
+{
+	if (g_opts.json)
+		printf("{\"version\": \"%s\"}\n", EDGEXDP_VERSION);
+	else
+		printf("edgexdp %s\n", EDGEXDP_VERSION);
+}
+
 int main(int argc, char **argv)
 {
+	struct option longopts[8];
 	const struct cmd *cmd;
+	size_t n = 0;
 	int opt;
 
+	/* The global options, and --version, which only makes sense here. */
+	for (const struct option *o = global_long_opts; o->name; o++)
+		longopts[n++] = *o;
+	longopts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	g_opts.config_path = EDGEXDP_CONFIG_DEFAULT;
 	/* '+': stop at the command name; the command parses the rest, and
 	 * takes these options too (cmdline.c). */
-	while ((opt = getopt_long(argc, argv, "+" GLOBAL_SHORT_OPTS,
-				  global_long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+V" GLOBAL_SHORT_OPTS, longopts,
+				  NULL)) != -1) {
 		if (apply_global_opt(opt, optarg))
 			continue;
 		switch (opt) {
+		case 'V':
+			print_version();
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -111,7 +130,7 @@ int main(int argc, char **argv)
 		return do_help(argc, argv);
 	cmd = find_cmd(argv[0]);
 	if (!cmd) {
-		fprintf(stderr, "edgexdp: unknown command '%s'; see 'edgexdp help'\n",
+		pr_error("unknown command '%s'; see 'edgexdp help'",
 			argv[0]);
 		return 2;
 	}

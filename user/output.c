@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "loader.h"
 #include "output.h"
@@ -10,6 +12,30 @@ void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi)
 		snprintf(buf, len, "%u", lo);
 	else
 		snprintf(buf, len, "%u-%u", lo, hi);
+}
+
+void format_endpoint(char *buf, size_t len, const char *addr, unsigned int port)
+{
+	/* RFC 3986's brackets: 2001:db8::1:22 would read as an address. */
+	if (strchr(addr, ':'))
+		snprintf(buf, len, "[%s]:%u", addr, port);
+	else
+		snprintf(buf, len, "%s:%u", addr, port);
+}
+
+void format_timestamp(char *buf, size_t len, const struct timespec *ts)
+{
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%03ldZ", base, ts->tv_nsec / 1000000);
+}
+
+const char *plural(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }
 
 struct json_object *json_rule_object(const char *name, uint32_t zone,

@@ -13,6 +13,14 @@
 
 /* "443" or "50000-59999". */
 void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi);
+/* "192.0.2.1:443" or "[2001:db8::1]:443". */
+void format_endpoint(char *buf, size_t len, const char *addr,
+		     unsigned int port);
+struct timespec;
+/* RFC 3339 in UTC with milliseconds: "2026-11-30T17:45:01.123Z". */
+void format_timestamp(char *buf, size_t len, const struct timespec *ts);
+/* `one` when n is 1, else `many`: "1 rule", "2 rules". */
+const char *plural(unsigned long long n, const char *one, const char *many);
 /* {name, zone, proto, ports, from, to}: the fields every rule view shares. */
 struct json_object *json_rule_object(const char *name, uint32_t zone,
 				     uint32_t proto, uint16_t lo, uint16_t hi,

@@ -53,8 +53,8 @@ static int mount_ns_is_transient(void)
 
 static void print_netns_hint(const char *root)
 {
-	fprintf(stderr,
-		"edgexdp: %s is no bpffs, and this command runs in a mount "
+	pr_error(
+		"%s is no bpffs, and this command runs in a mount "
 		"namespace of its own (as 'ip netns exec' makes): pins made "
 		"there vanish when it exits.\n"
 		"edgexdp: mount a bpffs outside /sys and point EDGEXDP_BPFFS at "
@@ -62,7 +62,7 @@ static void print_netns_hint(const char *root)
 		"  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
 		"/run/edgexdp-bpffs\n"
 		"  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS edgexdp "
-		"load\n",
+		"load",
 		root);
 }
 
@@ -93,8 +93,8 @@ int bpffs_ensure_mounted(void)
 	}
 	/* Never hide what a directory holds under a mount of ours. */
 	if (strcmp(root, EDGEXDP_BPFFS_DEFAULT) != 0 && !dir_is_empty(root)) {
-		fprintf(stderr, "edgexdp: EDGEXDP_BPFFS=%s is no bpffs (and not "
-				"empty, so edgexdp will not mount one there)\n",
+		pr_error("EDGEXDP_BPFFS=%s is no bpffs (and not "
+				"empty, so edgexdp will not mount one there)",
 			root);
 		return -ENOTDIR;
 	}
@@ -132,15 +132,15 @@ enum pins_state pins_state(void)
 void pr_not_loaded(enum pins_state state)
 {
 	if (state == PINS_NO_BPFFS)
-		fprintf(stderr, "edgexdp: not loaded here (%s is no bpffs)\n",
+		pr_error("not loaded here (%s is no bpffs)",
 			bpffs_root());
 	else if (state == PINS_KEPT_ONLY)
-		fprintf(stderr, "edgexdp: not loaded; flow tables kept under "
-				"%s/%s for the next load\n",
+		pr_error("not loaded; flow tables kept under "
+				"%s/%s for the next load",
 			bpffs_root(), EDGEXDP_PIN_DIR);
 	else
-		fprintf(stderr, "edgexdp: not loaded (nothing pinned under "
-				"%s/%s)\n",
+		pr_error("not loaded (nothing pinned under "
+				"%s/%s)",
 			bpffs_root(), EDGEXDP_PIN_DIR);
 }
 
