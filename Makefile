@@ -61,7 +61,8 @@ DATAPATH_BIN := $(BUILD)/tests/datapath/test_datapath
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all deps run test bench lint format clean vmlinux check-deps
+.PHONY: all deps run test bench lint format clean vmlinux check-deps \
+	install uninstall
 all: check-deps $(BUILD)/edgexdp $(UNIT_BINS) $(ASAN_UNIT_BINS) \
 	$(if $(DATAPATH_SRCS),$(DATAPATH_BIN)) $(TOOL_BINS)
 
@@ -138,6 +139,34 @@ $(BUILD)/bpf:
 
 vmlinux:
 	vmlinux/gen-vmlinux.sh
+
+# `make install` (PREFIX, DESTDIR as usual): the tool, its man pages, bash
+# completion, the systemd unit and the example config. Debian's units live
+# in /lib/systemd/system: the package passes SYSTEMDUNITDIR.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/edgexdp
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALLED := $(SBINDIR)/edgexdp $(MANDIR)/man8/edgexdp.8 \
+	$(MANDIR)/man5/edgexdp.yaml.5 $(BASHCOMPDIR)/edgexdp \
+	$(SYSTEMDUNITDIR)/edgexdp.service $(DOCDIR)/edgexdp.example.yaml
+
+install: $(BUILD)/edgexdp
+	install -D -m 0755 $(BUILD)/edgexdp $(DESTDIR)$(SBINDIR)/edgexdp
+	install -D -m 0644 doc/edgexdp.8 $(DESTDIR)$(MANDIR)/man8/edgexdp.8
+	install -D -m 0644 doc/edgexdp.yaml.5 $(DESTDIR)$(MANDIR)/man5/edgexdp.yaml.5
+	install -D -m 0644 dist/edgexdp.bash-completion $(DESTDIR)$(BASHCOMPDIR)/edgexdp
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/edgexdp.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/edgexdp.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/edgexdp.service
+	install -D -m 0644 tools/edgexdp.example.yaml $(DESTDIR)$(DOCDIR)/edgexdp.example.yaml
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 LINT_SRCS := $(USER_SRCS) $(wildcard tools/*.c)
 lint: $(SKELS)

@@ -36,6 +36,17 @@ python3
 iputils-ping
 procps
 "
+# Installed like a service (tests/integration/install.bats):
+#   mandoc          mandoc -Tlint on the man pages, and rendering them
+#   bash-completion the completion framework the completion script uses
+#   systemd         systemd-analyze verify on the unit
+#   bsdextrautils   col, to read rendered man pages as plain text
+PACKAGES="$PACKAGES
+mandoc
+bash-completion
+systemd
+bsdextrautils
+"
 
 missing=""
 for p in $PACKAGES; do
