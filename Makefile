@@ -32,7 +32,7 @@ WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -MMD -MP -D_GNU_SOURCE \
-	      -Iinclude -Iuser -I$(BUILD) $(PKG_CFLAGS) \
+	      -Iinclude -Iuser/lib -Iuser/cli -I$(BUILD) $(PKG_CFLAGS) \
 	      -DEDGEXDP_VERSION='"$(VERSION)"'
 LDLIBS := $(PKG_LIBS) -lelf -lz
 
@@ -46,8 +46,8 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS := $(wildcard user/*.c)
-LIB_SRCS := $(filter-out user/main.c,$(USER_SRCS))
+USER_SRCS := $(wildcard user/*/*.c)
+LIB_SRCS := $(filter-out user/cli/main.c,$(USER_SRCS))
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 ASAN_LIB_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
 
@@ -112,9 +112,9 @@ $(BUILD)/asan/%.o: %.c | $(SKELS)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
 
 # The version is compiled in where it is printed.
-$(BUILD)/user/main.o $(BUILD)/user/cmd_status.o: VERSION
+$(BUILD)/user/cli/main.o $(BUILD)/user/cli/cmd_status.o: VERSION
 
-$(BUILD)/edgexdp: $(BUILD)/user/main.o $(LIB_OBJS)
+$(BUILD)/edgexdp: $(BUILD)/user/cli/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -172,11 +172,11 @@ LINT_SRCS := $(USER_SRCS) $(wildcard tools/*.c)
 lint: $(SKELS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--library=tools/cppcheck.cfg \
-		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iuser $(LINT_SRCS)
+		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iuser/lib -Iuser/cli $(LINT_SRCS)
 	clang-tidy --quiet $(LINT_SRCS) -- $(ALL_CFLAGS) -Wno-unknown-warning-option
 
 format:
-	clang-format -i $(USER_SRCS) $(wildcard user/*.h include/*.h bpf/*.c bpf/*.h tests/*/*.c tools/*.c)
+	clang-format -i $(USER_SRCS) $(wildcard user/*/*.h include/*.h bpf/*.c bpf/*.h tests/*/*.c tools/*.c)
 
 clean:
 	rm -rf $(BUILD)

@@ -2,7 +2,7 @@
 /*
  * The test's own idea of the allow-list, independent of the rule compiler:
  * the address sets the test config defines (rendered into its YAML), the
- * profile's rules read straight from user/profile.c, and a plain
+ * profile's rules read straight from user/lib/profile.c, and a plain
  * first-match scan that says which rule should open a flow, or which drop
  * reason a packet no flow knows should get (the reason logic documented in
  * include/edgexdp.h and bpf/classify.h).

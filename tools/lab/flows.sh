@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # What the lab sends, and how it judges the answers.
 #
-# FLOWS: one client->server flow per profile rule (tools/../user/profile.c),
+# FLOWS: one client->server flow per profile rule (user/lib/profile.c),
 # so every seed row of tests/data/lync2013-edge-ports.csv, in the rule's
 # direction; IPv4 through the NAT, a few over IPv6. Fields:
 #   id|rule|seed rows|proto|client side|source|destination|port|
