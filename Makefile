@@ -32,7 +32,7 @@ WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	    -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -MMD -MP -D_GNU_SOURCE \
-	      -Iinclude -Iuser/lib -Iuser/cli -I$(BUILD) $(PKG_CFLAGS) \
+	      -Iinclude -Iuser/lib -I$(BUILD) $(PKG_CFLAGS) \
 	      -DEDGEXDP_VERSION='"$(VERSION)"'
 LDLIBS := $(PKG_LIBS) -lelf -lz
 
@@ -46,10 +46,14 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS := $(wildcard user/*/*.c)
-LIB_SRCS := $(filter-out user/cli/main.c,$(USER_SRCS))
-LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
-ASAN_LIB_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
+# user/lib: the core (config, compiler, maps, loader, pins), built as
+# libedgexdp.a; user/cli: the edgexdp commands on top of it. Tests, the
+# benchmark and the tools link only the library.
+LIB_SRCS := $(wildcard user/lib/*.c)
+CLI_SRCS := $(wildcard user/cli/*.c)
+USER_SRCS := $(LIB_SRCS) $(CLI_SRCS)
+LIB := $(BUILD)/libedgexdp.a
+ASAN_LIB := $(BUILD)/asan/libedgexdp.a
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
@@ -114,23 +118,36 @@ $(BUILD)/asan/%.o: %.c | $(SKELS)
 # The version is compiled in where it is printed.
 $(BUILD)/user/cli/main.o $(BUILD)/user/cli/cmd_status.o: VERSION
 
-$(BUILD)/edgexdp: $(BUILD)/user/cli/main.o $(LIB_OBJS)
+# The CLI sees its own headers; the library and its users do not.
+$(BUILD)/user/cli/%.o: ALL_CFLAGS += -Iuser/cli
+
+$(LIB): $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(ASAN_LIB): $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/edgexdp: $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS)) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB_OBJS)
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB_OBJS)
+$(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(LIB_OBJS)
+$(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB_OBJS)
+$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -172,8 +189,10 @@ LINT_SRCS := $(USER_SRCS) $(wildcard tools/*.c)
 lint: $(SKELS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--library=tools/cppcheck.cfg \
-		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iuser/lib -Iuser/cli $(LINT_SRCS)
-	clang-tidy --quiet $(LINT_SRCS) -- $(ALL_CFLAGS) -Wno-unknown-warning-option
+		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iuser/lib \
+		-Iuser/cli $(LINT_SRCS)
+	clang-tidy --quiet $(LINT_SRCS) -- $(ALL_CFLAGS) -Iuser/cli \
+		-Wno-unknown-warning-option
 
 format:
 	clang-format -i $(USER_SRCS) $(wildcard user/*/*.h include/*.h bpf/*.c bpf/*.h tests/*/*.c tools/*.c)

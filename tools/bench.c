@@ -441,7 +441,7 @@ static int instance_load(struct instance *in, const char *name,
 			 const char *yaml, double *ms)
 {
 	const unsigned int ifindexes[] = { LO_IFINDEX };
-	struct cfg_error cerr;
+	struct edgexdp_diag cerr;
 	double t0 = now_ms();
 	int err;
 
@@ -460,17 +460,18 @@ static int instance_load(struct instance *in, const char *name,
 	in->skel = edgexdp_bpf__open();
 	if (!in->skel)
 		return -errno;
-	err = bpf_map__set_max_entries(in->skel->maps.conntrack,
-				       in->rs.ct_max_entries);
-	if (!err)
-		err = maps_create_all(in->skel->obj, NULL, NULL);
-	if (!err)
-		err = maps_fill(in->skel, &in->rs, ifindexes);
-	if (!err)
-		err = edgexdp_bpf__load(in->skel);
+	err = maps_prepare(in->skel,
+			   &(struct maps_prepare_opts){ .rs = &in->rs,
+							.ifindexes = ifindexes },
+			   &cerr);
 	if (err) {
-		fprintf(stderr, "bench: %s: cannot create, fill or load: %s\n",
-			name, strerror(-err));
+		fprintf(stderr, "bench: %s: %s\n", name, cerr.msg);
+		return err;
+	}
+	err = edgexdp_bpf__load(in->skel);
+	if (err) {
+		fprintf(stderr, "bench: %s: cannot load: %s\n", name,
+			strerror(-err));
 		return err;
 	}
 	in->prog_fd = bpf_program__fd(in->skel->progs.edgexdp_xdp);

@@ -19,7 +19,7 @@
 #include "edgexdp.skel.h"
 #include "harness.h"
 #include "maps.h"
-#include "output.h"
+#include "names.h"
 
 struct dp g_dp;
 
@@ -37,7 +37,7 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 int dp_setup(void)
 {
 	const char *yaml = oracle_config_yaml();
-	struct cfg_error err = {{0}};
+	struct edgexdp_diag err = { 0 };
 	int ret;
 
 	libbpf_set_print(libbpf_quiet);
@@ -58,15 +58,25 @@ int dp_setup(void)
 			g_dp.rs.n_ifaces);
 		return -1;
 	}
-	g_dp.skel = edgexdp_bpf__open_and_load();
+	/* The maps as `load` makes them, then the program. */
+	g_dp.skel = edgexdp_bpf__open();
 	if (!g_dp.skel) {
-		fprintf(stderr, "datapath: edgexdp_bpf__open_and_load: %s\n",
+		fprintf(stderr, "datapath: edgexdp_bpf__open: %s\n",
 			strerror(errno));
 		return -1;
 	}
-	ret = maps_fill(g_dp.skel, &g_dp.rs, fake_ifindexes);
+	ret = maps_prepare(g_dp.skel,
+			   &(struct maps_prepare_opts){
+				   .rs = &g_dp.rs, .ifindexes = fake_ifindexes },
+			   &err);
 	if (ret) {
-		fprintf(stderr, "datapath: maps_fill: %s\n", strerror(-ret));
+		fprintf(stderr, "datapath: %s\n", err.msg);
+		return -1;
+	}
+	ret = edgexdp_bpf__load(g_dp.skel);
+	if (ret) {
+		fprintf(stderr, "datapath: edgexdp_bpf__load: %s\n",
+			strerror(-ret));
 		return -1;
 	}
 	g_dp.prog_fd = bpf_program__fd(g_dp.skel->progs.edgexdp_xdp);
@@ -173,7 +183,7 @@ static void snap_take(struct snap *s)
 		    sizeof(s->rules[id]));
 }
 
-/* The names edgexdp stats prints, from the tool itself (user/output.c). */
+/* The names edgexdp stats prints, from the tool itself (user/lib/names.c). */
 const char *dp_pass_name(int reason)
 {
 	return reason < 0 ? "?" : pass_reason_name((unsigned int)reason);

@@ -26,7 +26,7 @@
 	"  edge_internal: [172.25.33.10]\n"
 
 static int load(const char *yaml, struct edgexdp_config *cfg,
-		struct cfg_error *err)
+		struct edgexdp_diag *err)
 {
 	return config_load_buffer("t.yaml", yaml, strlen(yaml), cfg, err);
 }
@@ -356,7 +356,7 @@ static void test_error_case(void **state)
 {
 	const struct error_case *c = *state;
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 	int ret;
 
 	memset(&cfg, 0xa5, sizeof(cfg));
@@ -371,7 +371,7 @@ static void test_error_case(void **state)
 static void test_missing_file(void **state)
 {
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(
@@ -385,7 +385,7 @@ static void test_missing_file(void **state)
 static void test_directory(void **state)
 {
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(config_load_file("tests/data", &cfg, &err), -EISDIR);
@@ -396,7 +396,7 @@ static void test_example_file(void **state)
 {
 	const char *path = "tools/edgexdp.example.yaml";
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(config_load_file(path, &cfg, &err), 0);
@@ -426,7 +426,7 @@ static void test_check_host(void **state)
 			   "  - { name: lo, zone: internal }\n"
 			   "  - { name: exdp-nonesuch, zone: external }\n";
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(load(yaml, &cfg, &err), 0);
@@ -444,7 +444,7 @@ static void test_check_host(void **state)
 static void test_defaults(void **state)
 {
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(load(IFACES, &cfg, &err), 0);
@@ -476,7 +476,7 @@ static void test_values(void **state)
 				  "nat: []\n"
 				  "rules:\n";
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(load(yaml, &cfg, &err), 0);
@@ -507,7 +507,7 @@ static void test_port_forms(void **state)
 					   {50000, 59999}, {3478, 3479},
 					   {65535, 65535}, {1, 1024}};
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(load(yaml, &cfg, &err), 0);
@@ -539,7 +539,7 @@ static void test_endpoints(void **state)
 		"hi,\n"
 		"      from: [dir, 192.0.2.0/24, fe, '2001:db8::5'] }\n";
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 	const struct cfg_rule *r;
 
 	(void)state;
@@ -581,7 +581,7 @@ static void test_nat(void **state)
 		       "  - { private: 10.45.16.10, public: 203.0.113.10/32 }\n"
 		       "  - { private: 'fd00::10', public: '2001:db8::10' }\n";
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 
 	(void)state;
 	assert_int_equal(load(yaml, &cfg, &err), 0);

@@ -294,7 +294,7 @@ static void test_names(void **state)
 static void expand(const char *features, struct ruleset *rs)
 {
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 	char yaml[1024];
 
 	snprintf(yaml, sizeof(yaml), BASE "features: [%s]\n", features);
@@ -421,7 +421,7 @@ static void test_no_profile(void **state)
 			   "rules:\n  - { name: only, zone: external, proto: "
 			   "tcp, ports: 1 }\n";
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 	struct ruleset rs;
 
 	(void)state;

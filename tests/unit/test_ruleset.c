@@ -189,7 +189,7 @@ static void check_invariants(const struct ruleset *rs)
 
 static void compile(const char *yaml, struct compiled *c)
 {
-	struct cfg_error err = {""};
+	struct edgexdp_diag err = { 0 };
 	int ret;
 
 	ret = config_load_buffer("t.yaml", yaml, strlen(yaml), &c->cfg, &err);
@@ -306,7 +306,7 @@ static void test_missing_role(void **state)
 {
 	const char *yaml = IFACES "addresses:\n  access_edge: 203.0.113.10\n";
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 	struct ruleset rs;
 
 	(void)state;
@@ -793,7 +793,7 @@ static void test_settings(void **state)
 static void expect_compile_error(const char *yaml, int ret, const char *msg)
 {
 	struct edgexdp_config cfg;
-	struct cfg_error err;
+	struct edgexdp_diag err;
 	struct ruleset rs;
 
 	assert_int_equal(

@@ -210,6 +210,7 @@ int do_load(int argc, char **argv)
 	struct load_result res;
 	struct ruleset rs = { 0 };
 	char config_abs[PATH_MAX];
+	struct edgexdp_diag d;
 	struct ct_seed ssh_seed;
 	int err;
 
@@ -219,8 +220,8 @@ int do_load(int argc, char **argv)
 	if (load_and_compile(&cfg, &rs, 1))
 		return 1;
 	err = check_ssh_session(&rs, lo.force, &ssh_seed, &req.n_seeds);
-	if (!err)
-		err = bpffs_ensure_mounted();
+	if (!err && (err = bpffs_ensure_mounted(&d)))
+		pr_diag(&d);
 	if (!err && pins_state() == PINS_LOADED) {
 		err = -EEXIST;
 		pr_error(
@@ -232,8 +233,8 @@ int do_load(int argc, char **argv)
 	/* status shows it later, from anywhere: make it absolute. */
 	req.config_path = realpath(cfg.path, config_abs) ? config_abs : cfg.path;
 	req.seeds = &ssh_seed;
-	if (!err)
-		err = loader_load(&req, &res);
+	if (!err && (err = loader_load(&req, &res, &d)))
+		pr_diag(&d);
 	if (!err)
 		print_result(&res);
 	ruleset_free(&rs);

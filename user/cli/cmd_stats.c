@@ -77,14 +77,18 @@ static int read_sample(struct sample *s)
 {
 	int info_fd = -1, rules_fd = -1, verdict_fd = -1;
 	struct edgexdp_iface_stats unknown;
+	struct edgexdp_diag d;
 	struct timespec ts;
 	int err;
 
 	err = loader_read_info(&s->info);
-	if (!err)
-		err = loader_check_abi(&s->info);
 	if (err)
 		return err;
+	err = loader_check_abi(&s->info, &d);
+	if (err) {
+		pr_diag(&d);
+		return err;
+	}
 	s->n_rules = s->info.n_rules;
 	s->rule_info = calloc(s->n_rules + 1, sizeof(*s->rule_info));
 	s->rules = calloc(s->n_rules + 1, sizeof(*s->rules));
@@ -410,7 +414,7 @@ int do_stats(int argc, char **argv)
 		pr_error("stats: -n needs -i");
 		return 2;
 	}
-	state = pins_state();
+	state = pins_state_explained();
 	if (state != PINS_LOADED) {
 		pr_not_loaded(state);
 		return 1;

@@ -59,13 +59,14 @@ int do_status(int argc, char **argv)
 	struct edgexdp_load_info info;
 	struct ct_usage usage = { 0 };
 	char when[64], state_dir[EDGEXDP_PATH_LEN];
+	struct edgexdp_diag d;
 	enum pins_state state;
 	int err;
 
 	err = parse_cmd_opts(argc, argv, &co);
 	if (err)
 		return err == CMD_OPTS_HELP ? 0 : 2;
-	state = pins_state();
+	state = pins_state_explained();
 	if (state != PINS_LOADED) {
 		if (g_opts.json)
 			printf("{\"loaded\": false, \"kept_state\": %s}\n",
@@ -75,8 +76,10 @@ int do_status(int argc, char **argv)
 		return 1;
 	}
 	err = loader_read_info(&info);
-	if (!err && loader_check_abi(&info))
+	if (!err && loader_check_abi(&info, &d)) {
+		pr_diag(&d);
 		return 1;
+	}
 	if (err) {
 		pr_err(err, "cannot read the pinned state");
 		return 1;

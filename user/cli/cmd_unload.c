@@ -41,13 +41,14 @@ int do_unload(int argc, char **argv)
 				     .on_opt = on_unload_opt,
 				     .ctx = &keep,
 				     .help = help_unload };
+	struct edgexdp_diag d;
 	enum pins_state state;
 	int err;
 
 	err = parse_cmd_opts(argc, argv, &co);
 	if (err)
 		return err == CMD_OPTS_HELP ? 0 : 2;
-	state = pins_state();
+	state = pins_state_explained();
 	if (state == PINS_KEPT_ONLY && !keep) {
 		/* Only flows kept by an earlier -k: discarding them is what
 		 * a plain unload is for now. */
@@ -64,9 +65,11 @@ int do_unload(int argc, char **argv)
 		pr_not_loaded(state);
 		return 1;
 	}
-	err = loader_unload(keep);
-	if (err)
+	err = loader_unload(keep, &d);
+	if (err) {
+		pr_diag(&d);
 		return 1;
+	}
 	if (g_opts.json)
 		printf("{\"unloaded\": true, \"kept_state\": %s}\n",
 		       keep ? "true" : "false");

@@ -33,7 +33,6 @@ int apply_global_opt(int opt, const char *arg)
 		return 1;
 	case 'v':
 		g_opts.verbose++;
-		setup_library_logging();
 		return 1;
 	default:
 		return 0; /* -h and the command's own: the caller's */
@@ -113,7 +112,7 @@ static void warn_line(void *ctx, const char *msg)
 int load_and_compile(struct edgexdp_config *cfg, struct ruleset *rs,
 		     int check_host)
 {
-	struct cfg_error cerr;
+	struct edgexdp_diag cerr;
 	int err;
 
 	err = config_load_file(g_opts.config_path, cfg, &cerr);
@@ -122,7 +121,7 @@ int load_and_compile(struct edgexdp_config *cfg, struct ruleset *rs,
 	if (!err)
 		err = ruleset_compile(cfg, rs, &cerr);
 	if (err) {
-		pr_error("%s", cerr.msg);
+		pr_diag(&cerr);
 		config_free(cfg);
 		return err;
 	}

@@ -10,6 +10,9 @@
 #define EDGEXDP_VERSION "unknown" /* the Makefile passes VERSION's */
 #endif
 
+#include "diag.h"
+#include "pins.h"
+
 /* Global options, parsed once in main.c. */
 struct global_opts {
 	const char *config_path;
@@ -34,10 +37,18 @@ void pr_err(int err, const char *fmt, ...)
 void pr_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* libbpf/libxdp errors (negative errno or their own codes) as text. */
-const char *bpf_errstr(int err, char *buf, size_t len);
-/* Route libbpf and libxdp logs through one callback, quiet unless -v. */
+/* Print the library's one error: "edgexdp: <d->msg>", or under -j
+ * {"error": msg} with file, line and column when it has a position. */
+void pr_diag(const struct edgexdp_diag *d);
+/* Route the library's messages, libbpf's and libxdp's through one
+ * callback: warnings always, libbpf/libxdp only with -v (debug: -vv). */
 void setup_library_logging(void);
+
+/* pins_state(), explaining on stderr an `ip netns exec` without
+ * EDGEXDP_BPFFS, for the commands that read the pins. */
+enum pins_state pins_state_explained(void);
+/* The one "not loaded" message, for that state. */
+void pr_not_loaded(enum pins_state state);
 
 int do_check(int argc, char **argv);
 int do_load(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "names.h"
 #include "ruleset.h"
 
 /* "443" or "50000-59999". */
@@ -30,7 +31,5 @@ struct edgexdp_attached_iface;
 struct json_object *json_attached_iface(const struct edgexdp_attached_iface *a);
 /* Print and free. */
 void json_print(struct json_object *root);
-const char *drop_reason_name(unsigned int reason);
-const char *pass_reason_name(unsigned int reason);
 
 #endif /* EDGEXDP_OUTPUT_H */

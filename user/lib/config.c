@@ -30,7 +30,7 @@ struct pctx {
 	const char *path;
 	yaml_document_t *doc;
 	struct edgexdp_config *cfg;
-	struct cfg_error *err;
+	struct edgexdp_diag *err;
 	struct cfg_pos profile_pos; /* the profile: key */
 	struct idtab set_names; /* cfg->addrsets by name */
 	struct idtab rule_names; /* cfg->rules by name */
@@ -101,14 +101,10 @@ static struct cfg_pos pos_of(const yaml_node_t *n)
 __attribute__((format(printf, 3, 4))) static void
 set_error(struct pctx *c, struct cfg_pos pos, const char *fmt, ...)
 {
-	size_t used;
 	va_list ap;
 
-	snprintf(c->err->msg, sizeof(c->err->msg), "%s:%u:%u: ", c->path,
-		 pos.line, pos.column);
-	used = strlen(c->err->msg);
 	va_start(ap, fmt);
-	vsnprintf(c->err->msg + used, sizeof(c->err->msg) - used, fmt, ap);
+	diag_vset_at(c->err, c->path, pos.line, pos.column, fmt, ap);
 	va_end(ap);
 }
 
@@ -1265,14 +1261,14 @@ static int load_document(struct pctx *c, yaml_parser_t *p, const char *buf,
 }
 
 int config_load_buffer(const char *name, const char *buf, size_t len,
-		       struct edgexdp_config *cfg, struct cfg_error *err)
+		       struct edgexdp_config *cfg, struct edgexdp_diag *err)
 {
 	struct pctx c = {.path = name, .cfg = cfg, .err = err};
 	yaml_parser_t parser;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
-	err->msg[0] = '\0';
+	diag_clear(err);
 	cfg->xdp_mode = CFG_XDP_AUTO;
 	cfg->features = CFG_FEATURE_CORE;
 	cfg->ct_max_entries = EDGEXDP_CT_DEFAULT_ENTRIES;
@@ -1338,7 +1334,7 @@ static int read_file(const char *path, char **out, size_t *out_len)
 }
 
 int config_load_file(const char *path, struct edgexdp_config *cfg,
-		     struct cfg_error *err)
+		     struct edgexdp_diag *err)
 {
 	size_t len = 0;
 	char *buf = NULL;
@@ -1347,8 +1343,7 @@ int config_load_file(const char *path, struct edgexdp_config *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	ret = read_file(path, &buf, &len);
 	if (ret) {
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path,
-			 strerror(-ret));
+		diag_set(err, 0, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	ret = config_load_buffer(path, buf, len, cfg, err);
@@ -1356,17 +1351,16 @@ int config_load_file(const char *path, struct edgexdp_config *cfg,
 	return ret;
 }
 
-int config_check_host(const struct edgexdp_config *cfg, struct cfg_error *err)
+int config_check_host(const struct edgexdp_config *cfg, struct edgexdp_diag *err)
 {
 	for (size_t i = 0; i < cfg->n_ifaces; i++) {
 		const struct cfg_iface *ifc = &cfg->ifaces[i];
 
 		if (if_nametoindex(ifc->name))
 			continue;
-		snprintf(err->msg, sizeof(err->msg),
-			 "%s:%u:%u: interface not found on this host: '%s'",
-			 cfg->path ? cfg->path : "config", ifc->pos.line,
-			 ifc->pos.column, ifc->name);
+		diag_set_at(err, cfg->path, ifc->pos.line, ifc->pos.column,
+			    "interface not found on this host: '%s'",
+			    ifc->name);
 		return -ENODEV;
 	}
 	return 0;

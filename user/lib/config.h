@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "edgexdp.h"
 
 #define EDGEXDP_CONFIG_DEFAULT "/etc/edgexdp/edgexdp.yaml"
@@ -100,24 +101,15 @@ struct edgexdp_config {
 	uint32_t udp_timeout; /* seconds */
 };
 
-/*
- * One error, formatted as "FILE:LINE:COLUMN: message". Parsing stops at the
- * first error: the operator fixes one thing at a time, and nothing that
- * follows a bad value can be trusted.
- */
-struct cfg_error {
-	char msg[512];
-};
-
 /* Parse and validate a config file. Returns 0, or -EINVAL / -errno with
  * err->msg filled. On error *cfg is left empty (nothing to free). */
 int config_load_file(const char *path, struct edgexdp_config *cfg,
-		     struct cfg_error *err);
+		     struct edgexdp_diag *err);
 /* Same, from memory; `name` stands for the file in messages. */
 int config_load_buffer(const char *name, const char *buf, size_t len,
-		       struct edgexdp_config *cfg, struct cfg_error *err);
+		       struct edgexdp_config *cfg, struct edgexdp_diag *err);
 /* Checks that need the host: every interface exists. */
-int config_check_host(const struct edgexdp_config *cfg, struct cfg_error *err);
+int config_check_host(const struct edgexdp_config *cfg, struct edgexdp_diag *err);
 void config_free(struct edgexdp_config *cfg);
 
 const char *zone_name(enum edgexdp_zone zone);

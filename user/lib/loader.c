@@ -17,8 +17,8 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "common.h"
 #include "ct.h"
+#include "diag.h"
 #include "edgexdp.skel.h"
 #include "loader.h"
 #include "maps.h"
@@ -52,42 +52,6 @@ static void kept_names(const bool *reused, const char **names)
 		if (reused[i])
 			names[n++] = kept_state[i];
 	names[n] = NULL;
-}
-
-/*
- * A kept flow table must fit this config's before anything is done: a
- * load that cannot take it over must fail untouched, not replace it.
- */
-static int check_kept_fits(struct edgexdp_bpf *skel)
-{
-	struct bpf_map *map = skel->maps.conntrack;
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
-	int fd, err = 0;
-
-	fd = maps_open_pinned(kept_state[KEPT_CONNTRACK]);
-	if (fd < 0)
-		return 0; /* nothing kept */
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		err = -errno;
-		pr_err(err, "cannot read the kept flow table");
-	} else if (info.key_size != bpf_map__key_size(map) ||
-		   info.value_size != bpf_map__value_size(map)) {
-		pr_error("the kept flow table is from an "
-				"incompatible version; 'edgexdp unload' discards "
-				"it");
-		err = -EINVAL;
-	} else if (info.max_entries != bpf_map__max_entries(map)) {
-		pr_error(
-			"the kept flow table has %u entries, this config "
-			"wants %u (conntrack.max_entries): keep %u, or run "
-			"'edgexdp unload' to discard the kept flows",
-			info.max_entries, bpf_map__max_entries(map),
-			info.max_entries);
-		err = -EINVAL;
-	}
-	close(fd);
-	return err;
 }
 
 const char *attach_mode_name(__u32 xdp_mode)
@@ -133,7 +97,7 @@ static __u32 other_prog_id(unsigned int ifindex)
 
 static int attach_one(struct xdp_program *prog, const struct ruleset *rs,
 		      size_t i, unsigned int ifindex,
-		      struct edgexdp_attached_iface *out)
+		      struct edgexdp_attached_iface *out, struct edgexdp_diag *d)
 {
 	enum xdp_attach_mode mode = first_mode(rs->xdp_mode);
 	struct xdp_multiprog *mp;
@@ -146,22 +110,22 @@ static int attach_one(struct xdp_program *prog, const struct ruleset *rs,
 	    rs->xdp_mode == CFG_XDP_AUTO) {
 		char buf[128];
 
-		pr_warn("%s: native XDP failed (%s), using generic XDP",
-			rs->ifaces[i].name, bpf_errstr(err, buf, sizeof(buf)));
+		edgexdp_log(EDGEXDP_LOG_WARN,
+			    "%s: native XDP failed (%s), using generic XDP",
+			    rs->ifaces[i].name,
+			    bpf_errstr(err, buf, sizeof(buf)));
 		mode = XDP_MODE_SKB;
 		err = xdp_program__attach(prog, (int)ifindex, mode, 0);
 	}
 	if (err == -EBUSY || err == -EEXIST) {
-		pr_err(0, "cannot attach to %s: another XDP program (id %u) is "
-			  "attached there, and edgexdp does not replace it",
-		       rs->ifaces[i].name, other_prog_id(ifindex));
+		diag_set(d, 0, "cannot attach to %s: another XDP program (id %u) "
+			       "is attached there, and edgexdp does not replace it",
+			 rs->ifaces[i].name, other_prog_id(ifindex));
 		return err;
 	}
-	if (err) {
-		pr_err(err, "cannot attach to %s (%s XDP)", rs->ifaces[i].name,
-		       attach_mode_name(mode));
-		return err;
-	}
+	if (err)
+		return diag_set(d, err, "cannot attach to %s (%s XDP)",
+				rs->ifaces[i].name, attach_mode_name(mode));
 
 	memset(out, 0, sizeof(*out));
 	out->ifindex = ifindex;
@@ -266,25 +230,22 @@ static int seed_flows(struct edgexdp_bpf *skel, const struct ct_seed *seeds,
 	return 0;
 }
 
-static int resolve_ifindexes(const struct ruleset *rs, unsigned int *ifindexes)
+static int resolve_ifindexes(const struct ruleset *rs, unsigned int *ifindexes,
+			     struct edgexdp_diag *d)
 {
-	int err;
-
 	if (rs->n_ifaces > EDGEXDP_MAX_IFACES)
-		return -E2BIG;
+		return diag_set(d, -E2BIG, "%zu interfaces", rs->n_ifaces);
 	for (size_t i = 0; i < rs->n_ifaces; i++) {
 		ifindexes[i] = if_nametoindex(rs->ifaces[i].name);
-		if (!ifindexes[i]) {
-			err = -errno;
-			pr_err(err, "interface %s", rs->ifaces[i].name);
-			return err;
-		}
-		if (ifindexes[i] >= EDGEXDP_MAX_IFINDEX) {
-			pr_err(-ERANGE, "interface %s has ifindex %u, beyond the "
-			       "%u edgexdp supports", rs->ifaces[i].name,
-			       ifindexes[i], EDGEXDP_MAX_IFINDEX - 1);
-			return -ERANGE;
-		}
+		if (!ifindexes[i])
+			return diag_set(d, -errno, "interface %s",
+					rs->ifaces[i].name);
+		if (ifindexes[i] >= EDGEXDP_MAX_IFINDEX)
+			return diag_set(d, -ERANGE,
+					"interface %s has ifindex %u, beyond "
+					"the %u edgexdp supports",
+					rs->ifaces[i].name, ifindexes[i],
+					EDGEXDP_MAX_IFINDEX - 1);
 	}
 	return 0;
 }
@@ -292,37 +253,32 @@ static int resolve_ifindexes(const struct ruleset *rs, unsigned int *ifindexes)
 /* Every map created (or taken over) and filled, before any program. */
 static int prepare_maps(struct edgexdp_bpf *skel, const struct load_request *req,
 			const unsigned int *ifindexes, bool *reused,
-			struct load_result *res)
+			struct load_result *res, struct edgexdp_diag *d)
 {
-	const struct ruleset *rs = req->rs;
+	const struct maps_prepare_opts opts = { .rs = req->rs,
+						.ifindexes = ifindexes,
+						.keep = kept_state,
+						.reused = reused };
 	int err;
 
-	err = bpf_map__set_max_entries(skel->maps.conntrack,
-				       rs->ct_max_entries);
-	if (!err) {
-		err = check_kept_fits(skel);
-		if (err)
-			return err; /* it said why */
-	}
-	if (!err)
-		err = maps_create_all(skel->obj, kept_state, reused);
-	if (!err)
-		err = maps_fill(skel, rs, ifindexes);
+	err = maps_prepare(skel, &opts, d);
+	if (err)
+		return err; /* it said why */
 	/* Kept flows were opened under the last load's rule ids. */
-	if (!err && reused[KEPT_CONNTRACK])
-		err = ct_reclassify(bpf_map__fd(skel->maps.conntrack), rs,
+	if (reused[KEPT_CONNTRACK])
+		err = ct_reclassify(bpf_map__fd(skel->maps.conntrack), req->rs,
 				    &res->kept);
 	if (!err)
 		err = seed_flows(skel, req->seeds, req->n_seeds);
 	if (err)
-		pr_err(err, "cannot create and fill the maps");
+		diag_set(d, err, "cannot create and fill the maps");
 	return err;
 }
 
 /* Pin maps, program and what load did; the caller unwinds on failure. */
 static int pin_and_record(struct edgexdp_bpf *skel,
 			  const struct load_request *req, const bool *reused,
-			  struct edgexdp_load_info *info)
+			  struct edgexdp_load_info *info, struct edgexdp_diag *d)
 {
 	const struct ruleset *rs = req->rs;
 	int err, info_fd = -1;
@@ -336,11 +292,9 @@ static int pin_and_record(struct edgexdp_bpf *skel,
 		info_fd = maps_create_load_info();
 		err = info_fd < 0 ? info_fd : 0;
 	}
-	if (err) {
-		pr_err(err, "cannot pin state under %s/%s", bpffs_root(),
-		       EDGEXDP_PIN_DIR);
-		return err;
-	}
+	if (err)
+		return diag_set(d, err, "cannot pin state under %s/%s",
+				bpffs_root(), EDGEXDP_PIN_DIR);
 	info->abi_version = EDGEXDP_ABI_VERSION;
 	info->loaded_at = (__u64)time(NULL);
 	info->n_rules = (__u32)rs->n_rules;
@@ -351,11 +305,12 @@ static int pin_and_record(struct edgexdp_bpf *skel,
 	err = write_load_info(info_fd, info);
 	close(info_fd);
 	if (err)
-		pr_err(err, "cannot record the load");
+		diag_set(d, err, "cannot record the load");
 	return err;
 }
 
-int loader_load(const struct load_request *req, struct load_result *res)
+int loader_load(const struct load_request *req, struct load_result *res,
+		struct edgexdp_diag *d)
 {
 	const struct ruleset *rs = req->rs;
 	struct edgexdp_load_info *info = &res->info;
@@ -368,16 +323,13 @@ int loader_load(const struct load_request *req, struct load_result *res)
 	int err;
 
 	memset(info, 0, sizeof(*info));
-	err = resolve_ifindexes(rs, ifindexes);
+	err = resolve_ifindexes(rs, ifindexes, d);
 	if (err)
 		return err;
 	skel = edgexdp_bpf__open();
-	if (!skel) {
-		err = -errno;
-		pr_err(err, "cannot open the BPF object");
-		return err;
-	}
-	err = prepare_maps(skel, req, ifindexes, reused, res);
+	if (!skel)
+		return diag_set(d, -errno, "cannot open the BPF object");
+	err = prepare_maps(skel, req, ifindexes, reused, res, d);
 	if (err)
 		goto out_skel;
 
@@ -385,17 +337,17 @@ int loader_load(const struct load_request *req, struct load_result *res)
 	err = libxdp_get_error(prog);
 	if (err) {
 		prog = NULL;
-		pr_err(err, "cannot prepare the XDP program");
+		diag_set(d, err, "cannot prepare the XDP program");
 		goto out_skel;
 	}
 	for (; attached < rs->n_ifaces; attached++) {
 		err = attach_one(prog, rs, attached, ifindexes[attached],
-				 &info->ifaces[attached]);
+				 &info->ifaces[attached], d);
 		if (err)
 			goto out_detach;
 	}
 
-	err = pin_and_record(skel, req, reused, info);
+	err = pin_and_record(skel, req, reused, info, d);
 	if (err)
 		goto out_unpin;
 	res->kept_flows = reused[KEPT_CONNTRACK];
@@ -431,49 +383,58 @@ int loader_read_info(struct edgexdp_load_info *info)
 	return err;
 }
 
-int loader_check_abi(const struct edgexdp_load_info *info)
+int loader_check_abi(const struct edgexdp_load_info *info,
+		     struct edgexdp_diag *d)
 {
 	if (info->abi_version == EDGEXDP_ABI_VERSION)
 		return 0;
-	pr_error(
-		"the loaded filter's pinned state has layout %u, this "
-		"edgexdp reads layout %u: run 'edgexdp unload' and 'edgexdp "
-		"load' with this version",
-		info->abi_version, EDGEXDP_ABI_VERSION);
+	diag_set(d, 0,
+		 "the loaded filter's pinned state has layout %u, this "
+		 "edgexdp reads layout %u: run 'edgexdp unload' and 'edgexdp "
+		 "load' with this version",
+		 info->abi_version, EDGEXDP_ABI_VERSION);
 	return -EPROTO;
 }
 
-int loader_unload(bool keep_state)
+int loader_unload(bool keep_state, struct edgexdp_diag *d)
 {
 	struct edgexdp_load_info info;
 	int err, ret = 0;
 
 	err = loader_read_info(&info);
 	if (err)
-		return err;
+		return diag_set(d, err, "cannot read the pinned state");
 	for (__u32 i = 0; i < info.n_ifaces && i < EDGEXDP_MAX_IFACES; i++) {
 		const struct edgexdp_attached_iface *a = &info.ifaces[i];
 		char name[IF_NAMESIZE] = "";
 
 		if (!if_indextoname(a->ifindex, name) ||
 		    strcmp(name, a->name) != 0) {
-			pr_warn("%s is gone; nothing to detach there", a->name);
+			edgexdp_log(EDGEXDP_LOG_WARN,
+				    "%s is gone; nothing to detach there",
+				    a->name);
 			continue;
 		}
 		err = detach_one(a);
 		if (err == -ENOENT) {
-			pr_warn("%s: edgexdp (prog id %u) is no longer attached",
-				a->name, a->prog_id);
-		} else if (err) {
-			pr_err(err, "cannot detach from %s", a->name);
-			ret = err;
+			edgexdp_log(EDGEXDP_LOG_WARN,
+				    "%s: edgexdp (prog id %u) is no longer "
+				    "attached",
+				    a->name, a->prog_id);
+		} else if (err && !ret) {
+			ret = diag_set(d, err, "cannot detach from %s", a->name);
+		} else if (err) { /* the first one is the error */
+			char buf[128];
+
+			edgexdp_log(EDGEXDP_LOG_WARN, "cannot detach from %s: %s",
+				    a->name, bpf_errstr(err, buf, sizeof(buf)));
 		}
 	}
 	if (ret)
 		return ret; /* keep the pins: the state is still in use */
 	err = pins_remove(keep_state ? kept_state : NULL);
 	if (err)
-		pr_err(err, "cannot remove the pins under %s/%s", bpffs_root(),
-		       EDGEXDP_PIN_DIR);
+		diag_set(d, err, "cannot remove the pins under %s/%s",
+			 bpffs_root(), EDGEXDP_PIN_DIR);
 	return err;
 }

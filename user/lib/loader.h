@@ -7,6 +7,7 @@
 
 #include "edgexdp.h"
 #include "ct.h"
+#include "diag.h"
 #include "ruleset.h"
 
 struct load_result {
@@ -34,17 +35,19 @@ struct load_request {
 	size_t n_seeds;
 };
 
-int loader_load(const struct load_request *req, struct load_result *res);
+int loader_load(const struct load_request *req, struct load_result *res,
+		struct edgexdp_diag *d);
 
 /* Read what `load` recorded; -ENOENT when nothing is loaded. */
 int loader_read_info(struct edgexdp_load_info *info);
-/* Refuse (with a message) pins of a layout this tool does not read. */
-int loader_check_abi(const struct edgexdp_load_info *info);
+/* Refuse (-EPROTO, saying why) pins of a layout this tool does not read. */
+int loader_check_abi(const struct edgexdp_load_info *info,
+		     struct edgexdp_diag *d);
 
 /* Detach from every NIC recorded at load and remove the pins; with
  * keep_state, the flow tables stay pinned for the next load. Interfaces
  * that have gone are reported and skipped. */
-int loader_unload(bool keep_state);
+int loader_unload(bool keep_state, struct edgexdp_diag *d);
 
 const char *attach_mode_name(__u32 xdp_mode);
 const char *attach_kind_name(__u32 kind);

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "diag.h"
 #include "edgexdp.skel.h"
 #include "maps.h"
 #include "pins.h"
@@ -48,37 +49,99 @@ static int keep_index(const char *const *keep, const char *name)
 	return -1;
 }
 
-int maps_create_all(struct bpf_object *obj, const char *const *keep,
-		    bool *reused)
+/* The maps whose contents outlive a rule set: the flows, the fragments
+ * and the counters. Every other map is compiled from the config. */
+static bool is_state_map(const struct edgexdp_bpf *skel,
+			 const struct bpf_map *map)
+{
+	return map == skel->maps.conntrack || map == skel->maps.frags ||
+	       map == skel->maps.rule_stats || map == skel->maps.verdict_stats;
+}
+
+/* Create `map` as the object declares it and hand it to libbpf. */
+static int create_map(struct bpf_map *map)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts,
+		    .map_flags = bpf_map__map_flags(map));
+	int fd, err;
+
+	fd = bpf_map_create(bpf_map__type(map), bpf_map__name(map),
+			    bpf_map__key_size(map), bpf_map__value_size(map),
+			    bpf_map__max_entries(map), &opts);
+	if (fd < 0)
+		return -errno;
+	err = bpf_map__reuse_fd(map, fd);
+	close(fd); /* reuse_fd dups it */
+	return err;
+}
+
+/*
+ * A kept flow table must fit this config's before anything is done: a
+ * load that cannot take it over must fail untouched, not replace it.
+ */
+static int check_kept_fits(struct edgexdp_bpf *skel, struct edgexdp_diag *d)
+{
+	struct bpf_map *map = skel->maps.conntrack;
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd, err = 0;
+
+	fd = maps_open_pinned(bpf_map__name(map));
+	if (fd < 0)
+		return 0; /* nothing kept */
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = diag_set(d, -errno, "cannot read the kept flow table");
+	} else if (info.key_size != bpf_map__key_size(map) ||
+		   info.value_size != bpf_map__value_size(map)) {
+		diag_set(d, 0, "the kept flow table is from an incompatible "
+			       "version; 'edgexdp unload' discards it");
+		err = -EINVAL;
+	} else if (info.max_entries != bpf_map__max_entries(map)) {
+		diag_set(d, 0,
+			 "the kept flow table has %u entries, this config "
+			 "wants %u (conntrack.max_entries): keep %u, or run "
+			 "'edgexdp unload' to discard the kept flows",
+			 info.max_entries, bpf_map__max_entries(map),
+			 info.max_entries);
+		err = -EINVAL;
+	}
+	close(fd);
+	return err;
+}
+
+int maps_create_state(struct edgexdp_bpf *skel, const struct ruleset *rs,
+		      const char *const *keep, bool *reused,
+		      struct edgexdp_diag *d)
 {
 	struct bpf_map *map;
-	int fd, err, k;
+	int err, k;
 
-	bpf_object__for_each_map(map, obj) {
-		LIBBPF_OPTS(bpf_map_create_opts, opts,
-			    .map_flags = bpf_map__map_flags(map));
-
-		if (bpf_map__is_internal(map))
+	err = bpf_map__set_max_entries(skel->maps.conntrack,
+				       rs->ct_max_entries);
+	if (err)
+		return diag_set(d, err, "cannot create and fill the maps");
+	if (keep_index(keep, bpf_map__name(skel->maps.conntrack)) >= 0) {
+		err = check_kept_fits(skel, d);
+		if (err)
+			return err;
+	}
+	bpf_object__for_each_map(map, skel->obj) {
+		if (!is_state_map(skel, map))
 			continue;
 		k = keep_index(keep, bpf_map__name(map));
 		if (k >= 0) {
 			err = reuse_pinned(map);
 			if (err < 0)
-				return err;
+				return diag_set(d, err,
+						"cannot take over the pinned %s",
+						bpf_map__name(map));
 			reused[k] = err == 1;
 			if (reused[k])
 				continue;
 		}
-		fd = bpf_map_create(bpf_map__type(map), bpf_map__name(map),
-				    bpf_map__key_size(map),
-				    bpf_map__value_size(map),
-				    bpf_map__max_entries(map), &opts);
-		if (fd < 0)
-			return -errno;
-		err = bpf_map__reuse_fd(map, fd);
-		close(fd); /* reuse_fd dups it */
+		err = create_map(map);
 		if (err)
-			return err;
+			return diag_set(d, err, "cannot create and fill the maps");
 	}
 	return 0;
 }
@@ -106,8 +169,8 @@ static int fill_ports(int fd, const struct ruleset *rs)
 	return 0;
 }
 
-int maps_fill(struct edgexdp_bpf *skel, const struct ruleset *rs,
-	      const unsigned int *ifindexes)
+static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
+		      const unsigned int *ifindexes)
 {
 	__u32 zero = 0;
 	int err;
@@ -153,6 +216,36 @@ int maps_fill(struct edgexdp_bpf *skel, const struct ruleset *rs,
 			return err;
 	}
 	return 0;
+}
+
+int maps_create_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
+		      const unsigned int *ifindexes, struct edgexdp_diag *d)
+{
+	struct bpf_map *map;
+	int err;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map) || is_state_map(skel, map))
+			continue;
+		err = create_map(map);
+		if (err)
+			return diag_set(d, err, "cannot create and fill the maps");
+	}
+	err = fill_rules(skel, rs, ifindexes);
+	if (err)
+		return diag_set(d, err, "cannot create and fill the maps");
+	return 0;
+}
+
+int maps_prepare(struct edgexdp_bpf *skel, const struct maps_prepare_opts *o,
+		 struct edgexdp_diag *d)
+{
+	int err;
+
+	err = maps_create_state(skel, o->rs, o->keep, o->reused, d);
+	if (!err)
+		err = maps_create_rules(skel, o->rs, o->ifindexes, d);
+	return err;
 }
 
 static void copy_str(char *dst, size_t len, const char *src)

@@ -7,25 +7,46 @@
 
 #include <bpf/libbpf.h>
 
+#include "diag.h"
 #include "ruleset.h"
 
 struct edgexdp_bpf;
 
 /*
- * Create every map of the (opened, not loaded) object ourselves and hand it
- * to libbpf with bpf_map__reuse_fd. The maps can then be filled before any
- * program exists, so the filter never runs against an empty rule table,
- * whoever (libbpf or libxdp) loads the program later.
- * Maps named in the NULL-terminated `keep` are taken from their pins
- * instead when a compatible one is pinned (unload --keep-state left it):
- * reused[i] says which were.
+ * Create and fill every map of an opened (not yet loaded) skeleton
+ * ourselves, handing each to libbpf with bpf_map__reuse_fd: the maps are
+ * full before any program exists, so the filter never runs against an
+ * empty rule table, whoever (libbpf or libxdp) loads the program later.
+ * `load`, the data-path tests and the benchmark all prepare maps this way.
  */
-int maps_create_all(struct bpf_object *obj, const char *const *keep,
-		    bool *reused);
+struct maps_prepare_opts {
+	const struct ruleset *rs;
+	const unsigned int *ifindexes; /* [i]: the NIC of rs->ifaces[i] */
+	/* State maps (see maps_create_state) to take from their pins, NULL-
+	 * terminated, or NULL; reused[i] says whether keep[i] was. */
+	const char *const *keep;
+	bool *reused;
+};
 
-/* Fill the rule and setting maps; ifindexes[i] is rs->ifaces[i]'s NIC. */
-int maps_fill(struct edgexdp_bpf *skel, const struct ruleset *rs,
-	      const unsigned int *ifindexes);
+int maps_prepare(struct edgexdp_bpf *skel, const struct maps_prepare_opts *o,
+		 struct edgexdp_diag *d);
+
+/*
+ * The two halves of maps_prepare, so that a reload can build a complete
+ * second rule set beside the live one and keep the live state.
+ * State maps hold what outlives a rule set: flows, fragments, counters.
+ * Each named in `keep` is taken over from its pin when one of the same
+ * shape is pinned (`unload --keep-state` left it), else created; a kept
+ * flow table too small or too large for rs is an error, and nothing is
+ * changed. Sizes come from rs (conntrack.max_entries).
+ */
+int maps_create_state(struct edgexdp_bpf *skel, const struct ruleset *rs,
+		      const char *const *keep, bool *reused,
+		      struct edgexdp_diag *d);
+/* Rule maps: interfaces, settings, ports, address classes, matches, NAT;
+ * created new and filled from rs. */
+int maps_create_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
+		      const unsigned int *ifindexes, struct edgexdp_diag *d);
 
 /* The userspace-only maps (see struct edgexdp_rule_info). */
 int maps_create_rule_info(const struct ruleset *rs);

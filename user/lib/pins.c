@@ -11,7 +11,7 @@
 
 #include <linux/magic.h>
 
-#include "common.h"
+#include "diag.h"
 #include "edgexdp.h"
 #include "pins.h"
 
@@ -51,9 +51,9 @@ static int mount_ns_is_transient(void)
 	return strcmp(self, parent) != 0;
 }
 
-static void print_netns_hint(const char *root)
+static void netns_hint(struct edgexdp_diag *d, const char *root)
 {
-	pr_error(
+	diag_set(d, 0,
 		"%s is no bpffs, and this command runs in a mount "
 		"namespace of its own (as 'ip netns exec' makes): pins made "
 		"there vanish when it exits.\n"
@@ -80,7 +80,7 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
-int bpffs_ensure_mounted(void)
+int bpffs_ensure_mounted(struct edgexdp_diag *d)
 {
 	const char *root = bpffs_root();
 	int ret = is_bpffs(root);
@@ -88,24 +88,21 @@ int bpffs_ensure_mounted(void)
 	if (ret == 1)
 		return 0;
 	if (mount_ns_is_transient()) {
-		print_netns_hint(root);
+		netns_hint(d, root);
 		return -EXDEV;
 	}
 	/* Never hide what a directory holds under a mount of ours. */
 	if (strcmp(root, EDGEXDP_BPFFS_DEFAULT) != 0 && !dir_is_empty(root)) {
-		pr_error("EDGEXDP_BPFFS=%s is no bpffs (and not "
-				"empty, so edgexdp will not mount one there)",
-			root);
+		diag_set(d, 0, "EDGEXDP_BPFFS=%s is no bpffs (and not empty, so "
+			       "edgexdp will not mount one there)",
+			 root);
 		return -ENOTDIR;
 	}
 	if (ret == -ENOENT && mkdir(root, 0700) && errno != EEXIST)
-		return -errno;
-	if (mount("bpf", root, "bpf", 0, "mode=0700")) {
-		ret = -errno;
-		pr_err(ret, "cannot mount bpffs at %s", root);
-		return ret;
-	}
-	pr_info("mounted bpffs at %s\n", root);
+		return diag_set(d, -errno, "cannot create %s", root);
+	if (mount("bpf", root, "bpf", 0, "mode=0700"))
+		return diag_set(d, -errno, "cannot mount bpffs at %s", root);
+	edgexdp_log(EDGEXDP_LOG_INFO, "mounted bpffs at %s", root);
 	return 0;
 }
 
@@ -114,12 +111,9 @@ enum pins_state pins_state(void)
 	const char *root = bpffs_root();
 	char path[EDGEXDP_PATH_LEN];
 
-	if (is_bpffs(root) != 1) {
-		/* Attached or not, nothing pinned can be found from here. */
-		if (mount_ns_is_transient())
-			print_netns_hint(root);
+	/* Attached or not, nothing pinned can be found from here. */
+	if (is_bpffs(root) != 1)
 		return PINS_NO_BPFFS;
-	}
 	if (pin_path(path, sizeof(path), PIN_LOAD_INFO))
 		return PINS_NONE;
 	if (access(path, F_OK) == 0)
@@ -129,19 +123,14 @@ enum pins_state pins_state(void)
 	return PINS_KEPT_ONLY;
 }
 
-void pr_not_loaded(enum pins_state state)
+int pins_why_no_bpffs(struct edgexdp_diag *d)
 {
-	if (state == PINS_NO_BPFFS)
-		pr_error("not loaded here (%s is no bpffs)",
-			bpffs_root());
-	else if (state == PINS_KEPT_ONLY)
-		pr_error("not loaded; flow tables kept under "
-				"%s/%s for the next load",
-			bpffs_root(), EDGEXDP_PIN_DIR);
-	else
-		pr_error("not loaded (nothing pinned under "
-				"%s/%s)",
-			bpffs_root(), EDGEXDP_PIN_DIR);
+	const char *root = bpffs_root();
+
+	if (is_bpffs(root) == 1 || !mount_ns_is_transient())
+		return 0;
+	netns_hint(d, root);
+	return 1;
 }
 
 int pin_path(char *buf, size_t len, const char *name)

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "diag.h"
+
 #define PIN_PROG "prog"
 #define PIN_RULE_INFO "rule_info"
 #define PIN_LOAD_INFO "load_info"
@@ -13,7 +15,7 @@
 const char *bpffs_root(void);
 /* Mount bpffs at the root if it is not one already (ip netns exec remounts
  * /sys, so a fresh namespace shell usually has none). */
-int bpffs_ensure_mounted(void);
+int bpffs_ensure_mounted(struct edgexdp_diag *d);
 /* "<root>/edgexdp" or "<root>/edgexdp/<name>"; -ENAMETOOLONG. */
 int pin_path(char *buf, size_t len, const char *name);
 enum pins_state {
@@ -23,11 +25,12 @@ enum pins_state {
 	PINS_LOADED,
 };
 
-/* What the pin directory holds, for the commands that read it; explains
- * an `ip netns exec` without EDGEXDP_BPFFS on stderr. */
+/* What the pin directory holds, for the commands that read it. */
 enum pins_state pins_state(void);
-/* The one "not loaded" message, for that state. */
-void pr_not_loaded(enum pins_state state);
+/* When the root is no bpffs because this runs in a mount namespace of its
+ * own (`ip netns exec` without EDGEXDP_BPFFS), say so and how to fix it:
+ * 1 with d filled, else 0. */
+int pins_why_no_bpffs(struct edgexdp_diag *d);
 /* Remove every pin but those named in the NULL-terminated `keep` (NULL:
  * all), and the directory when it is empty; missing is fine. */
 int pins_remove(const char *const *keep);

@@ -20,15 +20,10 @@ static const struct cfg_pos no_pos = {1, 1};
 
 void rs_set_error(struct rs_build *b, struct cfg_pos pos, const char *fmt, ...)
 {
-	size_t used;
 	va_list ap;
 
-	snprintf(b->err->msg, sizeof(b->err->msg),
-		 "%s:%u:%u: ", b->cfg->path ? b->cfg->path : "config", pos.line,
-		 pos.column);
-	used = strlen(b->err->msg);
 	va_start(ap, fmt);
-	vsnprintf(b->err->msg + used, sizeof(b->err->msg) - used, fmt, ap);
+	diag_vset_at(b->err, b->cfg->path, pos.line, pos.column, fmt, ap);
 	va_end(ap);
 }
 
@@ -563,13 +558,13 @@ static void build_free(struct rs_build *b)
 }
 
 int ruleset_compile(const struct edgexdp_config *cfg, struct ruleset *rs,
-		    struct cfg_error *err)
+		    struct edgexdp_diag *err)
 {
 	struct rs_build b = {.cfg = cfg, .rs = rs, .err = err};
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));
-	err->msg[0] = '\0';
+	diag_clear(err);
 	ret = add_rules(&b);
 	if (!ret)
 		ret = nat_expand(&b);

@@ -76,7 +76,7 @@ struct ruleset {
 /* Compile a parsed config. 0, or -EINVAL/-E2BIG/-ENOMEM with err filled
  * (errors name the config position of the rule or set at fault). */
 int ruleset_compile(const struct edgexdp_config *cfg, struct ruleset *rs,
-		    struct cfg_error *err);
+		    struct edgexdp_diag *err);
 void ruleset_free(struct ruleset *rs);
 
 #endif /* EDGEXDP_RULESET_H */

@@ -45,7 +45,7 @@ struct rs_groups {
 struct rs_build {
 	const struct edgexdp_config *cfg;
 	struct ruleset *rs;
-	struct cfg_error *err;
+	struct edgexdp_diag *err;
 
 	struct rs_set *sets;
 	size_t n_sets, cap_sets;

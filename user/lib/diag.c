@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "diag.h"
+
+static edgexdp_print_fn print_fn;
+
+void diag_clear(struct edgexdp_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+int diag_set(struct edgexdp_diag *d, int err, const char *fmt, ...)
+{
+	char errbuf[256];
+	size_t used;
+	va_list ap;
+
+	diag_clear(d);
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+	used = strlen(d->msg);
+	if (err)
+		snprintf(d->msg + used, sizeof(d->msg) - used, ": %s",
+			 bpf_errstr(err, errbuf, sizeof(errbuf)));
+	return err;
+}
+
+void diag_vset_at(struct edgexdp_diag *d, const char *file, unsigned int line,
+		  unsigned int column, const char *fmt, va_list ap)
+{
+	size_t used;
+
+	diag_clear(d);
+	snprintf(d->file, sizeof(d->file), "%s", file ? file : "config");
+	d->line = line;
+	d->column = column;
+	snprintf(d->msg, sizeof(d->msg), "%s:%u:%u: ", d->file, line, column);
+	used = strlen(d->msg);
+	vsnprintf(d->msg + used, sizeof(d->msg) - used, fmt, ap);
+}
+
+void diag_set_at(struct edgexdp_diag *d, const char *file, unsigned int line,
+		 unsigned int column, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vset_at(d, file, line, column, fmt, ap);
+	va_end(ap);
+}
+
+const char *bpf_errstr(int err, char *buf, size_t len)
+{
+	if (err < 0)
+		err = -err;
+	/* libxdp's strerror knows libbpf's and its own codes, and errno. */
+	if (libxdp_strerror(-err, buf, len) < 0)
+		snprintf(buf, len, "%s", strerror(err));
+	return buf;
+}
+
+void edgexdp_log(enum edgexdp_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!print_fn)
+		return;
+	va_start(ap, fmt);
+	print_fn(level, fmt, ap);
+	va_end(ap);
+}
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (print_fn)
+		print_fn(level == LIBBPF_DEBUG ? EDGEXDP_LOG_DEBUG :
+						 EDGEXDP_LOG_LIBRARY,
+			 fmt, ap);
+	return 0;
+}
+
+static int print_libxdp(enum libxdp_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (print_fn)
+		print_fn(level == LIBXDP_DEBUG ? EDGEXDP_LOG_DEBUG :
+						 EDGEXDP_LOG_LIBRARY,
+			 fmt, ap);
+	return 0;
+}
+
+void edgexdp_set_print(edgexdp_print_fn fn)
+{
+	print_fn = fn;
+	libbpf_set_print(print_libbpf);
+	libxdp_set_print(print_libxdp);
+}
