@@ -13,21 +13,6 @@
 #include "output.h"
 #include "ruleset.h"
 
-void help_check(FILE *out)
-{
-	fprintf(out,
-		"Usage: edgexdp check [-c FILE] [-j]\n\n"
-		"Parse and validate FILE (default %s), expand the profile's\n"
-		"enabled features and the site rules, and print the rule table:\n"
-		"name, zone, protocol, ports, from, to, seed rows and note.\n"
-		"Rules that can never match, because an earlier rule takes every\n"
-		"packet they allow, are listed after the table (\"shadowed\" in -j).\n"
-		"Touches no kernel state; the interfaces need not exist here.\n"
-		"Exit status 0 if the config is valid, 1 with one error naming\n"
-		"FILE:LINE:COLUMN and the offending value otherwise.\n",
-		EDGEXDP_CONFIG_DEFAULT);
-}
-
 /*
  * A rule that wins no (group, class, class) triple never sees a packet:
  * every one it allows goes to an earlier rule first (the profile's public
@@ -129,17 +114,13 @@ static void print_json(const struct ruleset *rs, const bool *shadowed)
 	json_print(root);
 }
 
-int do_check(int argc, char **argv)
+static int do_check(void *ctx, int argc, char **argv)
 {
-	const struct cmd_opts co = { .help = help_check };
 	struct edgexdp_config cfg = { 0 };
 	struct ruleset rs = { 0 };
 	bool *shadowed;
 	int err;
 
-	err = parse_cmd_opts(argc, argv, &co);
-	if (err)
-		return err == CMD_OPTS_HELP ? 0 : 2;
 	err = load_and_compile(&cfg, &rs, 0);
 	if (err)
 		return 1;
@@ -157,3 +138,19 @@ int do_check(int argc, char **argv)
 	config_free(&cfg);
 	return err ? 1 : 0;
 }
+
+const struct cmd cmd_check = {
+	.name = "check",
+	.summary = "validate a config and print the rule table it expands to",
+	.globals = CMD_CONFIG | CMD_JSON,
+	.text = "Parse and validate FILE (default " EDGEXDP_CONFIG_DEFAULT
+		"), expand the profile's\n"
+		"enabled features and the site rules, and print the rule table:\n"
+		"name, zone, protocol, ports, from, to, seed rows and note.\n"
+		"Rules that can never match, because an earlier rule takes every\n"
+		"packet they allow, are listed after the table (\"shadowed\" in -j).\n"
+		"Touches no kernel state; the interfaces need not exist here.\n"
+		"Exit status 0 if the config is valid, 1 with one error naming\n"
+		"FILE:LINE:COLUMN and the offending value otherwise.\n",
+	.run = do_check,
+};

@@ -32,24 +32,6 @@
 #define NFT_COMMENT_MAX 127 /* NFT_USERDATA comment: 128 with the NUL */
 #define NFT_SET_NAME_MAX 64
 
-void help_export(FILE *out)
-{
-	fprintf(out,
-		"Usage: edgexdp export nftables [-c FILE]\n\n"
-		"Print an nftables ruleset (table inet %s) that enforces the\n"
-		"same compiled config as the XDP filter, for hosts without XDP:\n"
-		"  nft -c -f -   checks it,  nft -f -   loads it (replacing an\n"
-		"earlier %s table atomically).\n\n"
-		"One named interval set per address set and family, one per\n"
-		"zone and protocol with the ports rules open, a chain per zone\n"
-		"entered by input NIC name, conntrack for replies, neighbour\n"
-		"discovery accepted, drop policy, and a comment per rule with\n"
-		"its name and seed rows. It hooks inet prerouting at priority\n"
-		"mangle: after conntrack, before destination NAT. NICs the\n"
-		"config does not list are not filtered. Touches no kernel state.\n",
-		NFT_TABLE, NFT_TABLE);
-}
-
 /* A growable list of prefixes of one family. */
 struct plist {
 	struct cfg_prefix *v;
@@ -463,56 +445,33 @@ static void print_ruleset(const struct export_ctx *x)
 
 /* `export nftables -c F` and `export -c F nftables`: take the format out of
  * argv, leave the options to parse_cmd_opts. */
-static const char *take_format(int *argc, char **argv)
+/* One format so far; nftables syntax has no JSON form here. */
+static int check_export_args(void *ctx, int argc, char **argv,
+			     struct edgexdp_diag *d)
 {
-	const char *format = NULL;
-	int i, j;
+	const char *format = argc ? argv[0] : NULL;
 
-	for (i = 1; i < *argc; i++) {
-		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) {
-			i++;
-			continue;
-		}
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (argv[i][0] == '-')
-			continue;
-		format = argv[i];
-		break;
+	if (!format || strcmp(format, "nftables") != 0) {
+		diag_set(d, 0, "export: %s%s%s (expected: nftables)",
+			 format ? "unknown format '" : "no format given",
+			 format ? format : "", format ? "'" : "");
+		return -EINVAL;
 	}
-	if (!format)
-		return NULL;
-	for (j = i; j + 1 < *argc; j++)
-		argv[j] = argv[j + 1];
-	(*argc)--;
-	return format;
+	if (g_opts.json) {
+		diag_set(d, 0, "export prints nftables syntax; -j does not "
+			       "apply");
+		return -EINVAL;
+	}
+	return 0;
 }
 
-int do_export(int argc, char **argv)
+static int do_export(void *ctx, int argc, char **argv)
 {
-	const struct cmd_opts co = { .help = help_export };
 	struct edgexdp_config cfg = { 0 };
 	struct ruleset rs = { 0 };
 	struct export_ctx x = { 0 };
-	const char *format;
 	int err = 0;
 
-	format = take_format(&argc, argv);
-	err = parse_cmd_opts(argc, argv, &co);
-	if (err)
-		return err == CMD_OPTS_HELP ? 0 : 2;
-	if (!format || strcmp(format, "nftables") != 0) {
-		pr_error("export: %s%s%s (expected: nftables)",
-			format ? "unknown format '" : "no format given",
-			format ? format : "", format ? "'" : "");
-		help_export(stderr);
-		return 2;
-	}
-	if (g_opts.json) {
-		pr_error("export prints nftables syntax; -j "
-				"does not apply");
-		return 2;
-	}
 	if (load_and_compile(&cfg, &rs, 0))
 		return 1;
 	for (size_t i = 0; i < rs.n_ifaces; i++) {
@@ -546,3 +505,25 @@ int do_export(int argc, char **argv)
 	config_free(&cfg);
 	return err ? 1 : 0;
 }
+
+const struct cmd cmd_export = {
+	.name = "export",
+	.summary = "print the config as an nftables ruleset, for hosts without XDP",
+	.globals = CMD_CONFIG,
+	.args = "nftables",
+	.max_args = 1,
+	.text = "Print an nftables ruleset (table inet " NFT_TABLE
+		") that enforces the\n"
+		"same compiled config as the XDP filter, for hosts without XDP:\n"
+		"  nft -c -f -   checks it,  nft -f -   loads it (replacing an\n"
+		"earlier " NFT_TABLE " table atomically).\n\n"
+		"One named interval set per address set and family, one per\n"
+		"zone and protocol with the ports rules open, a chain per zone\n"
+		"entered by input NIC name, conntrack for replies, neighbour\n"
+		"discovery accepted, drop policy, and a comment per rule with\n"
+		"its name and seed rows. It hooks inet prerouting at priority\n"
+		"mangle: after conntrack, before destination NAT. NICs the\n"
+		"config does not list are not filtered. Touches no kernel state.\n",
+	.check = check_export_args,
+	.run = do_export,
+};

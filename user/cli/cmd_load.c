@@ -16,36 +16,16 @@
 #include "output.h"
 #include "pins.h"
 
-void help_load(FILE *out)
-{
-	fprintf(out,
-		"Usage: edgexdp load [-c FILE] [-j] [-f]\n\n"
-		"Compile FILE (default %s), create and fill the filter's maps,\n"
-		"attach the XDP program to every NIC the config lists (through\n"
-		"libxdp: its multi-program dispatcher where the kernel allows\n"
-		"freplace, a single program otherwise; the output says which)\n"
-		"and pin the state under $EDGEXDP_BPFFS/edgexdp (default\n"
-		"/sys/fs/bpf/edgexdp), mounting bpffs there if needed.\n"
-		"All or nothing: a failure at any step undoes the earlier ones.\n\n"
-		"Run from an SSH session ($SSH_CONNECTION), load enters that\n"
-		"session in the flow table when a rule allows it, so the\n"
-		"stateful filter does not cut it; when no rule allows it, load\n"
-		"refuses unless -f is given.\n\n"
-		"  -f, --force   load even if it cuts the SSH session it runs from\n",
-		EDGEXDP_CONFIG_DEFAULT);
-}
-
 struct load_opts {
 	int force;
 };
 
-static int on_load_opt(int opt, const char *arg, void *ctx)
+static int on_load_opt(void *ctx, int key, const char *arg,
+		       struct edgexdp_diag *d)
 {
 	struct load_opts *lo = ctx;
 
-	if (opt != 'f')
-		return -EINVAL;
-	lo->force = 1;
+	lo->force = key == 'f';
 	return 0;
 }
 
@@ -193,18 +173,9 @@ static void print_result(const struct load_result *res)
 	}
 }
 
-int do_load(int argc, char **argv)
+static int do_load(void *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct load_opts lo = { 0 };
-	const struct cmd_opts co = { .extra_short = "f",
-				     .extra_long = longopts,
-				     .on_opt = on_load_opt,
-				     .ctx = &lo,
-				     .help = help_load };
+	const struct load_opts *lo = ctx;
 	struct edgexdp_config cfg = { 0 };
 	struct load_request req = { 0 };
 	struct load_result res;
@@ -214,12 +185,9 @@ int do_load(int argc, char **argv)
 	struct ct_seed ssh_seed;
 	int err;
 
-	err = parse_cmd_opts(argc, argv, &co);
-	if (err)
-		return err == CMD_OPTS_HELP ? 0 : 2;
 	if (load_and_compile(&cfg, &rs, 1))
 		return 1;
-	err = check_ssh_session(&rs, lo.force, &ssh_seed, &req.n_seeds);
+	err = check_ssh_session(&rs, lo->force, &ssh_seed, &req.n_seeds);
 	if (!err && (err = bpffs_ensure_mounted(&d)))
 		pr_diag(&d);
 	if (!err && pins_state() == PINS_LOADED) {
@@ -241,3 +209,31 @@ int do_load(int argc, char **argv)
 	config_free(&cfg);
 	return err ? 1 : 0;
 }
+
+static const struct cmd_option load_options[] = {
+	{ 'f', "force", NULL,
+	  "load even if it cuts the SSH session it runs from" },
+	{ 0 },
+};
+
+const struct cmd cmd_load = {
+	.name = "load",
+	.summary = "attach the filter to every configured NIC and fill its maps",
+	.globals = CMD_CONFIG | CMD_JSON,
+	.text = "Compile FILE (default " EDGEXDP_CONFIG_DEFAULT
+		"), create and fill the filter's maps,\n"
+		"attach the XDP program to every NIC the config lists (through\n"
+		"libxdp: its multi-program dispatcher where the kernel allows\n"
+		"freplace, a single program otherwise; the output says which)\n"
+		"and pin the state under $EDGEXDP_BPFFS/edgexdp (default\n"
+		"/sys/fs/bpf/edgexdp), mounting bpffs there if needed.\n"
+		"All or nothing: a failure at any step undoes the earlier ones.\n\n"
+		"Run from an SSH session ($SSH_CONNECTION), load enters that\n"
+		"session in the flow table when a rule allows it, so the\n"
+		"stateful filter does not cut it; when no rule allows it, load\n"
+		"refuses unless -f is given.\n",
+	.options = load_options,
+	.ctx_size = sizeof(struct load_opts),
+	.on_opt = on_load_opt,
+	.run = do_load,
+};

@@ -17,46 +17,39 @@
 #include "output.h"
 #include "pins.h"
 
-void help_stats(FILE *out)
-{
-	fprintf(out,
-		"Usage: edgexdp stats [-j] [-i SECONDS [-n COUNT]]\n\n"
-		"Per rule: name, zone, protocol, ports, from, to, flows opened,\n"
-		"packets and bytes of those flows (both directions); drops and\n"
-		"passes by reason; per-interface totals.\n\n"
-		"  -i, --interval SECONDS  print every SECONDS, with rates over\n"
-		"                          the interval (packets/s, bits/s)\n"
-		"  -n, --count COUNT       stop after COUNT intervals (default:\n"
-		"                          until interrupted)\n\n"
-		"-j prints one JSON object per sample: {\"timestamp\": RFC 3339 UTC,\n"
-		"\"rules\": [...], \"drops\": {reason: packets}, \"drop_bytes\":\n"
-		"{reason: bytes}, \"passes\", \"pass_bytes\" likewise,\n"
-		"\"interfaces\": [...]}; with -i one object per line (JSON Lines),\n"
-		"with rates: \"pps\"/\"bps\" per rule, \"drop_pps\" and \"pass_pps\"\n"
-		"{reason: packets/s}, \"rx_pps\", \"rx_bps\", \"pass_pps\" and\n"
-		"\"drop_pps\" per interface, and \"interval\" (seconds).\n");
-}
-
 struct stats_opts {
 	unsigned long interval;
 	unsigned long count;
 };
 
-static int on_stats_opt(int opt, const char *arg, void *ctx)
+static int on_stats_opt(void *ctx, int key, const char *arg,
+			struct edgexdp_diag *d)
 {
 	struct stats_opts *so = ctx;
 	int err;
 
-	if (opt == 'i')
+	if (key == 'i')
 		err = parse_uint(arg, 1, 3600, &so->interval);
-	else if (opt == 'n')
-		err = parse_uint(arg, 1, ~0UL, &so->count);
 	else
-		return -EINVAL;
+		err = parse_uint(arg, 1, ~0UL, &so->count);
 	if (err)
-		pr_error("stats: bad -%c value '%s' (expected "
-				"a positive whole number)", opt, arg);
+		diag_set(d, 0,
+			 "stats: bad -%c value '%s' (expected a positive "
+			 "whole number)",
+			 key, arg);
 	return err;
+}
+
+static int check_stats_opts(void *ctx, int argc, char **argv,
+			    struct edgexdp_diag *d)
+{
+	const struct stats_opts *so = ctx;
+
+	if (so->count && !so->interval) {
+		diag_set(d, 0, "stats: -n needs -i");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 struct sample {
@@ -390,37 +383,20 @@ out:
 	return err;
 }
 
-int do_stats(int argc, char **argv)
+static int do_stats(void *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct stats_opts so = { 0 };
-	const struct cmd_opts co = { .extra_short = "i:n:",
-				     .extra_long = longopts,
-				     .on_opt = on_stats_opt,
-				     .ctx = &so,
-				     .help = help_stats };
+	const struct stats_opts *so = ctx;
 	struct sample s = { 0 };
 	enum pins_state state;
 	int err;
 
-	err = parse_cmd_opts(argc, argv, &co);
-	if (err)
-		return err == CMD_OPTS_HELP ? 0 : 2;
-	if (so.count && !so.interval) {
-		pr_error("stats: -n needs -i");
-		return 2;
-	}
 	state = pins_state_explained();
 	if (state != PINS_LOADED) {
 		pr_not_loaded(state);
 		return 1;
 	}
-	if (so.interval)
-		err = stats_loop(&so);
+	if (so->interval)
+		err = stats_loop(so);
 	else if (!(err = read_sample(&s))) {
 		if (g_opts.json)
 			print_json(&s, NULL, false);
@@ -435,3 +411,34 @@ int do_stats(int argc, char **argv)
 	}
 	return 0;
 }
+
+static const struct cmd_option stats_options[] = {
+	{ 'i', "interval", "SECONDS",
+	  "print every SECONDS, with rates over\n"
+	  "the interval (packets/s, bits/s)" },
+	{ 'n', "count", "COUNT",
+	  "stop after COUNT intervals (default:\n"
+	  "until interrupted)" },
+	{ 0 },
+};
+
+const struct cmd cmd_stats = {
+	.name = "stats",
+	.summary = "show per-rule hits, drops by reason and per-NIC totals",
+	.globals = CMD_JSON,
+	.text = "Per rule: name, zone, protocol, ports, from, to, flows opened,\n"
+		"packets and bytes of those flows (both directions); drops and\n"
+		"passes by reason; per-interface totals.\n",
+	.options = stats_options,
+	.after = "-j prints one JSON object per sample: {\"timestamp\": RFC 3339 UTC,\n"
+		 "\"rules\": [...], \"drops\": {reason: packets}, \"drop_bytes\":\n"
+		 "{reason: bytes}, \"passes\", \"pass_bytes\" likewise,\n"
+		 "\"interfaces\": [...]}; with -i one object per line (JSON Lines),\n"
+		 "with rates: \"pps\"/\"bps\" per rule, \"drop_pps\" and \"pass_pps\"\n"
+		 "{reason: packets/s}, \"rx_pps\", \"rx_bps\", \"pass_pps\" and\n"
+		 "\"drop_pps\" per interface, and \"interval\" (seconds).\n",
+	.ctx_size = sizeof(struct stats_opts),
+	.on_opt = on_stats_opt,
+	.check = check_stats_opts,
+	.run = do_stats,
+};

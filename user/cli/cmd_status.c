@@ -17,17 +17,6 @@
 #include "output.h"
 #include "pins.h"
 
-void help_status(FILE *out)
-{
-	fprintf(out,
-		"Usage: edgexdp status [-j]\n\n"
-		"Show whether edgexdp is loaded, from which config, and for each\n"
-		"NIC: zone, XDP mode (native/generic), attach kind (libxdp\n"
-		"dispatcher or single program), program id and whether it is\n"
-		"still attached; then the rule count and conntrack entries in use.\n"
-		"Exit status 1 when edgexdp is not loaded.\n");
-}
-
 /* Is our program (by id) still on this NIC, looking the way we left it? */
 static int still_attached(const struct edgexdp_attached_iface *a)
 {
@@ -53,9 +42,23 @@ static int still_attached(const struct edgexdp_attached_iface *a)
 	return found;
 }
 
-int do_status(int argc, char **argv)
+static void print_not_loaded(enum pins_state state)
 {
-	const struct cmd_opts co = { .help = help_status };
+	struct json_object *o;
+
+	if (!g_opts.json) {
+		pr_not_loaded(state);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "loaded", json_object_new_boolean(false));
+	json_object_object_add(o, "kept_state",
+			       json_object_new_boolean(state == PINS_KEPT_ONLY));
+	json_print(o);
+}
+
+static int do_status(void *ctx, int argc, char **argv)
+{
 	struct edgexdp_load_info info;
 	struct ct_usage usage = { 0 };
 	char when[64], state_dir[EDGEXDP_PATH_LEN];
@@ -63,16 +66,9 @@ int do_status(int argc, char **argv)
 	enum pins_state state;
 	int err;
 
-	err = parse_cmd_opts(argc, argv, &co);
-	if (err)
-		return err == CMD_OPTS_HELP ? 0 : 2;
 	state = pins_state_explained();
 	if (state != PINS_LOADED) {
-		if (g_opts.json)
-			printf("{\"loaded\": false, \"kept_state\": %s}\n",
-			       state == PINS_KEPT_ONLY ? "true" : "false");
-		else
-			pr_not_loaded(state);
+		print_not_loaded(state);
 		return 1;
 	}
 	err = loader_read_info(&info);
@@ -144,3 +140,15 @@ int do_status(int argc, char **argv)
 	}
 	return 0;
 }
+
+const struct cmd cmd_status = {
+	.name = "status",
+	.summary = "show where the filter is attached and how full it is",
+	.globals = CMD_JSON,
+	.text = "Show whether edgexdp is loaded, from which config, and for each\n"
+		"NIC: zone, XDP mode (native/generic), attach kind (libxdp\n"
+		"dispatcher or single program), program id and whether it is\n"
+		"still attached; then the rule count and conntrack entries in use.\n"
+		"Exit status 1 when edgexdp is not loaded.\n",
+	.run = do_status,
+};

@@ -6,48 +6,40 @@
 #include "cmdline.h"
 #include "common.h"
 #include "loader.h"
+#include "output.h"
 #include "pins.h"
 
-void help_unload(FILE *out)
-{
-	fprintf(out,
-		"Usage: edgexdp unload [-k]\n\n"
-		"Detach edgexdp from every NIC it was loaded on and remove its\n"
-		"pinned maps under $EDGEXDP_BPFFS/edgexdp. Flows and counters are\n"
-		"gone afterwards. Other XDP programs on those NICs are left alone.\n\n"
-		"  -k, --keep-state  keep the flow tables pinned: the next load\n"
-		"                    takes them over, so established connections\n"
-		"                    survive (while unloaded, nothing is filtered);\n"
-		"                    a plain unload later discards them\n");
-}
+struct unload_opts {
+	bool keep;
+};
 
-static int on_unload_opt(int opt, const char *arg, void *ctx)
+static int on_unload_opt(void *ctx, int key, const char *arg,
+			 struct edgexdp_diag *d)
 {
-	if (opt != 'k')
-		return -EINVAL;
-	*(bool *)ctx = true;
+	struct unload_opts *uo = ctx;
+
+	uo->keep = key == 'k';
 	return 0;
 }
 
-int do_unload(int argc, char **argv)
+/* {"unloaded": ..., key: true} under -j. */
+static void print_json(bool unloaded, const char *key, bool value)
 {
-	static const struct option longopts[] = {
-		{ "keep-state", no_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool keep = false;
-	const struct cmd_opts co = { .extra_short = "k",
-				     .extra_long = longopts,
-				     .on_opt = on_unload_opt,
-				     .ctx = &keep,
-				     .help = help_unload };
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "unloaded",
+			       json_object_new_boolean(unloaded));
+	json_object_object_add(o, key, json_object_new_boolean(value));
+	json_print(o);
+}
+
+static int do_unload(void *ctx, int argc, char **argv)
+{
+	const bool keep = ((const struct unload_opts *)ctx)->keep;
 	struct edgexdp_diag d;
 	enum pins_state state;
 	int err;
 
-	err = parse_cmd_opts(argc, argv, &co);
-	if (err)
-		return err == CMD_OPTS_HELP ? 0 : 2;
 	state = pins_state_explained();
 	if (state == PINS_KEPT_ONLY && !keep) {
 		/* Only flows kept by an earlier -k: discarding them is what
@@ -57,8 +49,11 @@ int do_unload(int argc, char **argv)
 			pr_err(err, "cannot remove the kept flow tables");
 			return 1;
 		}
-		printf(g_opts.json ? "{\"unloaded\": false, \"discarded_kept_state\": true}\n" :
-				     "edgexdp: not loaded; discarded the kept flow tables\n");
+		if (g_opts.json)
+			print_json(false, "discarded_kept_state", true);
+		else
+			printf("edgexdp: not loaded; discarded the kept flow "
+			       "tables\n");
 		return 0;
 	}
 	if (state != PINS_LOADED) {
@@ -71,8 +66,7 @@ int do_unload(int argc, char **argv)
 		return 1;
 	}
 	if (g_opts.json)
-		printf("{\"unloaded\": true, \"kept_state\": %s}\n",
-		       keep ? "true" : "false");
+		print_json(true, "kept_state", keep);
 	else if (keep)
 		printf("edgexdp: unloaded; flow tables kept under %s/%s for "
 		       "the next load\n", bpffs_root(), EDGEXDP_PIN_DIR);
@@ -80,3 +74,25 @@ int do_unload(int argc, char **argv)
 		printf("edgexdp: unloaded\n");
 	return 0;
 }
+
+static const struct cmd_option unload_options[] = {
+	{ 'k', "keep-state", NULL,
+	  "keep the flow tables pinned: the next load\n"
+	  "takes them over, so established connections\n"
+	  "survive (while unloaded, nothing is filtered);\n"
+	  "a plain unload later discards them" },
+	{ 0 },
+};
+
+const struct cmd cmd_unload = {
+	.name = "unload",
+	.summary = "detach the filter everywhere and remove its pinned state",
+	.globals = CMD_JSON,
+	.text = "Detach edgexdp from every NIC it was loaded on and remove its\n"
+		"pinned maps under $EDGEXDP_BPFFS/edgexdp. Flows and counters are\n"
+		"gone afterwards. Other XDP programs on those NICs are left alone.\n",
+	.options = unload_options,
+	.ctx_size = sizeof(struct unload_opts),
+	.on_opt = on_unload_opt,
+	.run = do_unload,
+};

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* What every subcommand shares: global options, logging, command table. */
+/* What every subcommand shares: global options and the one way to print. */
 #ifndef EDGEXDP_COMMON_H
 #define EDGEXDP_COMMON_H
 
@@ -22,13 +22,6 @@ struct global_opts {
 
 extern struct global_opts g_opts;
 
-struct cmd {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	void (*help)(FILE *out);
-	const char *summary;
-};
-
 /* Print one error line: "edgexdp: <what>: <strerror-like text of err>";
  * under -j, {"error": "<what>: <text>"} on stdout instead. */
 void pr_err(int err, const char *fmt, ...)
@@ -49,19 +42,6 @@ void setup_library_logging(void);
 enum pins_state pins_state_explained(void);
 /* The one "not loaded" message, for that state. */
 void pr_not_loaded(enum pins_state state);
-
-int do_check(int argc, char **argv);
-int do_load(int argc, char **argv);
-int do_unload(int argc, char **argv);
-int do_status(int argc, char **argv);
-int do_stats(int argc, char **argv);
-int do_export(int argc, char **argv);
-void help_check(FILE *out);
-void help_load(FILE *out);
-void help_unload(FILE *out);
-void help_status(FILE *out);
-void help_stats(FILE *out);
-void help_export(FILE *out);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

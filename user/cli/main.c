@@ -1,47 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * edgexdp: enforce the Lync Server 2013 edge allow-list with XDP.
- * Global options here; each subcommand in its own cmd_*.c.
+ * Global options here; each subcommand in its own cmd_*.c, dispatched
+ * through cmdline.c.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cmdline.h"
 #include "common.h"
 #include "config.h"
+#include "output.h"
 #include "pins.h"
 
-static const struct cmd cmds[] = {
-	{ "check", do_check, help_check,
-	  "validate a config and print the rule table it expands to" },
-	{ "load", do_load, help_load,
-	  "attach the filter to every configured NIC and fill its maps" },
-	{ "unload", do_unload, help_unload,
-	  "detach the filter everywhere and remove its pinned state" },
-	{ "status", do_status, help_status,
-	  "show where the filter is attached and how full it is" },
-	{ "stats", do_stats, help_stats,
-	  "show per-rule hits, drops by reason and per-NIC totals" },
-	{ "export", do_export, help_export,
-	  "print the config as an nftables ruleset, for hosts without XDP" },
+static const struct cmd *const cmds[] = {
+	&cmd_check, &cmd_load, &cmd_unload, &cmd_status, &cmd_stats, &cmd_export,
+};
+
+/* --version only makes sense before a command. */
+static const struct cmd_option main_options[] = {
+	{ 'V', "version", NULL, "print the version and exit" },
+	{ 0 },
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: edgexdp [OPTIONS] COMMAND [ARGS]\n"
-		"       edgexdp help [COMMAND]\n\n"
-		"Options:\n"
-		"  -c, --config FILE  config file (default %s)\n"
-		"  -j, --json         print JSON\n"
-		"  -v, --verbose      show libbpf/libxdp logs (twice: debug)\n"
-		"  -V, --version      print the version and exit\n"
-		"  -h, --help         this help\n\n"
-		"Commands:\n",
-		EDGEXDP_CONFIG_DEFAULT);
+	const struct cmd_option *const tables[] = { global_options,
+						    main_options, NULL };
+
+	fprintf(out, "Usage: edgexdp [OPTIONS] COMMAND [ARGS]\n"
+		     "       edgexdp help [COMMAND]\n\n"
+		     "Options:\n");
+	print_options(out, tables);
+	fprintf(out, "\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-		fprintf(out, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(out, "  %-8s %s\n", cmds[i]->name, cmds[i]->summary);
 	fprintf(out, "  %-8s %s\n", "help", "this text, or a command's own");
 	fprintf(out,
 		"\nEnvironment:\n"
@@ -54,9 +50,17 @@ static void usage(FILE *out)
 static const struct cmd *find_cmd(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (strcmp(cmds[i].name, name) == 0)
-			return &cmds[i];
+		if (strcmp(cmds[i]->name, name) == 0)
+			return cmds[i];
 	return NULL;
+}
+
+static int unknown_command(const char *name, const char *hint)
+{
+	struct edgexdp_diag d;
+
+	diag_set(&d, 0, "unknown command '%s'%s", name, hint);
+	return usage_error(NULL, &d);
 }
 
 static int do_help(int argc, char **argv)
@@ -68,39 +72,44 @@ static int do_help(int argc, char **argv)
 		return 0;
 	}
 	cmd = find_cmd(argv[1]);
-	if (!cmd) {
-		pr_error("unknown command '%s'", argv[1]);
-		return 2;
-	}
-	cmd->help(stdout);
+	if (!cmd)
+		return unknown_command(argv[1], "");
+	print_cmd_help(stdout, cmd);
 	return 0;
 }
 
 static void print_version(void)
 {
-	if (g_opts.json)
-		printf("{\"version\": \"%s\"}\n", EDGEXDP_VERSION);
-	else
+	struct json_object *o;
+
+	if (!g_opts.json) {
 		printf("edgexdp %s\n", EDGEXDP_VERSION);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "version",
+			       json_object_new_string(EDGEXDP_VERSION));
+	json_print(o);
 }
 
-int main(int argc, char **argv)
+#define GO_ON (-1)
+
+/* The options before the command name: GO_ON, or the exit status. */
+static int parse_global(int argc, char **argv)
 {
+	const struct cmd_option *const tables[] = { global_options,
+						    main_options, NULL };
 	struct option longopts[8];
-	const struct cmd *cmd;
-	size_t n = 0;
+	struct edgexdp_diag d;
+	char shortopts[24];
 	int opt;
 
-	/* The global options, and --version, which only makes sense here. */
-	for (const struct option *o = global_long_opts; o->name; o++)
-		longopts[n++] = *o;
-	longopts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
-	g_opts.config_path = EDGEXDP_CONFIG_DEFAULT;
-	/* '+': stop at the command name; the command parses the rest, and
-	 * takes these options too (cmdline.c). */
-	while ((opt = getopt_long(argc, argv, "+V" GLOBAL_SHORT_OPTS, longopts,
-				  NULL)) != -1) {
+	if (getopt_tables(tables, 1, shortopts, sizeof(shortopts), longopts,
+			  ARRAY_SIZE(longopts)))
+		return 1;
+	opterr = 0; /* we say it, once */
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	       -1) {
 		if (apply_global_opt(opt, optarg))
 			continue;
 		switch (opt) {
@@ -110,15 +119,33 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case ':':
+			diag_set(&d, 0, "option '%s' needs a value",
+				 argv[optind - 1]);
+			return usage_error(NULL, &d);
 		default:
-			usage(stderr);
-			return 2;
+			diag_set(&d, 0, "unknown option '%s'", argv[optind - 1]);
+			return usage_error(NULL, &d);
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
-		return 2;
+		diag_set(&d, 0, "no command given");
+		return usage_error(NULL, &d);
 	}
+	return GO_ON;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *cmd;
+	int ret;
+
+	g_opts.config_path = EDGEXDP_CONFIG_DEFAULT;
+	/* Stop at the command name; the command parses the rest, and takes
+	 * these options too (cmdline.c). */
+	ret = parse_global(argc, argv);
+	if (ret != GO_ON)
+		return ret;
 	setup_library_logging(); /* quiet, unless -v said otherwise */
 	/* libxdp pins its dispatcher state too: keep it beside ours, in the
 	 * bpffs that outlives `ip netns exec`. */
@@ -129,10 +156,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[0], "help") == 0)
 		return do_help(argc, argv);
 	cmd = find_cmd(argv[0]);
-	if (!cmd) {
-		pr_error("unknown command '%s'; see 'edgexdp help'",
-			argv[0]);
-		return 2;
-	}
-	return cmd->run(argc, argv);
+	if (!cmd)
+		return unknown_command(argv[0], "; see 'edgexdp help'");
+	return cmd_dispatch(cmd, argc, argv);
 }
