@@ -61,6 +61,8 @@ ASAN_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/unit/%,$(UNIT_SR
 
 DATAPATH_SRCS := $(wildcard tests/datapath/*.c)
 DATAPATH_BIN := $(BUILD)/tests/datapath/test_datapath
+# The packet builder the data path tests and the benchmark share.
+PKT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
@@ -143,11 +145,13 @@ $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(LIB)
+$(BUILD)/tests/datapath/%.o $(BUILD)/tools/%.o: ALL_CFLAGS += -Itests/lib
+
+$(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(PKT_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)
+$(BUILD)/tools/%: $(BUILD)/tools/%.o $(PKT_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -190,8 +194,8 @@ lint: $(SKELS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--library=tools/cppcheck.cfg \
 		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iuser/lib \
-		-Iuser/cli $(LINT_SRCS)
-	clang-tidy --quiet $(LINT_SRCS) -- $(ALL_CFLAGS) -Iuser/cli \
+		-Iuser/cli -Itests/lib $(LINT_SRCS)
+	clang-tidy --quiet $(LINT_SRCS) -- $(ALL_CFLAGS) -Iuser/cli -Itests/lib \
 		-Wno-unknown-warning-option
 
 format:

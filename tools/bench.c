@@ -44,11 +44,11 @@
 #include "ct.h"
 #include "edgexdp.skel.h"
 #include "maps.h"
+#include "pkt.h"
 #include "ruleset.h"
 #include "trivial.skel.h"
 
 #define LO_IFINDEX 1
-#define FRAME_MAX 128
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
@@ -91,79 +91,27 @@ struct frame_spec {
 	unsigned int sport, dport;
 	int tcp; /* else UDP */
 	unsigned char flags;
-	int vlan; /* 0: untagged */
+	int vlan; /* 802.1Q tagged (VID 100) */
 };
 
-struct frame {
-	unsigned char data[FRAME_MAX];
-	__u32 len;
-};
-
-static void put16(unsigned char *p, unsigned int v)
+/* A bench frame through the shared builder (tests/lib/pkt.c), padded to
+ * Ethernet's minimum as on a wire. */
+static void frame_build(struct pkt *f, const struct frame_spec *s)
 {
-	p[0] = (unsigned char)(v >> 8);
-	p[1] = (unsigned char)v;
-}
+	struct pkt_spec ps = { .src = s->src,
+			       .dst = s->dst,
+			       .proto = s->tcp ? IPPROTO_TCP : IPPROTO_UDP,
+			       .sport = (uint16_t)s->sport,
+			       .dport = (uint16_t)s->dport,
+			       .tcp_flags = s->flags };
 
-static unsigned int csum16(const unsigned char *p, size_t len)
-{
-	unsigned int sum = 0;
-
-	for (; len > 1; len -= 2, p += 2)
-		sum += (unsigned int)(p[0] << 8 | p[1]);
-	if (len)
-		sum += (unsigned int)(p[0] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
-/* Ethernet [+ 802.1Q] + IPv4/IPv6 + TCP/UDP; valid IPv4 header checksum
- * (the data path does not check L4 checksums). */
-static void frame_build(struct frame *f, const struct frame_spec *s)
-{
-	int v6 = strchr(s->src, ':') != NULL;
-	size_t l3 = ETH_HLEN + (s->vlan ? 4 : 0);
-	size_t iplen = v6 ? 40 : 20, l4len = s->tcp ? 20 : 8;
-	unsigned char *ip, *l4;
-
-	memset(f, 0, sizeof(*f));
-	ip = f->data + l3;
-	l4 = ip + iplen;
-	memcpy(f->data, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
 	if (s->vlan) {
-		put16(f->data + 12, ETH_P_8021Q);
-		put16(f->data + 14, (unsigned int)s->vlan);
+		ps.vlan[0] = ETH_P_8021Q;
+		ps.n_vlans = 1;
 	}
-	put16(f->data + l3 - 2, v6 ? ETH_P_IPV6 : ETH_P_IP);
-	if (v6) {
-		ip[0] = 0x60;
-		put16(ip + 4, (unsigned int)l4len);
-		ip[6] = s->tcp ? IPPROTO_TCP : IPPROTO_UDP;
-		ip[7] = 64;
-		inet_pton(AF_INET6, s->src, ip + 8);
-		inet_pton(AF_INET6, s->dst, ip + 24);
-	} else {
-		ip[0] = 0x45;
-		put16(ip + 2, (unsigned int)(iplen + l4len));
-		ip[8] = 64;
-		ip[9] = s->tcp ? IPPROTO_TCP : IPPROTO_UDP;
-		inet_pton(AF_INET, s->src, ip + 12);
-		inet_pton(AF_INET, s->dst, ip + 16);
-		put16(ip + 10, csum16(ip, 20));
-	}
-	put16(l4, s->sport);
-	put16(l4 + 2, s->dport);
-	if (s->tcp) {
-		l4[12] = 5 << 4;
-		l4[13] = s->flags;
-		put16(l4 + 14, 65535);
-	} else {
-		put16(l4 + 4, (unsigned int)l4len);
-	}
-	f->len = (__u32)(l3 + iplen + l4len);
-	if (f->len < 60)
-		f->len = 60;
+	pkt_build(f, &ps);
+	if (f->len < ETH_ZLEN)
+		pkt_pad(f, ETH_ZLEN - f->len);
 }
 
 /* The same spec, the other way round. */
@@ -181,15 +129,15 @@ static struct frame_spec reverse(const struct frame_spec *s, unsigned char flags
 
 /* ---- BPF_PROG_TEST_RUN --------------------------------------------------- */
 
-static int test_run(int prog_fd, const struct frame *f, __u32 repeat,
+static int test_run(int prog_fd, const struct pkt *f, __u32 repeat,
 		    __u32 *retval, __u32 *duration)
 {
-	struct xdp_md ctx = { .data_end = f->len,
+	struct xdp_md ctx = { .data_end = (__u32)f->len,
 			      .ingress_ifindex = LO_IFINDEX };
 	struct bpf_test_run_opts opts = {
 		.sz = sizeof(opts),
 		.data_in = f->data,
-		.data_size_in = f->len,
+		.data_size_in = (__u32)f->len,
 		.ctx_in = &ctx,
 		.ctx_size_in = sizeof(ctx),
 		.repeat = repeat,
@@ -224,7 +172,7 @@ struct opts {
 };
 
 /* Median over `runs` calls of the mean ns per run; -1 on a wrong verdict. */
-static double measure(int prog_fd, const struct frame *f, __u32 expect,
+static double measure(int prog_fd, const struct pkt *f, __u32 expect,
 		      const struct opts *o, const char *what)
 {
 	double v[64] = { 0 };
@@ -250,7 +198,7 @@ static double measure(int prog_fd, const struct frame *f, __u32 expect,
 static int send_once(int prog_fd, const struct frame_spec *s, __u32 expect,
 		     const char *what)
 {
-	struct frame f = { 0 };
+	struct pkt f = { 0 };
 	__u32 ret = 0;
 	int err;
 
@@ -346,7 +294,7 @@ static double measure_syn_new(int prog_fd, int pass_fd, double *n_samples)
 {
 	static double v[SYN_NEW_SAMPLES], p[SYN_NEW_SAMPLES];
 	struct frame_spec s = { CLIENT4, ACCESS4, 0, 443, 1, TCP_SYN, 0 };
-	struct frame f = { 0 };
+	struct pkt f = { 0 };
 	__u32 ret = 0, dur = 0;
 
 	for (int i = 0; i < SYN_NEW_SAMPLES; i++) {
@@ -378,7 +326,7 @@ static int run_cases(int prog_fd, int pass_fd, const struct opts *o,
 				   100 };
 	struct frame_spec retx = { CLIENT4, ACCESS4, 40006, 443, 1, TCP_SYN, 0 };
 	struct frame_spec udp_reply = reverse(&udp, 0);
-	struct frame f = { 0 };
+	struct pkt f = { 0 };
 	double syn_extra;
 
 	if (tcp_handshake(prog_fd, &tcp, "tcp_established") ||
@@ -640,7 +588,18 @@ static void usage(FILE *out)
 		"      --no-large   skip the large config (no scaling, load_ms)\n");
 }
 
-int main(int argc, char **argv)
+/* Everything one run measures. */
+struct figures {
+	int large; /* the large config was measured too */
+	struct results def, big;
+	long long bytes_def, bytes_big;
+	double ms_def, load_ms, reload_ms;
+};
+
+#define RUN (-1)
+
+/* RUN, or the exit status (help: 0, bad usage: 2). */
+static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "repeat", required_argument, NULL, 'r' },
@@ -650,41 +609,184 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .repeat = 1000000, .runs = 5 };
-	struct instance def = { 0 }, big = { 0 }, again = { 0 };
-	struct results r_def = { 0 }, r_big = { 0 };
-	long long bytes_def, bytes_big = -1;
-	double ms_def = -1, load_ms = -1, reload_ms = -1, t;
-	struct json_object *root, *j;
-	struct trivial_bpf *triv;
-	char *yaml = NULL;
-	int opt, err, pass_fd;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "r:n:o:h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'r': o.repeat = (__u32)strtoul(optarg, NULL, 10); break;
-		case 'n': o.runs = atoi(optarg); break;
-		case 'o': o.out = optarg; break;
-		case 'L': o.skip_large = 1; break;
+		case 'r': o->repeat = (__u32)strtoul(optarg, NULL, 10); break;
+		case 'n': o->runs = atoi(optarg); break;
+		case 'o': o->out = optarg; break;
+		case 'L': o->skip_large = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!o.repeat || o.runs < 1 || o.runs > 64) {
+	if (!o->repeat || o->runs < 1 || o->runs > 64) {
 		usage(stderr);
 		return 2;
 	}
-	libbpf_set_print(NULL);
-	{
-		/* One CPU throughout: its caches and its share of the LRU
-		 * free lists, not whichever the scheduler picks per call. */
-		cpu_set_t set;
+	return RUN;
+}
 
-		CPU_ZERO(&set);
-		CPU_SET(0, &set);
-		sched_setaffinity(0, sizeof(set), &set);
+/* One CPU throughout: its caches and its share of the LRU free lists, not
+ * whichever the scheduler picks per call. */
+static void pin_cpu(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The documented profile, all features; its maps are gone on return, so
+ * that they never sit beside the large ones. */
+static int bench_default(int pass_fd, const struct opts *o,
+			 struct figures *fig)
+{
+	struct instance def = { 0 };
+	int err;
+
+	err = instance_load(&def, "default", default_yaml, &fig->ms_def);
+	if (!err) {
+		printf("  default: the documented profile, all features: %zu "
+		       "rules, %zu+%zu prefixes, %zu match entries, conntrack "
+		       "%u\n",
+		       def.rs.n_rules, def.rs.n_lpm_v4, def.rs.n_lpm_v6,
+		       def.rs.n_matches, def.rs.ct_max_entries);
+		err = run_cases(def.prog_fd, pass_fd, o, &fig->def);
 	}
+	if (!err)
+		fig->bytes_def = maps_bytes(&def, 0);
+	instance_free(&def);
+	return err;
+}
 
+/* The large config, with its conntrack full of established flows, and a
+ * second generation built beside it as a reload would. */
+static int bench_large(int pass_fd, const struct opts *o, struct figures *fig)
+{
+	struct instance big = { 0 }, again = { 0 };
+	char *yaml = large_yaml();
+	double t;
+	int err;
+
+	if (!yaml)
+		return -ENOMEM;
+	err = instance_load(&big, "large", yaml, &fig->load_ms);
+	if (err)
+		goto out;
+	printf("  large: + %d site rules, + %d prefixes: %zu rules, "
+	       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
+	       EXTRA_RULES, EXTRA_PREFIXES, big.rs.n_rules, big.rs.n_lpm_v4,
+	       big.rs.n_lpm_v6, big.rs.n_matches, big.rs.ct_max_entries);
+	t = now_ms();
+	err = insert_flows(&big, CT_LARGE_FLOWS);
+	if (err) {
+		fprintf(stderr, "bench: inserting flows: %s\n", strerror(-err));
+		goto out;
+	}
+	printf("  large: %d established flows inserted in %.0f ms\n",
+	       CT_LARGE_FLOWS, now_ms() - t);
+	err = instance_load(&again, "large", yaml, &fig->reload_ms);
+	if (err)
+		goto out;
+	instance_free(&again);
+	err = run_cases(big.prog_fd, pass_fd, o, &fig->big);
+	if (err)
+		goto out;
+	printf("  large config maps, by fdinfo memlock:\n");
+	fig->bytes_big = maps_bytes(&big, 1);
+out:
+	instance_free(&again);
+	instance_free(&big);
+	free(yaml);
+	return err;
+}
+
+static void print_figures(const struct figures *fig, int large)
+{
+	print_table(&fig->def, &fig->big, large);
+	printf("\n  tcp_syn_new: median of %.0f fresh flows, one per call; "
+	       "see README.md, Benchmark\n",
+	       fig->def.syn_new_samples);
+	printf("  maps_bytes: default %lld, large %lld\n", fig->bytes_def,
+	       fig->bytes_big);
+	printf("  load_ms (large: compile + create + fill + load) %.1f, "
+	       "reload_ms %.1f (default config: %.1f)\n",
+	       fig->load_ms, fig->reload_ms, fig->ms_def);
+}
+
+/* {case: f(case)} over the cases of the JSON. */
+static struct json_object *per_case(const struct figures *fig, int what)
+{
+	struct json_object *j = json_object_new_object();
+	const struct results *d = &fig->def;
+
+	for (int c = 0; c < C_JSON_COUNT; c++)
+		json_object_object_add(
+			j, case_names[c],
+			what == 0 ? jnum(d->ns[c], 1) :
+			what == 1 ? jnum(d->ns[c] / d->pass_all, 3) :
+			!fig->large ? NULL :
+					     jnum(fig->big.ns[c] / d->ns[c], 3));
+	return j;
+}
+
+static struct json_object *figures_json(const struct figures *fig)
+{
+	struct json_object *root = json_object_new_object(), *j;
+
+	j = per_case(fig, 0);
+	json_object_object_add(j, "xdp_pass_all", jnum(fig->def.pass_all, 1));
+	json_object_object_add(root, "testrun", j);
+	json_object_object_add(root, "testrun_ratio", per_case(fig, 1));
+	json_object_object_add(root, "scaling", per_case(fig, 2));
+	j = json_object_new_object();
+	json_object_object_add(j, "default",
+			       json_object_new_int64(fig->bytes_def));
+	json_object_object_add(j, "large",
+			       fig->bytes_big < 0 ?
+				       NULL :
+				       json_object_new_int64(fig->bytes_big));
+	json_object_object_add(root, "maps_bytes", j);
+	json_object_object_add(root, "load_ms", jnum(fig->load_ms, 1));
+	json_object_object_add(root, "reload_ms", jnum(fig->reload_ms, 1));
+	return root;
+}
+
+static int write_json(const char *path, const struct figures *fig)
+{
+	struct json_object *root = figures_json(fig);
+	FILE *f = fopen(path, "w");
+	int err = 0;
+
+	if (!f || fputs(json_object_to_json_string_ext(
+				root, JSON_C_TO_STRING_PRETTY), f) < 0) {
+		fprintf(stderr, "bench: cannot write %s\n", path);
+		err = -EIO;
+	}
+	if (f)
+		fclose(f);
+	json_object_put(root);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .repeat = 1000000, .runs = 5 };
+	struct figures fig = { .bytes_big = -1,
+			       .ms_def = -1,
+			       .load_ms = -1,
+			       .reload_ms = -1 };
+	struct trivial_bpf *triv;
+	int err, pass_fd;
+
+	err = parse_opts(argc, argv, &o);
+	if (err != RUN)
+		return err;
+	libbpf_set_print(NULL);
+	pin_cpu();
 	triv = trivial_bpf__open_and_load();
 	if (!triv) {
 		fprintf(stderr, "bench: cannot load the trivial programs: %s\n",
@@ -695,104 +797,15 @@ int main(int argc, char **argv)
 
 	printf("bench: BPF_PROG_TEST_RUN, repeat %u, median of %d calls\n",
 	       o.repeat, o.runs);
-	err = instance_load(&def, "default", default_yaml, &ms_def);
-	if (err)
-		goto out;
-	printf("  default: the documented profile, all features: %zu rules, "
-	       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
-	       def.rs.n_rules, def.rs.n_lpm_v4, def.rs.n_lpm_v6,
-	       def.rs.n_matches, def.rs.ct_max_entries);
-	err = run_cases(def.prog_fd, pass_fd, &o, &r_def);
-	if (err)
-		goto out;
-	bytes_def = maps_bytes(&def, 0);
-	/* Free the default's maps before the large ones exist. */
-	instance_free(&def);
-
-	if (!o.skip_large) {
-		yaml = large_yaml();
-		if (!yaml) {
-			err = -ENOMEM;
-			goto out;
-		}
-		err = instance_load(&big, "large", yaml, &load_ms);
-		if (err)
-			goto out;
-		printf("  large: + %d site rules, + %d prefixes: %zu rules, "
-		       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
-		       EXTRA_RULES, EXTRA_PREFIXES, big.rs.n_rules,
-		       big.rs.n_lpm_v4, big.rs.n_lpm_v6, big.rs.n_matches,
-		       big.rs.ct_max_entries);
-		t = now_ms();
-		err = insert_flows(&big, CT_LARGE_FLOWS);
-		if (err) {
-			fprintf(stderr, "bench: inserting flows: %s\n",
-				strerror(-err));
-			goto out;
-		}
-		printf("  large: %d established flows inserted in %.0f ms\n",
-		       CT_LARGE_FLOWS, now_ms() - t);
-		/* A reload builds the next generation while this one runs. */
-		err = instance_load(&again, "large", yaml, &reload_ms);
-		if (err)
-			goto out;
-		instance_free(&again);
-		err = run_cases(big.prog_fd, pass_fd, &o, &r_big);
-		if (err)
-			goto out;
-		printf("  large config maps, by fdinfo memlock:\n");
-		bytes_big = maps_bytes(&big, 1);
+	err = bench_default(pass_fd, &o, &fig);
+	fig.large = !o.skip_large;
+	if (!err && fig.large)
+		err = bench_large(pass_fd, &o, &fig);
+	if (!err) {
+		print_figures(&fig, fig.large);
+		if (o.out)
+			err = write_json(o.out, &fig);
 	}
-
-	print_table(&r_def, &r_big, !o.skip_large);
-	printf("\n  tcp_syn_new: median of %.0f fresh flows, one per call; "
-	       "see README.md, Benchmark\n", r_def.syn_new_samples);
-	printf("  maps_bytes: default %lld, large %lld\n", bytes_def, bytes_big);
-	printf("  load_ms (large: compile + create + fill + load) %.1f, "
-	       "reload_ms %.1f (default config: %.1f)\n",
-	       load_ms, reload_ms, ms_def);
-
-	root = json_object_new_object();
-	j = json_object_new_object();
-	for (int c = 0; c < C_JSON_COUNT; c++)
-		json_object_object_add(j, case_names[c], jnum(r_def.ns[c], 1));
-	json_object_object_add(j, "xdp_pass_all", jnum(r_def.pass_all, 1));
-	json_object_object_add(root, "testrun", j);
-	j = json_object_new_object();
-	for (int c = 0; c < C_JSON_COUNT; c++)
-		json_object_object_add(j, case_names[c],
-				       jnum(r_def.ns[c] / r_def.pass_all, 3));
-	json_object_object_add(root, "testrun_ratio", j);
-	j = json_object_new_object();
-	for (int c = 0; c < C_JSON_COUNT; c++)
-		json_object_object_add(j, case_names[c],
-				       o.skip_large ? NULL :
-						      jnum(r_big.ns[c] / r_def.ns[c], 3));
-	json_object_object_add(root, "scaling", j);
-	j = json_object_new_object();
-	json_object_object_add(j, "default", json_object_new_int64(bytes_def));
-	json_object_object_add(j, "large", bytes_big < 0 ? NULL :
-					   json_object_new_int64(bytes_big));
-	json_object_object_add(root, "maps_bytes", j);
-	json_object_object_add(root, "load_ms", jnum(load_ms, 1));
-	json_object_object_add(root, "reload_ms", jnum(reload_ms, 1));
-	if (o.out) {
-		FILE *f = fopen(o.out, "w");
-
-		if (!f || fputs(json_object_to_json_string_ext(
-					root, JSON_C_TO_STRING_PRETTY), f) < 0) {
-			fprintf(stderr, "bench: cannot write %s\n", o.out);
-			err = -EIO;
-		}
-		if (f)
-			fclose(f);
-	}
-	json_object_put(root);
-out:
-	instance_free(&again);
-	instance_free(&big);
-	instance_free(&def);
 	trivial_bpf__destroy(triv);
-	free(yaml);
 	return err ? 1 : 0;
 }

@@ -34,6 +34,12 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+/* A packet the case cannot build fails that case, not the run. */
+static void pkt_fail_case(const char *msg)
+{
+	fail_msg("%s", msg);
+}
+
 int dp_setup(void)
 {
 	const char *yaml = oracle_config_yaml();
@@ -41,6 +47,7 @@ int dp_setup(void)
 	int ret;
 
 	libbpf_set_print(libbpf_quiet);
+	pkt_set_fail(pkt_fail_case);
 	ret = config_load_buffer("datapath-test.yaml", yaml, strlen(yaml),
 				 &g_dp.cfg, &err);
 	if (ret) {

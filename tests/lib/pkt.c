@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The packet builder of the data path tests; see pkt.h. */
+/* The packet builder of the data path tests and the benchmark; see pkt.h. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
 
 #include "pkt.h"
 
@@ -26,6 +24,33 @@
 
 static const uint8_t mac_dst[ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x02};
 static const uint8_t mac_src[ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x01};
+
+static void fail_abort(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+	abort();
+}
+
+static void (*fail_fn)(const char *msg) = fail_abort;
+
+void pkt_set_fail(void (*fn)(const char *msg))
+{
+	fail_fn = fn ? fn : fail_abort;
+}
+
+/* A bad spec is the caller's bug: say which, and never return. */
+__attribute__((format(printf, 1, 2), noreturn)) static void
+pkt_fail(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fail_fn(msg);
+	abort(); /* fail_fn must not return */
+}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -102,7 +127,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 		hlen = TCP_HLEN + (size_t)s->tcp_opt_words * 4;
 		len = hlen + s->payload_len;
 		if (len > cap)
-			fail_msg("pkt: TCP datagram too long");
+			pkt_fail("pkt: TCP datagram too long");
 		memset(out, 0, hlen);
 		put16(out, s->sport);
 		put16(out + 2, s->dport);
@@ -125,7 +150,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 	case IPPROTO_UDP:
 		len = UDP_HLEN + s->payload_len;
 		if (len > cap)
-			fail_msg("pkt: UDP datagram too long");
+			pkt_fail("pkt: UDP datagram too long");
 		put16(out, s->sport);
 		put16(out + 2, s->dport);
 		put16(out + 4, (uint16_t)len);
@@ -148,7 +173,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 		}
 		len = ICMP_HLEN + body + s->payload_len;
 		if (len > cap)
-			fail_msg("pkt: ICMP message too long");
+			pkt_fail("pkt: ICMP message too long");
 		out[0] = s->icmp_type;
 		out[1] = s->icmp_code;
 		put16(out + 2, 0);
@@ -168,7 +193,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 	default:
 		/* GRE, ESP, ...: a payload the data path never reads. */
 		if (s->payload_len > cap)
-			fail_msg("pkt: payload too long");
+			pkt_fail("pkt: payload too long");
 		fill_pattern(out, s->payload_len);
 		return s->payload_len;
 	}
@@ -236,7 +261,7 @@ static size_t build_eth(struct pkt *p, const struct pkt_spec *s,
 	size_t off = 2 * ETH_ALEN;
 
 	if (s->n_vlans < 0 || s->n_vlans > PKT_MAX_VLANS)
-		fail_msg("pkt: bad VLAN count %d", s->n_vlans);
+		pkt_fail("pkt: bad VLAN count %d", s->n_vlans);
 	memcpy(p->data, mac_dst, ETH_ALEN);
 	memcpy(p->data + ETH_ALEN, mac_src, ETH_ALEN);
 	for (int i = 0; i < s->n_vlans; i++) {
@@ -288,7 +313,7 @@ void pkt_build(struct pkt *p, const struct pkt_spec *s)
 	}
 	family = pkt_addr(s->src, &src);
 	if (!family || pkt_addr(s->dst, &dst) != family)
-		fail_msg("pkt: bad addresses %s -> %s", s->src, s->dst);
+		pkt_fail("pkt: bad addresses %s -> %s", s->src, s->dst);
 	p->family = family;
 
 	l4_len = build_l4(s, family, &src, &dst, l4, sizeof(l4));
@@ -296,7 +321,7 @@ void pkt_build(struct pkt *p, const struct pkt_spec *s)
 	if (s->frag) {
 		slice_off = s->frag_offset;
 		if (slice_off > l4_len || slice_off % 8)
-			fail_msg("pkt: bad fragment offset %zu", slice_off);
+			pkt_fail("pkt: bad fragment offset %zu", slice_off);
 		slice_len = l4_len - slice_off;
 		if (s->frag_len && s->frag_len < slice_len)
 			slice_len = s->frag_len;
@@ -310,7 +335,7 @@ void pkt_build(struct pkt *p, const struct pkt_spec *s)
 
 		hlen = IP4_HLEN + (size_t)s->ip4_opt_words * 4;
 		if (hlen > 60)
-			fail_msg("pkt: IPv4 header of %zu bytes", hlen);
+			pkt_fail("pkt: IPv4 header of %zu bytes", hlen);
 		if (s->frag)
 			frag_off = (uint16_t)((s->frag_offset / 8) |
 					      (s->frag_more ? IP4_MF : 0));
@@ -336,19 +361,19 @@ void pkt_build(struct pkt *p, const struct pkt_spec *s)
 		size_t ext_total = 0;
 
 		if (s->n_ext < 0 || s->n_ext > PKT_MAX_EXT)
-			fail_msg("pkt: bad extension header count");
+			pkt_fail("pkt: bad extension header count");
 		for (int i = 0; i < s->n_ext; i++) {
 			chain[n_chain++] = s->ext[i];
 			have_frag |= s->ext[i] == IPPROTO_FRAGMENT;
 		}
 		if (s->frag && !have_frag) {
 			if (n_chain == PKT_MAX_EXT)
-				fail_msg("pkt: too many extension headers");
+				pkt_fail("pkt: too many extension headers");
 			chain[n_chain++] = IPPROTO_FRAGMENT;
 		}
 		for (int i = 0; i < n_chain; i++) {
 			if (!ext_len(chain[i]))
-				fail_msg("pkt: unknown extension header %u",
+				pkt_fail("pkt: unknown extension header %u",
 					 chain[i]);
 			ext_total += ext_len(chain[i]);
 		}
@@ -371,7 +396,7 @@ void pkt_build(struct pkt *p, const struct pkt_spec *s)
 	}
 	p->l4 = off;
 	if (off + slice_len > PKT_MAX)
-		fail_msg("pkt: packet too long");
+		pkt_fail("pkt: packet too long");
 	memcpy(p->data + off, l4 + slice_off, slice_len);
 	p->len = off + slice_len;
 }
@@ -388,7 +413,7 @@ void pkt_ip4_fix_csum(struct pkt *p)
 void pkt_cut(struct pkt *p, size_t len)
 {
 	if (len > p->len)
-		fail_msg("pkt: cannot cut %zu bytes to %zu", p->len, len);
+		pkt_fail("pkt: cannot cut %zu bytes to %zu", p->len, len);
 	p->len = len;
 }
 
@@ -406,7 +431,7 @@ void pkt_cut_consistent(struct pkt *p, size_t len)
 void pkt_pad(struct pkt *p, size_t n)
 {
 	if (p->len + n > PKT_MAX)
-		fail_msg("pkt: cannot pad");
+		pkt_fail("pkt: cannot pad");
 	memset(p->data + p->len, 0, n);
 	p->len += n;
 }
@@ -416,7 +441,7 @@ size_t pkt_nd_ns_body(const char *target, uint8_t *body, size_t cap)
 	struct edgexdp_addr t;
 
 	if (cap < 24 || pkt_addr(target, &t) != 6)
-		fail_msg("pkt: bad ND target %s", target);
+		pkt_fail("pkt: bad ND target %s", target);
 	memcpy(body, t.u8, 16);
 	body[16] = 1; /* source link-layer address option */
 	body[17] = 1; /* 8 bytes */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * A small packet builder for the data path tests: Ethernet with 0-3 VLAN
+ * A small packet builder for the data path tests and the benchmark: Ethernet with 0-3 VLAN
  * tags, IPv4 (options, fragments, valid header checksum), IPv6 (hop-by-hop,
  * routing, destination options, AH and fragment headers), TCP and UDP with
  * valid checksums, ICMP / ICMPv6 (errors quoting another packet, echo,
@@ -96,8 +96,11 @@ struct pkt {
 	size_t l4; /* first byte after the IP header(s) */
 };
 
-/* Build a packet; aborts the test (cmocka fail) on a bad spec. */
+/* Build a packet. A bad spec calls the failure function, which must not
+ * return: by default it prints the problem and aborts; the data path tests
+ * make it fail the test case (cmocka's fail_msg). */
 void pkt_build(struct pkt *p, const struct pkt_spec *s);
+void pkt_set_fail(void (*fn)(const char *msg));
 
 /* Cut the frame to `len` bytes, leaving every header as it was. */
 void pkt_cut(struct pkt *p, size_t len);
