@@ -21,7 +21,7 @@ endif
 .SECONDARY:
 .SUFFIXES:
 
-PKGS := libbpf libxdp yaml-0.1 json-c
+PKGS := libbpf libxdp yaml-0.1 json-c libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -172,7 +172,8 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALLED := $(SBINDIR)/edgexdp $(MANDIR)/man8/edgexdp.8 \
 	$(MANDIR)/man5/edgexdp.yaml.5 $(BASHCOMPDIR)/edgexdp \
-	$(SYSTEMDUNITDIR)/edgexdp.service $(DOCDIR)/edgexdp.example.yaml
+	$(SYSTEMDUNITDIR)/edgexdp.service \
+	$(SYSTEMDUNITDIR)/edgexdp-exporter.service $(DOCDIR)/edgexdp.example.yaml
 
 install: $(BUILD)/edgexdp
 	install -D -m 0755 $(BUILD)/edgexdp $(DESTDIR)$(SBINDIR)/edgexdp
@@ -180,9 +181,11 @@ install: $(BUILD)/edgexdp
 	install -D -m 0644 doc/edgexdp.yaml.5 $(DESTDIR)$(MANDIR)/man5/edgexdp.yaml.5
 	install -D -m 0644 dist/edgexdp.bash-completion $(DESTDIR)$(BASHCOMPDIR)/edgexdp
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/edgexdp.service.in \
-		> $(DESTDIR)$(SYSTEMDUNITDIR)/edgexdp.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/edgexdp.service
+	for u in edgexdp edgexdp-exporter; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/$$u.service.in \
+			> $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service || exit 1; \
+	done
 	install -D -m 0644 tools/edgexdp.example.yaml $(DESTDIR)$(DOCDIR)/edgexdp.example.yaml
 
 uninstall:

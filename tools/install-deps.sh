@@ -41,7 +41,14 @@ procps
 #   bash-completion the completion framework the completion script uses
 #   systemd         systemd-analyze verify on the unit
 #   bsdextrautils   col, to read rendered man pages as plain text
+# Metrics (tests/integration/metrics.bats):
+#   libmicrohttpd-dev  the exporter's HTTP server
+#   prometheus         promtool check metrics on the exposition
+#   curl               scraping the exporter
 PACKAGES="$PACKAGES
+libmicrohttpd-dev
+prometheus
+curl
 mandoc
 bash-completion
 systemd

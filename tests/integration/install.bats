@@ -24,6 +24,7 @@ MAN5() { mandoc -Tascii "$REPO/doc/edgexdp.yaml.5" | col -bx; }
 @test "make install puts each part in its place; make uninstall removes them" {
 	for f in sbin/edgexdp share/man/man8/edgexdp.8 share/man/man5/edgexdp.yaml.5 \
 		share/bash-completion/completions/edgexdp lib/systemd/system/edgexdp.service \
+		lib/systemd/system/edgexdp-exporter.service \
 		share/doc/edgexdp/edgexdp.example.yaml; do
 		[ -f "$DEST/usr/local/$f" ] || { echo "missing $f"; return 1; }
 	done
@@ -93,6 +94,12 @@ MAN5() { mandoc -Tascii "$REPO/doc/edgexdp.yaml.5" | col -bx; }
 		grep -q "^$d" "$unit" || { echo "no $d"; return 1; }
 	done
 	run systemd-analyze verify --man=no --root="$DEST" "$unit"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	# the exporter has the default dependencies: verify it against this
+	# host's units, with the binary where it is here
+	sed "s|/usr/local/sbin/edgexdp|$EDGEXDP|" "${unit%.service}-exporter.service" \
+		> "$BATS_TEST_TMPDIR/edgexdp-exporter.service"
+	run systemd-analyze verify --man=no "$BATS_TEST_TMPDIR/edgexdp-exporter.service"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	# it can fail: a unit whose binary is missing is refused
 	sed 's|/usr/local/sbin/edgexdp|/usr/local/sbin/nonexistent|' "$unit" > "$BATS_TEST_TMPDIR/bad.service"

@@ -8,19 +8,40 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-
 #include "cmdline.h"
 #include "common.h"
-#include "loader.h"
-#include "maps.h"
+#include "ct.h"
 #include "output.h"
 #include "pins.h"
+#include "prom.h"
+#include "sample.h"
+
+enum stats_format { STATS_TEXT, STATS_JSON, STATS_PROMETHEUS };
 
 struct stats_opts {
 	unsigned long interval;
 	unsigned long count;
+	enum stats_format format;
+	const char *write_path;
 };
+
+static int parse_format(const char *arg, enum stats_format *out,
+			struct edgexdp_diag *d)
+{
+	static const char *const names[] = {"text", "json", "prometheus"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			*out = (enum stats_format)i;
+			return 0;
+		}
+	}
+	diag_set(d, 0,
+		 "stats: unknown output format '%s' (expected text, json or "
+		 "prometheus)",
+		 arg);
+	return -EINVAL;
+}
 
 static int on_stats_opt(void *ctx, int key, const char *arg,
 			struct edgexdp_diag *d)
@@ -28,6 +49,12 @@ static int on_stats_opt(void *ctx, int key, const char *arg,
 	struct stats_opts *so = ctx;
 	int err;
 
+	if (key == 'o')
+		return parse_format(arg, &so->format, d);
+	if (key == 'w') {
+		so->write_path = arg;
+		return 0;
+	}
 	if (key == 'i')
 		err = parse_uint(arg, 1, 3600, &so->interval);
 	else
@@ -49,80 +76,11 @@ static int check_stats_opts(void *ctx, int argc, char **argv,
 		diag_set(d, 0, "stats: -n needs -i");
 		return -EINVAL;
 	}
+	if (so->write_path && so->format != STATS_PROMETHEUS) {
+		diag_set(d, 0, "stats: -w needs -o prometheus");
+		return -EINVAL;
+	}
 	return 0;
-}
-
-struct sample {
-	struct edgexdp_load_info info;
-	__u32 n_rules;
-	struct edgexdp_rule_info *rule_info;
-	struct edgexdp_rule_stats *rules;
-	struct edgexdp_reason_stats drops[EDGEXDP_DROP_REASON_COUNT];
-	struct edgexdp_reason_stats passes[EDGEXDP_PASS_REASON_COUNT];
-	struct edgexdp_iface_stats ifaces[EDGEXDP_MAX_IFACES];
-	double at; /* seconds, monotonic: for rates */
-	struct timespec wall; /* for the timestamp */
-};
-
-#define U64S(x) (sizeof(x) / sizeof(__u64))
-
-static int read_sample(struct sample *s)
-{
-	int info_fd = -1, rules_fd = -1, verdict_fd = -1;
-	struct edgexdp_iface_stats unknown;
-	struct edgexdp_diag d;
-	struct timespec ts;
-	int err;
-
-	err = loader_read_info(&s->info);
-	if (err)
-		return err;
-	err = loader_check_abi(&s->info, &d);
-	if (err) {
-		pr_diag(&d);
-		return err;
-	}
-	s->n_rules = s->info.n_rules;
-	s->rule_info = calloc(s->n_rules + 1, sizeof(*s->rule_info));
-	s->rules = calloc(s->n_rules + 1, sizeof(*s->rules));
-	if (!s->rule_info || !s->rules)
-		return -ENOMEM;
-	info_fd = maps_open_pinned(PIN_RULE_INFO);
-	rules_fd = maps_open_pinned("rule_stats");
-	verdict_fd = maps_open_pinned("verdict_stats");
-	err = info_fd < 0 ? info_fd : rules_fd < 0 ? rules_fd :
-		verdict_fd < 0 ? verdict_fd : 0;
-	for (__u32 i = 0; !err && i < s->n_rules; i++) {
-		if (bpf_map_lookup_elem(info_fd, &i, &s->rule_info[i]))
-			err = -errno;
-		else
-			err = maps_percpu_sum_u64(rules_fd, i, &s->rules[i].flows,
-						  U64S(s->rules[i]));
-	}
-	/* Per reason: every NIC's counters, and those of unknown NICs. */
-	for (__u32 i = 0; !err && i < s->info.n_ifaces; i++)
-		err = maps_read_slot_stats(verdict_fd, i, s->drops, s->passes,
-					   &s->ifaces[i]);
-	if (!err)
-		err = maps_read_slot_stats(verdict_fd, EDGEXDP_STATS_NO_IFACE,
-					   s->drops, s->passes, &unknown);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	s->at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	clock_gettime(CLOCK_REALTIME, &s->wall);
-	if (info_fd >= 0)
-		close(info_fd);
-	if (rules_fd >= 0)
-		close(rules_fd);
-	if (verdict_fd >= 0)
-		close(verdict_fd);
-	return err;
-}
-
-static void free_sample(struct sample *s)
-{
-	free(s->rule_info);
-	free(s->rules);
-	memset(s, 0, sizeof(*s));
 }
 
 /* Rates need the previous sample of the same load (same rule count). */
@@ -131,8 +89,9 @@ static double rate(__u64 now, __u64 before, double secs)
 	return now >= before && secs > 0 ? (double)(now - before) / secs : 0;
 }
 
-static struct json_object *json_rules(const struct sample *s,
-				      const struct sample *prev, double secs)
+static struct json_object *json_rules(const struct stats_sample *s,
+				      const struct stats_sample *prev,
+				      double secs)
 {
 	struct json_object *rules = json_object_new_array();
 
@@ -187,8 +146,9 @@ static void json_reasons(struct json_object *root, const char *key,
 	}
 }
 
-static struct json_object *json_ifaces(const struct sample *s,
-				       const struct sample *prev, double secs)
+static struct json_object *json_ifaces(const struct stats_sample *s,
+				       const struct stats_sample *prev,
+				       double secs)
 {
 	struct json_object *ifs = json_object_new_array();
 
@@ -216,8 +176,8 @@ static struct json_object *json_ifaces(const struct sample *s,
 }
 
 /* One object per sample; with -i one line each (JSON Lines). */
-static void print_json(const struct sample *s, const struct sample *prev,
-		       bool lines)
+static void print_json(const struct stats_sample *s,
+		       const struct stats_sample *prev, bool lines)
 {
 	struct json_object *root = json_object_new_object();
 	double secs = prev ? s->at - prev->at : 0;
@@ -241,8 +201,8 @@ static void print_json(const struct sample *s, const struct sample *prev,
 	}
 }
 
-static void print_rules_plain(const struct sample *s, const struct sample *prev,
-			      double secs)
+static void print_rules_plain(const struct stats_sample *s,
+			      const struct stats_sample *prev, double secs)
 {
 	char ports[16];
 
@@ -291,8 +251,8 @@ static void print_reasons_plain(const char *title,
 	}
 }
 
-static void print_ifaces_plain(const struct sample *s,
-			       const struct sample *prev, double secs)
+static void print_ifaces_plain(const struct stats_sample *s,
+			       const struct stats_sample *prev, double secs)
 {
 	printf("\n%-16s %-8s %10s %12s %10s %10s", "INTERFACE", "ZONE",
 	       "RX_PKTS", "RX_BYTES", "PASSED", "DROPPED");
@@ -322,7 +282,8 @@ static void print_ifaces_plain(const struct sample *s,
 	}
 }
 
-static void print_plain(const struct sample *s, const struct sample *prev)
+static void print_plain(const struct stats_sample *s,
+			const struct stats_sample *prev)
 {
 	double secs = prev ? s->at - prev->at : 0;
 
@@ -336,6 +297,60 @@ static void print_plain(const struct sample *s, const struct sample *prev)
 	print_ifaces_plain(s, prev, secs);
 }
 
+static int print_prometheus(const struct stats_sample *s,
+			    const struct stats_opts *so)
+{
+	struct ct_usage ct = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	err = ct_count_usage(&ct);
+	if (!err)
+		err = prom_format(s, &ct, EDGEXDP_VERSION, &buf, &len);
+	if (err) {
+		pr_err(err, "cannot read the flow table");
+		return err;
+	}
+	if (so->write_path) {
+		err = write_file_atomic(so->write_path, buf, len);
+		if (err)
+			pr_err(err, "cannot write %s", so->write_path);
+	} else {
+		fwrite(buf, 1, len, stdout);
+	}
+	free(buf);
+	return err;
+}
+
+/* One sample in the chosen format; prev (same load) gives rates. */
+static int print_sample(const struct stats_sample *s,
+			const struct stats_sample *prev,
+			const struct stats_opts *so)
+{
+	switch (so->format) {
+	case STATS_PROMETHEUS:
+		return print_prometheus(s, so);
+	case STATS_JSON:
+		print_json(s, prev, so->interval != 0);
+		return 0;
+	default:
+		print_plain(s, prev);
+		return 0;
+	}
+}
+
+/* Read, and say why not. */
+static int read_sample(struct stats_sample *s)
+{
+	struct edgexdp_diag d;
+	int err = stats_sample_read(s, &d);
+
+	if (err)
+		pr_diag(&d);
+	return err;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -346,7 +361,7 @@ static void on_signal(int sig)
 
 static int stats_loop(const struct stats_opts *so)
 {
-	struct sample prev = { 0 }, cur = { 0 };
+	struct stats_sample prev = {0}, cur = {0};
 	unsigned long done = 0;
 	int err;
 
@@ -365,28 +380,28 @@ static int stats_loop(const struct stats_opts *so)
 		/* A reload in between changes the rule table: no rates then. */
 		int same = cur.n_rules == prev.n_rules &&
 			   cur.info.loaded_at == prev.info.loaded_at;
-		if (g_opts.json)
-			print_json(&cur, same ? &prev : NULL, true);
-		else
-			print_plain(&cur, same ? &prev : NULL);
+		err = print_sample(&cur, same ? &prev : NULL, so);
+		if (err)
+			break;
 		fflush(stdout);
-		free_sample(&prev);
+		stats_sample_free(&prev);
 		prev = cur;
 		memset(&cur, 0, sizeof(cur));
 		done++;
-		if (!g_opts.json && !stop && (!so->count || done < so->count))
+		if (so->format == STATS_TEXT && !stop &&
+		    (!so->count || done < so->count))
 			putchar('\n');
 	}
 out:
-	free_sample(&prev);
-	free_sample(&cur);
+	stats_sample_free(&prev);
+	stats_sample_free(&cur);
 	return err;
 }
 
 static int do_stats(void *ctx, int argc, char **argv)
 {
-	const struct stats_opts *so = ctx;
-	struct sample s = { 0 };
+	struct stats_opts *so = ctx;
+	struct stats_sample s = {0};
 	enum pins_state state;
 	int err;
 
@@ -395,31 +410,32 @@ static int do_stats(void *ctx, int argc, char **argv)
 		pr_not_loaded(state);
 		return 1;
 	}
+	if (g_opts.json && so->format == STATS_TEXT)
+		so->format = STATS_JSON;
 	if (so->interval)
 		err = stats_loop(so);
-	else if (!(err = read_sample(&s))) {
-		if (g_opts.json)
-			print_json(&s, NULL, false);
-		else
-			print_plain(&s, NULL);
-	}
-	free_sample(&s);
-	if (err) {
-		if (err != -EPROTO) /* loader_check_abi said why */
-			pr_err(err, "cannot read the counters");
-		return 1;
-	}
-	return 0;
+	else if (!(err = read_sample(&s)))
+		err = print_sample(&s, NULL, so);
+	stats_sample_free(&s);
+	return err ? 1 : 0;
 }
 
 static const struct cmd_option stats_options[] = {
-	{ 'i', "interval", "SECONDS",
-	  "print every SECONDS, with rates over\n"
-	  "the interval (packets/s, bits/s)" },
-	{ 'n', "count", "COUNT",
-	  "stop after COUNT intervals (default:\n"
-	  "until interrupted)" },
-	{ 0 },
+	{'i', "interval", "SECONDS",
+	 "print every SECONDS, with rates over\n"
+	 "the interval (packets/s, bits/s)"},
+	{'n', "count", "COUNT",
+	 "stop after COUNT intervals (default:\n"
+	 "until interrupted)"},
+	{'o', "output", "FORMAT",
+	 "text (default), json (as -j) or\n"
+	 "prometheus: the text exposition format"},
+	{'w', "write", "FILE",
+	 "with -o prometheus: write FILE\n"
+	 "atomically (temporary file, rename) for\n"
+	 "node_exporter's textfile collector;\n"
+	 "with -i, rewrite it every interval"},
+	{0},
 };
 
 const struct cmd cmd_stats = {

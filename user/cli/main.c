@@ -17,7 +17,8 @@
 #include "pins.h"
 
 static const struct cmd *const cmds[] = {
-	&cmd_check, &cmd_load, &cmd_unload, &cmd_status, &cmd_stats, &cmd_export,
+	&cmd_check, &cmd_load,	 &cmd_unload,	&cmd_status,
+	&cmd_stats, &cmd_export, &cmd_exporter,
 };
 
 /* --version only makes sense before a command. */
