@@ -2,13 +2,15 @@
 # Run every test suite: unit (plain and ASan/UBSan), data path
 # (BPF_PROG_TEST_RUN), integration (edgexdp in netns/veth) and end-to-end
 # (the lab). Needs root: the data path and network suites load BPF.
-# Prints one "N passed, N failed" line at the end; exit 1 if anything failed.
+# Every suite reports in TAP and is counted from it; prints one "total: N
+# passed, N failed, N skipped" line at the end; exit 1 if anything failed.
 set -u
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
 passed=0
 failed=0
+skipped=0
 broken=()
 
 if [ "$(id -u)" != 0 ]; then
@@ -16,64 +18,53 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-# cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"
-run_cmocka() {
-	local bin=$1 out rc p f
-	out=$("$bin" 2>&1)
-	rc=$?
-	printf '%s\n' "$out" | grep -E '^\[  (FAILED|ERROR)|^\[  PASSED|^\[==========\]' | sed "s|^|  $(basename "$bin"): |"
-	printf '%s\n' "$out" | grep -E '^\[  FAILED  \] [a-z_]' | sed 's/^/  /'
-	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0}))
-	if [ "$rc" != 0 ] && [ "${f:-0}" = 0 ]; then
-		# crashed, or a sanitizer stopped it: that is a failure too
-		printf '%s\n' "$out" | tail -20
-		broken+=("$bin (exit $rc)")
-	fi
-}
-
-# Programs and bats suites that end with "N passed, N failed" or TAP.
-run_counted() {
-	local name=$1 rc p f
+# run_tap NAME CMD...: run a suite that reports in TAP (cmocka with
+# CMOCKA_MESSAGE_OUTPUT=TAP, bats --tap) and count its result lines:
+# "ok N" passed, "ok N ... # skip" skipped, "not ok N" failed. Shows each
+# failure with the diagnostics under it, and a line per suite. A suite that
+# exits non-zero with no failing test (it crashed, a sanitizer stopped it,
+# it could not start) is broken: a failure too.
+run_tap() {
+	local name=$1 rc p f s log
 	shift
-	local log
 	log=$(mktemp)
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	if grep -qE '^(ok|not ok) [0-9]+' "$log"; then
-		p=$(grep -cE '^ok [0-9]+' "$log")
-		f=$(grep -cE '^not ok [0-9]+' "$log")
-	else
-		p=$(sed -n 's/^.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*$/\1/p' "$log" | tail -1)
-		f=$(sed -n 's/^.*\b\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*$/\2/p' "$log" | tail -1)
-	fi
-	rm -f "$log"
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0}))
-	if [ "$rc" != 0 ] && [ "${f:-0}" = 0 ]; then
+	CMOCKA_MESSAGE_OUTPUT=TAP "$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -ciE '^ok [0-9]+' "$log")
+	s=$(grep -ciE '^ok [0-9]+.*# *skip' "$log")
+	f=$(grep -cE '^not ok [0-9]+' "$log")
+	p=$((p - s))
+	awk '/^not ok [0-9]+/ { on = 1; print "  " $0; next }
+	     /^(ok|not ok) [0-9]+/ { on = 0 }
+	     on && /^#/ { print "  " $0 }' "$log"
+	echo "  $name: $p passed, $f failed, $s skipped"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		tail -20 "$log"
 		broken+=("$name (exit $rc)")
 	fi
+	rm -f "$log"
 }
 
 echo "== unit tests"
 for t in "$BUILD"/tests/unit/test_*; do
-	[ -x "$t" ] && run_cmocka "$t"
+	[ -x "$t" ] && run_tap "$(basename "$t")" "$t"
 done
 echo "== unit tests under ASan/UBSan"
 for t in "$BUILD"/asan/tests/unit/test_*; do
-	[ -x "$t" ] && ASAN_OPTIONS=detect_leaks=1 run_cmocka "$t"
+	[ -x "$t" ] && ASAN_OPTIONS=detect_leaks=1 run_tap "asan $(basename "$t")" "$t"
 done
 echo "== data path (BPF_PROG_TEST_RUN)"
-run_counted datapath "$BUILD/tests/datapath/test_datapath"
+run_tap datapath "$BUILD/tests/datapath/test_datapath"
 echo "== integration (edgexdp in network namespaces)"
 for t in tests/integration/*.bats; do
-	run_counted "$t" bats --tap "$t"
+	run_tap "$t" bats --tap "$t"
 done
 echo "== end to end (the Lync edge lab)"
 for t in tests/e2e/*.bats; do
-	[ -e "$t" ] && run_counted "$t" bats --tap "$t"
+	[ -e "$t" ] && run_tap "$t" bats --tap "$t"
 done
 
 for b in "${broken[@]}"; do
@@ -81,5 +72,5 @@ for b in "${broken[@]}"; do
 	failed=$((failed + 1))
 done
 echo
-echo "total: $passed passed, $failed failed"
+echo "total: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
