@@ -68,7 +68,7 @@ static __always_inline __u16 addr_class(const struct edgexdp_addr *addr,
 		__builtin_memcpy(key6.addr, addr->u8, sizeof(key6.addr));
 		cls = bpf_map_lookup_elem(&addr_v6, &key6);
 	}
-	return cls ? *cls : 0;
+	return cls ? *cls & EDGEXDP_ADDR_CLASS_MASK : 0;
 }
 
 static __always_inline __u32 *rule_lookup(struct edgexdp_match_key *key,

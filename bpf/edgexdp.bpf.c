@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "conntrack.h"
 #include "classify.h"
+#include "source.h"
 #include "frags.h"
 #include "stats.h"
 
@@ -36,6 +37,8 @@ struct decision {
 	__u64 now; /* set whenever rule_id is */
 	__u32 zone;
 	__u32 rule_id; /* rule to count the packet on, or RULE_NONE */
+	__u8 source_check; /* the NIC's enum edgexdp_source_check */
+	__u8 iface_flags; /* the NIC's EDGEXDP_IFACE_* */
 };
 
 static __always_inline const struct edgexdp_settings *settings_get(void)
@@ -70,7 +73,8 @@ static __always_inline __u32 decide_tracked(struct edgexdp_ct_entry *ct,
 	return ct_udp_update(ct, from_a, d->now);
 }
 
-static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
+static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
+					    const struct packet *pkt,
 					    struct decision *d)
 {
 	const struct edgexdp_port_entry *to_port, *from_port = NULL;
@@ -112,6 +116,11 @@ static __always_inline __u32 decide_tcp_udp(const struct packet *pkt,
 	verdict = classify(&t, to_port, from_port, d->zone, &rule_id);
 	if (!verdict_is_pass(verdict))
 		return verdict;
+	/* Only now, when a flow would open: established packets never pay. */
+	verdict = source_verdict(ctx, &t, d->source_check, d->iface_flags);
+	if (verdict)
+		return verdict;
+	verdict = VERDICT_PASS(EDGEXDP_PASS_NEW_FLOW);
 	ct_create(&conntrack, &key, rule_id, from_a, d->now);
 	d->rule_id = rule_id;
 	return verdict;
@@ -247,7 +256,7 @@ static __always_inline __u32 decide_l4(struct xdp_md *ctx, struct packet *pkt,
 	}
 	if (verdict)
 		return verdict;
-	return decide_tcp_udp(pkt, d);
+	return decide_tcp_udp(ctx, pkt, d);
 }
 
 static __always_inline __u32 decide(struct xdp_md *ctx, struct packet *pkt,
@@ -294,6 +303,8 @@ int edgexdp_xdp(struct xdp_md *ctx)
 			ss, VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE), bytes);
 	}
 	d.zone = iface->zone;
+	d.source_check = iface->source_check;
+	d.iface_flags = iface->flags;
 	ss = slot_stats_get(iface->slot);
 
 	verdict = decide(ctx, &pkt, data, &d);

@@ -94,6 +94,8 @@ enum edgexdp_drop_reason {
 	EDGEXDP_DROP_ICMP, /* ICMP not related to a tracked flow */
 	EDGEXDP_DROP_PROTO, /* IP protocol no rule can allow (GRE, ESP..) */
 	EDGEXDP_DROP_UNKNOWN_IFACE, /* ingress NIC not in the config */
+	EDGEXDP_DROP_SPOOFED_SOURCE, /* new flow whose source fails the NIC's
+				      * source check (RFC 3704) */
 	EDGEXDP_DROP_REASON_COUNT,
 };
 
@@ -107,12 +109,30 @@ enum edgexdp_ct_state {
 	EDGEXDP_CT_STATE_COUNT,
 };
 
+/*
+ * Source validation of a packet that would open a flow (RFC 3704), per NIC:
+ * the route back to its source, in the host's own routing table, must leave
+ * through the NIC it came in on (strict), exist at all (loose, rp_filter=2),
+ * or is not asked (off: asymmetric routing).
+ */
+enum edgexdp_source_check {
+	EDGEXDP_SOURCE_STRICT = 0, /* the default: the array starts zeroed */
+	EDGEXDP_SOURCE_LOOSE,
+	EDGEXDP_SOURCE_OFF,
+	EDGEXDP_SOURCE_CHECK_COUNT,
+};
+
+/* struct edgexdp_iface.flags */
+#define EDGEXDP_IFACE_INTERNET (1U << 0) /* faces the Internet */
+
 /* interfaces: array indexed by ingress ifindex -> what this NIC is. */
 struct edgexdp_iface {
 	__u32 zone; /* enum edgexdp_zone */
 	__u32 slot; /* interface slot of verdict_stats */
 	__u32 configured; /* 0: not one of ours (the array starts zeroed) */
-	__u32 pad;
+	__u8 source_check; /* enum edgexdp_source_check */
+	__u8 flags; /* EDGEXDP_IFACE_* */
+	__u8 pad[2];
 };
 
 /*
@@ -148,7 +168,14 @@ struct edgexdp_addr {
 	};
 };
 
-/* addr_v4 / addr_v6 LPM keys; value is a __u32 address class. */
+/*
+ * addr_v4 / addr_v6 LPM keys; value is a __u32: the address class in the
+ * low 16 bits, and EDGEXDP_ADDR_OWN when the address is one of the edge's
+ * own roles' (no packet from the Internet may carry it as its source).
+ */
+#define EDGEXDP_ADDR_CLASS_MASK 0xffffU
+#define EDGEXDP_ADDR_OWN (1U << 16)
+
 struct edgexdp_lpm_v4 {
 	__u32 prefixlen;
 	__u8 addr[4];
@@ -303,7 +330,7 @@ struct edgexdp_attached_iface {
  * would misread every counter, so it refuses, and says to reload; bump
  * this with any change to a pinned map's key or value.
  */
-#define EDGEXDP_ABI_VERSION 1U
+#define EDGEXDP_ABI_VERSION 2U
 
 struct edgexdp_load_info {
 	__u32 abi_version; /* EDGEXDP_ABI_VERSION of the tool that loaded */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The data path test harness; see harness.h. */
 #include <arpa/inet.h>
+#include <sched.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,6 +35,50 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
+/*
+ * The routing the source check asks (bpf_fib_lookup), in a network
+ * namespace of the test's own: every address is reachable through lo, the
+ * NIC the frames arrive on, except the prefixes the source cases use. One
+ * is routed through another NIC (strict fails, loose passes), one is
+ * unreachable (both fail). The helper answers only where lo forwards.
+ */
+static const char *const netns_setup[] = {
+	"ip link set lo up",
+	"ip link add " DP_OTHER_NIC " type veth peer name dp-peer",
+	"ip link set dp-peer up",
+	"ip link set " DP_OTHER_NIC " up",
+	"ip route add default dev lo",
+	"ip -6 route add default dev lo",
+	"ip route add " DP_SRC_OTHER_NIC4 "/26 dev " DP_OTHER_NIC,
+	"ip -6 route add " DP_SRC_OTHER_NIC6 "/64 dev " DP_OTHER_NIC,
+	"ip route add unreachable " DP_SRC_UNROUTED4 "/26",
+	"ip -6 route add unreachable " DP_SRC_UNROUTED6 "/64",
+	"sysctl -qw net.ipv4.conf.all.forwarding=1 "
+	"net.ipv4.conf.lo.forwarding=1 net.ipv6.conf.all.forwarding=1 "
+	"net.ipv6.conf.lo.forwarding=1",
+};
+
+static int dp_netns(void)
+{
+	if (unshare(CLONE_NEWNET)) {
+		fprintf(stderr, "datapath: unshare(CLONE_NEWNET): %s\n",
+			strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(netns_setup) / sizeof(*netns_setup);
+	     i++) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "%s >&2", netns_setup[i]);
+		if (system(cmd) != 0) {
+			fprintf(stderr, "datapath: failed: %s\n",
+				netns_setup[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* A packet the case cannot build fails that case, not the run. */
 static void pkt_fail_case(const char *msg)
 {
@@ -48,6 +93,8 @@ int dp_setup(void)
 
 	libbpf_set_print(libbpf_quiet);
 	pkt_set_fail(pkt_fail_case);
+	if (dp_netns())
+		return -1;
 	ret = config_load_buffer("datapath-test.yaml", yaml, strlen(yaml),
 				 &g_dp.cfg, &err);
 	if (ret) {
@@ -109,10 +156,21 @@ void dp_iface_override(const struct edgexdp_iface *iface)
 		iface_override = *iface;
 }
 
+static uint8_t nic_source_check, nic_flags;
+
+void dp_nic_set(uint8_t source_check, uint8_t flags)
+{
+	nic_source_check = source_check;
+	nic_flags = flags;
+}
+
 static void set_iface(enum edgexdp_zone zone)
 {
-	struct edgexdp_iface iface = {.zone = zone, .slot = DP_SLOT,
-				       .configured = 1};
+	struct edgexdp_iface iface = {.zone = zone,
+				      .slot = DP_SLOT,
+				      .configured = 1,
+				      .source_check = nic_source_check,
+				      .flags = nic_flags};
 	__u32 key = DP_IFINDEX;
 	int fd = bpf_map__fd(g_dp.skel->maps.interfaces);
 
@@ -577,6 +635,7 @@ void mk_udp(struct pkt *p, const char *src, uint16_t sport, const char *dst,
 int case_setup(void **state)
 {
 	iface_overridden = false;
+	dp_nic_set(EDGEXDP_SOURCE_STRICT, 0);
 	ct_clear();
 	frags_clear();
 	set_iface(EDGEXDP_ZONE_EXTERNAL);

@@ -23,6 +23,14 @@ struct CMUnitTest;
 #define DP_IFINDEX 1
 #define DP_SLOT 0
 
+/* The test's network namespace (dp_setup): sources whose route back leaves
+ * through another NIC (the /26 or /64 of these), and unreachable ones. */
+#define DP_OTHER_NIC "dp-other"
+#define DP_SRC_OTHER_NIC4 "198.51.100.128"
+#define DP_SRC_OTHER_NIC6 "2001:db8:d0::"
+#define DP_SRC_UNROUTED4 "198.51.100.192"
+#define DP_SRC_UNROUTED6 "2001:db8:d1::"
+
 #define RULE_NONE (-1)
 
 struct dp {
@@ -46,6 +54,10 @@ int dp_run(enum edgexdp_zone zone, const uint8_t *frame, size_t len);
 /* From the next run on, the NIC entry of lo is `iface` (NULL: none)
  * instead of the zone's; case_setup() ends the override. */
 void dp_iface_override(const struct edgexdp_iface *iface);
+
+/* From the next run on, the NIC's source check and EDGEXDP_IFACE_* flags
+ * (case_setup(): strict, none). */
+void dp_nic_set(uint8_t source_check, uint8_t flags);
 
 /* The settings map's one entry, as the data path reads it. */
 void dp_settings(struct edgexdp_settings *out);
@@ -140,5 +152,6 @@ extern size_t g_n_cats;
 void cases_seed(void);
 void cases_flow(void);
 void cases_parse(void);
+void cases_source(void);
 
 #endif /* DATAPATH_HARNESS_H */

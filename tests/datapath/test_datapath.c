@@ -42,6 +42,7 @@ int main(void)
 	cases_seed();
 	cases_flow();
 	cases_parse();
+	cases_source();
 
 	printf("datapath: %zu cases:", g_n_cases);
 	for (size_t i = 0; i < g_n_cats; i++)

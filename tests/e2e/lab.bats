@@ -111,6 +111,65 @@ flow_result() {
 	jq -e '.interfaces[] | select(.name == "gw-corp") | .drop_packets > 0' <<<"$json"
 }
 
+# The issue-9 attack: from the Internet, a DNS query forged with the edge's
+# own address matches access_edge -> any udp/53; had it opened a flow, the
+# attacker's "reply" would reach the edge's UDP listener on a port no rule
+# opens (SPOOF_PORT). IPv6, which the gateway's kernel does not rp_filter:
+# only edgexdp stands in the way.
+SPOOFED_DNS=2001:db8:45::99 # the "resolver": routed from inet through gw
+
+spoofed_query_then_reply() {
+	lab_in inet "$LAB_PY" "$LAB_NET" spoof udp "$EDGE6_ACCESS" "$SPOOF_PORT" \
+		"$SPOOFED_DNS" 53 --count 1
+	lab_in inet "$LAB_PY" "$LAB_NET" spoof udp "$SPOOFED_DNS" 53 \
+		"$EDGE6_ACCESS" "$SPOOF_PORT" --count 3
+	sleep 0.2
+}
+
+# Datagrams the edge's listener took from the forged resolver.
+spoofed_reply_heard() {
+	grep -c "^udp $EDGE6_ACCESS $SPOOF_PORT $SPOOFED_DNS 53 " \
+		"$LAB_STATE/edge.log" 2>/dev/null || true
+}
+
+@test "a query forged with the edge's address opens no flow: its reply is never heard" {
+	cfg=$BATS_TEST_TMPDIR/no-source-check.yaml
+	sed -e 's/{ name: gw-inet, zone: external, internet: true }/{ name: gw-inet, zone: external, source_check: off }/' \
+		"$LAB_CONFIG" >"$cfg"
+	grep -q 'source_check: off' "$cfg"
+	# The control: without source validation the attack works.
+	reload "$cfg"
+	n0=$(spoofed_reply_heard)
+	spoofed_query_then_reply
+	echo "no check: heard $(($(spoofed_reply_heard) - n0))"
+	[ "$(($(spoofed_reply_heard) - n0))" -ge 3 ]
+
+	# strict alone (the default): the route back leaves through gw-dmz
+	sed -i 's/, source_check: off }/ }/' "$cfg"
+	reload "$cfg"
+	before=$(lab_drops)
+	n0=$(spoofed_reply_heard)
+	spoofed_query_then_reply
+	delta=$(lab_drops_delta "$before" "$(lab_drops)")
+	echo "strict: heard $(($(spoofed_reply_heard) - n0)), drops: $delta"
+	[ "$(($(spoofed_reply_heard) - n0))" -eq 0 ]
+	[ "$(lab_delta_of "$delta" spoofed_source)" -ge 1 ]
+	[ "$(lab_delta_of "$delta" no_flow)" -ge 3 ]
+
+	# the lab's config: gw-inet faces the Internet, and strict
+	reload
+	before=$(lab_drops)
+	n0=$(spoofed_reply_heard)
+	spoofed_query_then_reply
+	delta=$(lab_drops_delta "$before" "$(lab_drops)")
+	echo "internet: heard $(($(spoofed_reply_heard) - n0)), drops: $delta"
+	[ "$(($(spoofed_reply_heard) - n0))" -eq 0 ]
+	[ "$(lab_delta_of "$delta" spoofed_source)" -ge 1 ]
+	# and a documented flow from the Internet still connects
+	read -r res _ < <(flow_result F06)
+	[ "$res" = ok ]
+}
+
 @test "a feature turned off closes its ports after unload and load" {
 	noxmpp="$BATS_TEST_TMPDIR/no-xmpp.yaml"
 	sed -e 's/^features: .*/features: [federation, ocs2007_federation, public_im, centralized_logging]/' \

@@ -89,7 +89,15 @@ static const struct error_case error_cases[] = {
 	 "interfaces:\n  - { name: eth0, zone: external, mtu: 1500 }\n",
 	 -EINVAL,
 	 "t.yaml:2:35: unknown key in interface: 'mtu' (expected one of name, "
-	 "zone)"},
+	 "zone, source_check, internet)"},
+	{"unknown_source_check",
+	 "interfaces:\n  - { name: eth0, zone: external, source_check: 1 }\n",
+	 -EINVAL,
+	 "t.yaml:2:49: unknown source_check: '1' (expected strict, loose or "
+	 "off)"},
+	{"internet_yes",
+	 "interfaces:\n  - { name: eth0, zone: external, internet: yes }\n",
+	 -EINVAL, "t.yaml:2:45: bad internet: 'yes' (expected true or false)"},
 	{"unknown_conntrack_key", IFACES "conntrack:\n  max_entrys: 2048\n",
 	 -EINVAL,
 	 "t.yaml:4:3: unknown key in conntrack: 'max_entrys' (expected one of "
@@ -461,6 +469,30 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.n_rules, 0);
 	assert_int_equal(cfg.ifaces[0].pos.line, 2);
 	assert_int_equal(cfg.ifaces[0].pos.column, 13);
+	assert_int_equal(cfg.ifaces[0].source_check, EDGEXDP_SOURCE_STRICT);
+	assert_false(cfg.ifaces[0].internet);
+	config_free(&cfg);
+}
+
+static void test_iface_source(void **state)
+{
+	const char *yaml =
+		"interfaces:\n"
+		"  - { name: eth0, zone: external, internet: true }\n"
+		"  - { name: eth1, zone: external, source_check: loose }\n"
+		"  - { name: eth2, zone: internal, source_check: off,"
+		" internet: false }\n";
+	struct edgexdp_config cfg;
+	struct edgexdp_diag err;
+
+	(void)state;
+	assert_int_equal(load(yaml, &cfg, &err), 0);
+	assert_int_equal(cfg.ifaces[0].source_check, EDGEXDP_SOURCE_STRICT);
+	assert_true(cfg.ifaces[0].internet);
+	assert_int_equal(cfg.ifaces[1].source_check, EDGEXDP_SOURCE_LOOSE);
+	assert_false(cfg.ifaces[1].internet);
+	assert_int_equal(cfg.ifaces[2].source_check, EDGEXDP_SOURCE_OFF);
+	assert_false(cfg.ifaces[2].internet);
 	config_free(&cfg);
 }
 
@@ -670,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_check_host),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_iface_source),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_port_forms),
 		cmocka_unit_test(test_endpoints),

@@ -22,7 +22,8 @@
         prints "ok" when its echo comes back, "fail <why>" otherwise.
   spoof tcp-ack|tcp-synack|udp SRC SPORT DST DPORT [--count N]
         Forged reply-looking packets with correct checksums, through a raw
-        socket bound to SRC (no connection exists for them anywhere).
+        socket bound to SRC, which need not be this host's (no connection
+        exists for them anywhere).
 """
 import argparse
 import ipaddress
@@ -233,10 +234,19 @@ def pseudo_header(src, dst, proto, length):
     return s.packed + d.packed + struct.pack("!I3xB", length, proto)
 
 
+IP_FREEBIND = 15  # linux/in.h
+IPV6_FREEBIND = 78  # linux/in6.h
+
+
 def spoof(args):
     fam = family_of(args.dst)
     proto = socket.IPPROTO_UDP if args.kind == "udp" else socket.IPPROTO_TCP
     s = socket.socket(fam, socket.SOCK_RAW, proto)
+    # Freebind: a forged source need not be one of this host's addresses.
+    if fam == socket.AF_INET:
+        s.setsockopt(socket.SOL_IP, IP_FREEBIND, 1)
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_FREEBIND, 1)
     s.bind((args.src, 0))
     for _ in range(args.count):
         if args.kind == "udp":

@@ -49,12 +49,20 @@ static const char *const feature_names[] = {
 };
 
 static const char *const zone_names[] = {"external", "internal"};
+static const char *const source_check_names[] = {"strict", "loose", "off"};
 static const char *const proto_names[] = {"tcp", "udp"};
 
 const char *zone_name(enum edgexdp_zone zone)
 {
 	return (unsigned int)zone < ARRAY_SIZE(zone_names) ? zone_names[zone]
 							   : "unknown";
+}
+
+const char *source_check_name(enum edgexdp_source_check mode)
+{
+	return (unsigned int)mode < ARRAY_SIZE(source_check_names)
+		       ? source_check_names[mode]
+		       : "unknown";
 }
 
 const char *proto_name(enum edgexdp_proto proto)
@@ -362,9 +370,70 @@ static int parse_prefix_node(struct pctx *c, const yaml_node_t *n,
 
 /* ---- interfaces ------------------------------------------------------ */
 
+static int parse_source_check(struct pctx *c, const yaml_node_t *n,
+			      enum edgexdp_source_check *out)
+{
+	const char *expected = "strict, loose or off";
+	const char *s;
+	int i, err;
+
+	err = get_str(c, n, "source_check", expected, &s);
+	if (err)
+		return err;
+	i = lookup_name(s, source_check_names, ARRAY_SIZE(source_check_names));
+	if (i < 0)
+		return fail(c, n, "unknown source_check: '%s' (expected %s)", s,
+			    expected);
+	*out = (enum edgexdp_source_check)i;
+	return 0;
+}
+
+/* YAML 1.2's two booleans; yes/no/on/off are YAML 1.1 and ambiguous. */
+static int parse_bool(struct pctx *c, const yaml_node_t *n, const char *what,
+		      bool *out)
+{
+	const char *s;
+	int err;
+
+	err = get_str(c, n, what, "true or false", &s);
+	if (err)
+		return err;
+	if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
+		return fail(c, n, "bad %s: '%s' (expected true or false)", what,
+			    s);
+	*out = s[0] == 't';
+	return 0;
+}
+
+static int parse_iface_name(struct pctx *c, const yaml_node_t *n, size_t idx,
+			    const char **name)
+{
+	int err;
+
+	err = get_str(c, n, "interface name", "a network interface name", name);
+	if (err)
+		return err;
+	if (!**name || strlen(*name) >= IF_NAMESIZE || strchr(*name, '/') ||
+	    strchr(*name, ' '))
+		return fail(c, n,
+			    "bad interface name: '%s' (expected at most %d "
+			    "characters, no '/' or space)",
+			    *name, IF_NAMESIZE - 1);
+	for (size_t i = 0; i < idx; i++)
+		if (strcmp(c->cfg->ifaces[i].name, *name) == 0)
+			return fail(c, n,
+				    "duplicate interface: '%s' (expected each "
+				    "interface once)",
+				    *name);
+	return 0;
+}
+
 static int parse_iface(struct pctx *c, const yaml_node_t *n, size_t idx)
 {
-	struct field f[] = {{.key = "name"}, {.key = "zone"}};
+	struct field f[] = {{.key = "name"},
+			    {.key = "zone"},
+			    {.key = "source_check"},
+			    {.key = "internet"}};
 	struct cfg_iface *ifc = &c->cfg->ifaces[idx];
 	const char *required = "name and zone";
 	const char *name;
@@ -376,23 +445,13 @@ static int parse_iface(struct pctx *c, const yaml_node_t *n, size_t idx)
 	if (!err)
 		err = require(c, n, "interface", &f[1], required);
 	if (!err)
-		err = get_str(c, f[0].val, "interface name",
-			      "a network interface name", &name);
-	if (err)
-		return err;
-	if (!*name || strlen(name) >= IF_NAMESIZE || strchr(name, '/') ||
-	    strchr(name, ' '))
-		return fail(c, f[0].val,
-			    "bad interface name: '%s' (expected at most %d "
-			    "characters, no '/' or space)",
-			    name, IF_NAMESIZE - 1);
-	for (size_t i = 0; i < idx; i++)
-		if (strcmp(c->cfg->ifaces[i].name, name) == 0)
-			return fail(c, f[0].val,
-				    "duplicate interface: '%s' (expected each "
-				    "interface once)",
-				    name);
-	err = parse_zone(c, f[1].val, &ifc->zone);
+		err = parse_iface_name(c, f[0].val, idx, &name);
+	if (!err)
+		err = parse_zone(c, f[1].val, &ifc->zone);
+	if (!err && f[2].val)
+		err = parse_source_check(c, f[2].val, &ifc->source_check);
+	if (!err && f[3].val)
+		err = parse_bool(c, f[3].val, "internet", &ifc->internet);
 	if (err)
 		return err;
 	ifc->pos = pos_of(f[0].val);

@@ -43,6 +43,8 @@ struct cfg_prefix {
 struct cfg_iface {
 	char *name;
 	enum edgexdp_zone zone;
+	enum edgexdp_source_check source_check;
+	bool internet; /* faces the Internet: the edge's roles never arrive */
 	struct cfg_pos pos;
 };
 
@@ -115,6 +117,7 @@ void config_free(struct edgexdp_config *cfg);
 const char *zone_name(enum edgexdp_zone zone);
 const char *proto_name(enum edgexdp_proto proto);
 const char *xdp_mode_name(enum cfg_xdp_mode mode);
+const char *source_check_name(enum edgexdp_source_check mode);
 /* Name of a single feature bit, NULL if unknown. */
 const char *feature_name(unsigned int feature_bit);
 /* Parse a prefix "a.b.c.d[/n]" or "x::y[/n]"; 0 or -EINVAL. */

@@ -169,6 +169,15 @@ static int fill_ports(int fd, const struct ruleset *rs)
 	return 0;
 }
 
+/* An LPM value: the class, and whether its addresses are the edge's. */
+static __u32 lpm_value(const struct ruleset *rs, uint32_t cls)
+{
+	bool own =
+		rs->class_own && cls < rs->n_addr_classes && rs->class_own[cls];
+
+	return cls | (own ? EDGEXDP_ADDR_OWN : 0);
+}
+
 static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 		      const unsigned int *ifindexes)
 {
@@ -176,9 +185,14 @@ static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 	int err;
 
 	for (size_t i = 0; i < rs->n_ifaces; i++) {
-		struct edgexdp_iface iface = { .zone = rs->ifaces[i].zone,
-					       .slot = (__u32)i,
-					       .configured = 1 };
+		struct edgexdp_iface iface = {
+			.zone = rs->ifaces[i].zone,
+			.slot = (__u32)i,
+			.configured = 1,
+			.source_check = (__u8)rs->ifaces[i].source_check,
+			.flags = rs->ifaces[i].internet ? EDGEXDP_IFACE_INTERNET
+							: 0,
+		};
 		__u32 key = ifindexes[i];
 
 		err = update(bpf_map__fd(skel->maps.interfaces), &key, &iface);
@@ -192,14 +206,18 @@ static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 	if (err)
 		return err;
 	for (size_t i = 0; i < rs->n_lpm_v4; i++) {
+		__u32 v = lpm_value(rs, rs->lpm_v4[i].addr_class);
+
 		err = update(bpf_map__fd(skel->maps.addr_v4),
-			     &rs->lpm_v4[i].key, &rs->lpm_v4[i].addr_class);
+			     &rs->lpm_v4[i].key, &v);
 		if (err)
 			return err;
 	}
 	for (size_t i = 0; i < rs->n_lpm_v6; i++) {
+		__u32 v = lpm_value(rs, rs->lpm_v6[i].addr_class);
+
 		err = update(bpf_map__fd(skel->maps.addr_v6),
-			     &rs->lpm_v6[i].key, &rs->lpm_v6[i].addr_class);
+			     &rs->lpm_v6[i].key, &v);
 		if (err)
 			return err;
 	}

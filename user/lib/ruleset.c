@@ -526,6 +526,8 @@ static int emit_settings(struct rs_build *b)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->n_ifaces; i++) {
 		rs->ifaces[i].zone = cfg->ifaces[i].zone;
+		rs->ifaces[i].source_check = cfg->ifaces[i].source_check;
+		rs->ifaces[i].internet = cfg->ifaces[i].internet;
 		if (dup_str(&rs->ifaces[i].name, cfg->ifaces[i].name))
 			return -ENOMEM;
 		rs->n_ifaces = i + 1;
@@ -603,6 +605,7 @@ void ruleset_free(struct ruleset *rs)
 	free(rs->ports);
 	free(rs->lpm_v4);
 	free(rs->lpm_v6);
+	free(rs->class_own);
 	free(rs->matches);
 	free(rs->nat);
 	free(rs->ifaces);

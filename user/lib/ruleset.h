@@ -7,6 +7,7 @@
 #ifndef EDGEXDP_RULESET_H
 #define EDGEXDP_RULESET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,8 @@ struct ruleset_nat {
 struct ruleset_iface {
 	char *name;
 	enum edgexdp_zone zone;
+	enum edgexdp_source_check source_check;
+	bool internet;
 };
 
 struct ruleset {
@@ -62,6 +65,9 @@ struct ruleset {
 	struct ruleset_lpm_v6 *lpm_v6;
 	size_t n_lpm_v6;
 	uint32_t n_addr_classes; /* class 0: in no set */
+	/* Per class: 1 when its addresses are the edge's own (a required
+	 * role's), which never arrive from the Internet (EDGEXDP_ADDR_OWN). */
+	uint8_t *class_own;
 	struct ruleset_match *matches;
 	size_t n_matches;
 	struct ruleset_nat *nat;

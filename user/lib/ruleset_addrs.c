@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "profile.h"
 #include "ruleset_internal.h"
 
 struct member {
@@ -339,6 +340,28 @@ static int index_set_classes(struct rs_build *b, const struct prefixes *u,
 	return 0;
 }
 
+/*
+ * The classes of the edge's own addresses: those of the profile's required
+ * roles (access_edge, webconf_edge, av_edge, edge_internal), NAT partners
+ * included. A packet from the Internet never carries one as its source.
+ */
+static int mark_own_classes(struct rs_build *b)
+{
+	uint8_t *own = calloc(b->rs->n_addr_classes, sizeof(*own));
+
+	if (!own)
+		return -ENOMEM;
+	b->rs->class_own = own;
+	for (size_t s = 0; s < b->n_sets; s++) {
+		if (!b->sets[s].name || !profile_role_required(b->sets[s].name))
+			continue;
+		for (uint32_t i = b->set_cls_off[s]; i < b->set_cls_off[s + 1];
+		     i++)
+			own[b->set_classes[i]] = 1;
+	}
+	return 0;
+}
+
 int rs_build_addr_classes(struct rs_build *b)
 {
 	struct prefixes u = {0};
@@ -357,6 +380,8 @@ int rs_build_addr_classes(struct rs_build *b)
 		err = emit_lpm(b, &u);
 	if (!err)
 		err = index_set_classes(b, &u, &cl);
+	if (!err)
+		err = mark_own_classes(b);
 	free(u.p);
 	free(u.off);
 	free(u.len);

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Source validation (RFC 2827, RFC 3704) of a packet that would open a
+ * flow. The kernel's rp_filter drops a spoofed packet only after XDP has
+ * passed it: had it opened a flow here, the attacker's "replies" from its
+ * real address would belong to that flow. So the new-flow path asks the
+ * host's own routing table the question rp_filter asks, before the flow
+ * exists. Established packets never pay for it.
+ *
+ * Uses the addr_v4 and addr_v6 maps (maps.h).
+ */
+#ifndef EDGEXDP_SOURCE_H
+#define EDGEXDP_SOURCE_H
+
+#include "classify.h" /* IPV4_PREFIX_BITS */
+#include "maps.h"
+#include "parse.h"
+
+/* Address families of struct bpf_fib_lookup (uapi/linux/socket.h). */
+#define FIB_AF_INET 2
+#define FIB_AF_INET6 10
+
+/* fe80::/10 and ff00::/8: never routed, so never a route's question. */
+#define IPV6_LINKLOCAL_BYTE0 0xfe
+#define IPV6_LINKLOCAL_BYTE1_MASK 0xc0
+#define IPV6_LINKLOCAL_BYTE1 0x80
+#define IPV6_MULTICAST_BYTE0 0xff
+
+static __always_inline bool ipv6_is_link_local(const struct edgexdp_addr *a)
+{
+	return a->u8[0] == IPV6_LINKLOCAL_BYTE0 &&
+	       (a->u8[1] & IPV6_LINKLOCAL_BYTE1_MASK) == IPV6_LINKLOCAL_BYTE1;
+}
+
+static __always_inline bool ipv6_is_multicast(const struct edgexdp_addr *a)
+{
+	return a->u8[0] == IPV6_MULTICAST_BYTE0;
+}
+
+/* Is the address one of the edge's own roles' (EDGEXDP_ADDR_OWN)? */
+static __always_inline bool addr_is_own(const struct edgexdp_addr *addr,
+					__u8 family)
+{
+	struct edgexdp_lpm_v4 key4;
+	struct edgexdp_lpm_v6 key6;
+	__u32 *v;
+
+	if (family == FAMILY_IPV4) {
+		key4.prefixlen = IPV4_PREFIX_BITS;
+		__builtin_memcpy(key4.addr, addr->u8, sizeof(key4.addr));
+		v = bpf_map_lookup_elem(&addr_v4, &key4);
+	} else {
+		key6.prefixlen = IPV6_PREFIX_BITS;
+		__builtin_memcpy(key6.addr, addr->u8, sizeof(key6.addr));
+		v = bpf_map_lookup_elem(&addr_v6, &key6);
+	}
+	return v && (*v & EDGEXDP_ADDR_OWN);
+}
+
+/*
+ * The reverse path: a route lookup of the reversed tuple, as received on
+ * `ifindex`. Strict wants the route back to leave through that NIC, loose
+ * only that one exists. A NIC that does not forward cannot be asked (the
+ * helper answers FWD_DISABLED): that host routes nothing, the kernel's
+ * own rp_filter stands, and the check passes.
+ */
+static __always_inline bool reverse_path_ok(struct xdp_md *ctx,
+					    const struct flow_tuple *t,
+					    __u32 ifindex, __u8 mode)
+{
+	struct bpf_fib_lookup fib = {};
+	long rc;
+
+	fib.ifindex = ifindex;
+	fib.l4_protocol = t->l4proto;
+	fib.sport = t->dport;
+	fib.dport = t->sport;
+	if (t->family == FAMILY_IPV4) {
+		fib.family = FIB_AF_INET;
+		fib.ipv4_src = t->dst.u32[0];
+		fib.ipv4_dst = t->src.u32[0];
+	} else {
+		/* A link-local source is on this link by definition. */
+		if (ipv6_is_link_local(&t->src))
+			return true;
+		if (ipv6_is_multicast(&t->src))
+			return false;
+		fib.family = FIB_AF_INET6;
+		__builtin_memcpy(fib.ipv6_dst, t->src.u8, sizeof(fib.ipv6_dst));
+		/* The helper refuses link-scope addresses: leave it out. */
+		if (!ipv6_is_link_local(&t->dst) && !ipv6_is_multicast(&t->dst))
+			__builtin_memcpy(fib.ipv6_src, t->dst.u8,
+					 sizeof(fib.ipv6_src));
+	}
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+	case BPF_FIB_LKUP_RET_NO_NEIGH: /* a route, its neighbour unresolved */
+		return mode == EDGEXDP_SOURCE_LOOSE || fib.ifindex == ifindex;
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		return true;
+	default:
+		/* No route, a blackhole, or a local or broadcast source. */
+		return false;
+	}
+}
+
+/*
+ * May this packet, which a rule would let open a flow, do so? Not with an
+ * edge address as its source from a NIC that faces the Internet, whatever
+ * the routing says; then the NIC's reverse-path check.
+ */
+static __always_inline __u32 source_verdict(struct xdp_md *ctx,
+					    const struct flow_tuple *t,
+					    __u8 mode, __u8 iface_flags)
+{
+	if ((iface_flags & EDGEXDP_IFACE_INTERNET) &&
+	    addr_is_own(&t->src, t->family))
+		return VERDICT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE);
+	if (mode == EDGEXDP_SOURCE_OFF)
+		return VERDICT_NONE;
+	if (!reverse_path_ok(ctx, t, ctx->ingress_ifindex, mode))
+		return VERDICT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE);
+	return VERDICT_NONE;
+}
+
+#endif /* EDGEXDP_SOURCE_H */
