@@ -52,14 +52,21 @@ static __always_inline int addr_cmp(const struct edgexdp_addr *x,
  * spares the hash lookup to the addresses of no pair: most of them.
  */
 static __always_inline void nat_canonicalise(struct edgexdp_addr *addr,
+					     __u8 family,
 					     const struct edgexdp_settings *s)
 {
 	const struct edgexdp_addr *pub;
+	struct edgexdp_nat_key nk;
 	__u32 bit = edgexdp_nat_filter_bit(addr);
 
 	if (!(s->nat_filter[bit / 64] & (1ULL << (bit % 64))))
 		return;
-	pub = bpf_map_lookup_elem(&nat_canon, addr);
+	nk.addr = *addr;
+	nk.family = family;
+	nk.pad[0] = 0;
+	nk.pad[1] = 0;
+	nk.pad[2] = 0;
+	pub = bpf_map_lookup_elem(&nat_canon, &nk);
 	if (pub)
 		*addr = *pub;
 }
@@ -95,8 +102,8 @@ static __always_inline bool ct_key_build(struct edgexdp_ct_key *key,
 	key->pad[0] = 0;
 	key->pad[1] = 0;
 	if (s->nat_enabled) {
-		nat_canonicalise(&key->addr_a, s);
-		nat_canonicalise(&key->addr_b, s);
+		nat_canonicalise(&key->addr_a, key->family, s);
+		nat_canonicalise(&key->addr_b, key->family, s);
 	}
 
 	cmp = addr_cmp(&key->addr_a, &key->addr_b);

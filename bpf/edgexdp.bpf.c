@@ -20,6 +20,7 @@
 #include "conntrack.h"
 #include "classify.h"
 #include "source.h"
+#include "linkctl.h"
 #include "frags.h"
 #include "stats.h"
 
@@ -39,6 +40,9 @@ struct decision {
 	__u32 rule_id; /* rule to count the packet on, or RULE_NONE */
 	__u8 source_check; /* the NIC's enum edgexdp_source_check */
 	__u8 iface_flags; /* the NIC's EDGEXDP_IFACE_* */
+	/* The flow the packet belongs to, when rule_id came from one: a
+	 * first fragment leaves it to its later ones. */
+	struct edgexdp_ct_key flow;
 };
 
 static __always_inline const struct edgexdp_settings *settings_get(void)
@@ -56,8 +60,11 @@ static __always_inline __u32 decide_later_fragment(const struct packet *pkt,
 
 	if (!s)
 		return VERDICT_ABORT;
+	if (pkt->frag_proto == IPPROTO_TCP &&
+	    pkt->frag_offset == FRAG_OFFSET_TCP_OVERLAP)
+		return VERDICT_DROP(EDGEXDP_DROP_FRAGMENT);
 	d->now = flow_clock_ns();
-	return frag_later_verdict(pkt, s->frag_timeout_ns, d->now, &d->rule_id);
+	return frag_later_verdict(pkt, s, d->now, &d->rule_id);
 }
 
 /* A live flow owns the packet; its state machine decides. */
@@ -67,6 +74,7 @@ static __always_inline __u32 decide_tracked(struct edgexdp_ct_entry *ct,
 					    bool from_a, struct decision *d)
 {
 	d->rule_id = ct->rule_id;
+	d->flow = *key;
 	if (pkt->l4proto == IPPROTO_TCP)
 		return ct_tcp_update(&conntrack, ct, key, pkt->tcp_flags,
 				     from_a, d->now);
@@ -123,25 +131,36 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 	verdict = VERDICT_PASS(EDGEXDP_PASS_NEW_FLOW);
 	ct_create(&conntrack, &key, rule_id, from_a, d->now);
 	d->rule_id = rule_id;
+	d->flow = key;
 	return verdict;
 }
 
-/* An ICMP error is as welcome as the flow it is about. */
-static __always_inline __u32 decide_icmp_error(struct flow_tuple *quoted,
+/*
+ * An ICMP error is as welcome as the flow it is about, and only on its way
+ * to the host that sent the datagram it quotes (nf_conntrack's rule): any
+ * router on the path may send it, but not to a third party.
+ */
+static __always_inline __u32 decide_icmp_error(const struct packet *pkt,
+					       struct flow_tuple *quoted,
 					       struct decision *d)
 {
 	const struct edgexdp_settings *s = settings_get();
 	struct edgexdp_ct_entry *ct;
 	struct edgexdp_ct_key key;
+	struct flow_tuple outer;
 
 	if (!s)
 		return VERDICT_ABORT;
+	tuple_load_addrs(&outer, pkt->l3, pkt->family);
+	if (addr_cmp(&outer.dst, &quoted->src) != 0)
+		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	d->now = flow_clock_ns();
 	ct_key_build(&key, quoted, s);
 	ct = ct_lookup_live(&conntrack, &key, s, d->now);
 	if (!ct)
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	d->rule_id = ct->rule_id;
+	d->flow = key;
 	return VERDICT_PASS(EDGEXDP_PASS_ICMP_RELATED);
 }
 
@@ -165,14 +184,7 @@ static __always_inline __u32 decide_icmp(const struct packet *pkt,
 	verdict = parse_quoted_ipv4(&quoted, icmp + 1, pkt->data_end);
 	if (verdict)
 		return verdict;
-	return decide_icmp_error(&quoted, d);
-}
-
-/* Neighbour discovery and MLD: IPv6 does not work without them. */
-static __always_inline bool icmp6_is_link_control(__u8 type)
-{
-	return (type >= ICMPV6_MLD_QUERY && type <= ICMPV6_NDISC_REDIRECT) ||
-	       type == ICMPV6_MLD2_REPORT;
+	return decide_icmp_error(pkt, &quoted, d);
 }
 
 /*
@@ -220,15 +232,15 @@ static __always_inline __u32 decide_icmp6(struct xdp_md *ctx,
 	case ICMPV6_PARAMPROB:
 		break;
 	default:
-		if (icmp6_is_link_control(type))
-			return VERDICT_PASS(EDGEXDP_PASS_ICMP6_LINK);
+		if (icmp6_is_nd(type) || icmp6_is_mld(type))
+			return icmp6_link_verdict(ctx, pkt, type);
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	}
 	verdict =
 		icmp6_quoted_tuple(ctx, pkt->l4_off + sizeof(*icmp6), &quoted);
 	if (verdict)
 		return verdict;
-	return decide_icmp_error(&quoted, d);
+	return decide_icmp_error(pkt, &quoted, d);
 }
 
 static __always_inline __u32 decide_l4(struct xdp_md *ctx, struct packet *pkt,
@@ -259,6 +271,49 @@ static __always_inline __u32 decide_l4(struct xdp_md *ctx, struct packet *pkt,
 	return decide_tcp_udp(ctx, pkt, d);
 }
 
+/* Past the VLAN tags the parser reads, with room for a 60-byte header. */
+#define L3_OFF_MAX 0xff
+
+/*
+ * Is the IPv4 header checksum right? The kernel discards a header with a
+ * bad one (ip_rcv), so passing it would count a packet no one receives on
+ * a rule. The ones'-complement sum does not care about byte order. A
+ * global function: the verifier walks its loop once, not once per path.
+ */
+__noinline bool ipv4_csum_ok(struct xdp_md *ctx, __u32 l3_off)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	const __u16 *w;
+	__u32 sum = 0, opt_words;
+	int i;
+
+	if (l3_off > L3_OFF_MAX)
+		return false;
+	w = data + l3_off;
+	if ((void *)(w + IPV4_MIN_HDR_WORDS) > data_end)
+		return false;
+	opt_words = (((const __u8 *)w)[0] & IPV4_IHL_MASK) * 2;
+	opt_words = opt_words > IPV4_MIN_HDR_WORDS
+			    ? opt_words - IPV4_MIN_HDR_WORDS
+			    : 0;
+#pragma unroll
+	for (i = 0; i < IPV4_MIN_HDR_WORDS; i++)
+		sum += w[i];
+	/* parse_ipv4() saw the whole header in the frame: a word past the
+	 * frame cannot be one of it, and leaves the sum wrong. */
+#pragma unroll
+	for (i = 0; i < IPV4_MAX_OPT_WORDS; i++) {
+		const __u16 *o = w + IPV4_MIN_HDR_WORDS + i;
+
+		if (i < opt_words && (void *)(o + 1) <= data_end)
+			sum += *o;
+	}
+	sum = (sum & CSUM_ALL_ONES) + (sum >> 16);
+	sum = (sum & CSUM_ALL_ONES) + (sum >> 16);
+	return sum == CSUM_ALL_ONES;
+}
+
 static __always_inline __u32 decide(struct xdp_md *ctx, struct packet *pkt,
 				    void *data, struct decision *d)
 {
@@ -268,8 +323,11 @@ static __always_inline __u32 decide(struct xdp_md *ctx, struct packet *pkt,
 	verdict = parse_ethernet(pkt, data, &eth_proto);
 	if (verdict)
 		return verdict;
-	if (eth_proto == bpf_htons(ETH_P_IP))
+	if (eth_proto == bpf_htons(ETH_P_IP)) {
 		verdict = parse_ipv4(pkt);
+		if (!verdict && !ipv4_csum_ok(ctx, pkt->l3_off))
+			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	}
 	else if (eth_proto == bpf_htons(ETH_P_IPV6))
 		verdict = parse_ipv6(pkt);
 	else
@@ -314,7 +372,7 @@ int edgexdp_xdp(struct xdp_md *ctx)
 			       verdict == VERDICT_PASS(EDGEXDP_PASS_NEW_FLOW));
 		/* Its later fragments follow whatever let the first through. */
 		if (pkt.frag == FRAG_FIRST)
-			frag_record(&pkt, d.rule_id, d.now);
+			frag_record(&pkt, d.rule_id, &d.flow, d.now);
 	}
 	return verdict_account(ss, verdict, bytes);
 }

@@ -31,11 +31,13 @@ static __always_inline void frag_key_build(struct edgexdp_frag_key *key,
 }
 
 static __always_inline void frag_record(const struct packet *pkt, __u32 rule_id,
+					const struct edgexdp_ct_key *flow,
 					__u64 now)
 {
 	struct edgexdp_frag_entry entry = {
 		.last_seen_ns = now,
 		.rule_id = rule_id,
+		.flow = *flow,
 	};
 	struct edgexdp_frag_key key;
 
@@ -43,18 +45,24 @@ static __always_inline void frag_record(const struct packet *pkt, __u32 rule_id,
 	bpf_map_update_elem(&frags, &key, &entry, BPF_ANY);
 }
 
-/* The timeout runs from the first fragment, as for the kernel's own
- * reassembly queue: later fragments do not extend it. */
-static __always_inline __u32 frag_later_verdict(const struct packet *pkt,
-						__u64 timeout, __u64 now,
-						__u32 *rule_id)
+/*
+ * The timeout runs from the first fragment, as for the kernel's own
+ * reassembly queue: later fragments do not extend it. Nor do they outlive
+ * the flow that admitted the first (RFC 3128): once it ends, the rest of
+ * the datagram has nothing to belong to.
+ */
+static __always_inline __u32
+frag_later_verdict(const struct packet *pkt, const struct edgexdp_settings *s,
+		   __u64 now, __u32 *rule_id)
 {
 	const struct edgexdp_frag_entry *entry;
 	struct edgexdp_frag_key key;
 
 	frag_key_build(&key, pkt);
 	entry = bpf_map_lookup_elem(&frags, &key);
-	if (!entry || age_exceeds(now, entry->last_seen_ns, timeout))
+	if (!entry || age_exceeds(now, entry->last_seen_ns, s->frag_timeout_ns))
+		return VERDICT_DROP(EDGEXDP_DROP_FRAGMENT);
+	if (!ct_lookup_live(&conntrack, &entry->flow, s, now))
 		return VERDICT_DROP(EDGEXDP_DROP_FRAGMENT);
 	*rule_id = entry->rule_id;
 	return VERDICT_PASS(EDGEXDP_PASS_FRAGMENT);

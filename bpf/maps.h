@@ -67,7 +67,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, EDGEXDP_MAX_NAT_PAIRS);
-	__type(key, struct edgexdp_addr);
+	__type(key, struct edgexdp_nat_key);
 	__type(value, struct edgexdp_addr);
 } nat_canon SEC(".maps");
 

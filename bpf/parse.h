@@ -29,18 +29,31 @@
 #define IPV4_VERSION 4
 #define IPV4_MIN_IHL 5 /* 20 bytes, no options */
 #define IPV4_IHL_UNIT 4 /* IHL counts 32-bit words */
+#define IPV4_IHL_MASK 0x0f /* the low nibble of the first byte */
 #define IP_MF 0x2000 /* more fragments */
 #define IP_OFFSET 0x1fff /* fragment offset, 8-byte units */
 
 #define IPV6_VERSION 6
 #define IP6_MF 0x0001 /* fragment header: more fragments */
 #define IP6_OFFSET 0xfff8 /* fragment header: offset, 8-byte units */
+#define IP6_OFFSET_SHIFT 3
 /* Hop-by-hop, routing, destination options: (hdrlen + 1) * 8 bytes. */
 #define IPV6_OPT_LEN_BIAS 1
 #define IPV6_OPT_LEN_UNIT 8
 /* AH counts 32-bit words minus 2 (RFC 4302, 2.2). */
 #define IPV6_AH_LEN_BIAS 2
 #define IPV6_AH_LEN_UNIT 4
+
+/* The header checksum sums the header as 16-bit words (RFC 791). */
+#define IPV4_MIN_HDR_WORDS 10
+#define IPV4_MAX_OPT_WORDS 20 /* IHL 15: 40 bytes of options */
+#define CSUM_ALL_ONES 0xffff
+
+/* RFC 1858: a TCP fragment at offset 1 (8 bytes) can only rewrite the
+ * header of the first; nothing legitimate sends one. */
+#define FRAG_OFFSET_TCP_OVERLAP 1
+
+#define UDP_HDR_LEN 8
 
 #define TCP_MIN_DOFF 5
 #define TCP_DOFF_UNIT 4 /* data offset counts 32-bit words */
@@ -49,6 +62,10 @@
 #define TCPHDR_SYN 0x02
 #define TCPHDR_RST 0x04
 #define TCPHDR_ACK 0x10
+#define TCPHDR_PSH 0x08
+#define TCPHDR_URG 0x20
+#define TCPHDR_ECE 0x40
+#define TCPHDR_CWR 0x80
 
 /* ICMP errors, which quote the datagram they are about (RFC 792). */
 #define ICMP_DEST_UNREACH 3
@@ -98,6 +115,7 @@ struct packet {
 	__u8 tcp_flags;
 	__u8 frag; /* enum frag_kind */
 	__u8 frag_proto; /* next header named next to the fragment id */
+	__u16 frag_offset; /* in 8-byte units */
 };
 
 /* One direction of a flow, addresses zero-padded to 16 bytes. */
@@ -184,6 +202,7 @@ static __always_inline __u32 parse_ipv4(struct packet *pkt)
 		pkt->frag = (frag_off & IP_OFFSET) ? FRAG_LATER : FRAG_FIRST;
 		pkt->frag_id = bpf_ntohs(iph->id);
 		pkt->frag_proto = iph->protocol;
+		pkt->frag_offset = frag_off & IP_OFFSET;
 	}
 	return VERDICT_NONE;
 }
@@ -224,6 +243,7 @@ static __always_inline __u32 ipv6_skip_frag_hdr(struct packet *pkt, void **cur,
 		pkt->frag = (frag_off & IP6_OFFSET) ? FRAG_LATER : FRAG_FIRST;
 		pkt->frag_id = bpf_ntohl(fh->identification);
 		pkt->frag_proto = fh->nexthdr;
+		pkt->frag_offset = (frag_off & IP6_OFFSET) >> IP6_OFFSET_SHIFT;
 	}
 	return VERDICT_NONE;
 }
@@ -272,6 +292,10 @@ static __always_inline __u32 ipv6_walk_ext_hdrs(struct packet *pkt, void *cur,
 	for (i = 0; i < EDGEXDP_MAX_IPV6_EXT_HDRS; i++) {
 		if (!ipv6_is_ext_hdr(nexthdr))
 			break;
+		/* Hop-by-hop comes first or not at all (RFC 8200, 4.1): the
+		 * kernel discards it anywhere else. */
+		if (nexthdr == IPPROTO_HOPOPTS && i > 0)
+			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 		verdict = ipv6_skip_ext_hdr(pkt, &cur, &off, &nexthdr);
 		if (verdict)
 			return verdict;
@@ -305,6 +329,31 @@ static __always_inline __u32 parse_ipv6(struct packet *pkt)
 				  ip6h->nexthdr);
 }
 
+/*
+ * The flag combinations nf_conntrack's tcp_error() accepts (PSH, ECE and
+ * CWR aside): a SYN, a SYN+ACK, a RST, a RST+ACK, a FIN+ACK or an ACK,
+ * each with or without URG except RST. Anything else (no flags, FIN
+ * alone, SYN+FIN, SYN+RST...) no TCP stack sends.
+ */
+static __always_inline bool tcp_flags_valid(__u8 flags)
+{
+	flags &= ~(TCPHDR_PSH | TCPHDR_ECE | TCPHDR_CWR);
+	switch (flags) {
+	case TCPHDR_SYN:
+	case TCPHDR_SYN | TCPHDR_URG:
+	case TCPHDR_SYN | TCPHDR_ACK:
+	case TCPHDR_RST:
+	case TCPHDR_RST | TCPHDR_ACK:
+	case TCPHDR_FIN | TCPHDR_ACK:
+	case TCPHDR_FIN | TCPHDR_ACK | TCPHDR_URG:
+	case TCPHDR_ACK:
+	case TCPHDR_ACK | TCPHDR_URG:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static __always_inline __u32 parse_tcp(struct packet *pkt)
 {
 	struct tcphdr *tcp = pkt->l4;
@@ -321,6 +370,8 @@ static __always_inline __u32 parse_tcp(struct packet *pkt)
 	pkt->dport = tcp->dest;
 	/* One byte read beats decoding the flag bitfields one by one. */
 	pkt->tcp_flags = ((__u8 *)tcp)[TCP_FLAGS_OFFSET];
+	if (!tcp_flags_valid(pkt->tcp_flags))
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	return VERDICT_NONE;
 }
 
@@ -328,8 +379,22 @@ static __always_inline __u32 parse_udp(struct packet *pkt)
 {
 	struct udphdr *udp = pkt->l4;
 
+	__u32 len, carried;
+
 	if ((void *)(udp + 1) > pkt->data_end ||
 	    (void *)(udp + 1) > pkt->ip_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	/*
+	 * nf_conntrack's udp_error(): the length covers at least the header
+	 * and at most what the IP datagram carries (less is padding). A first
+	 * fragment carries part of the datagram its length counts.
+	 */
+	len = bpf_ntohs(udp->len);
+	carried = pkt->ip_end - pkt->l4;
+	if (len < UDP_HDR_LEN || (pkt->frag == FRAG_NONE && len > carried))
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	/* IPv6 makes the checksum mandatory (RFC 8200, 8.1). */
+	if (pkt->family == FAMILY_IPV6 && !udp->check)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	pkt->sport = udp->source;
 	pkt->dport = udp->dest;

@@ -169,6 +169,17 @@ struct edgexdp_addr {
 };
 
 /*
+ * nat_canon key: a private address of a NAT pair, with its family. Every
+ * key that holds an address holds its family too: the 16 bytes of an IPv4
+ * address padded with zeros are also an IPv6 address, which is not it.
+ */
+struct edgexdp_nat_key {
+	struct edgexdp_addr addr;
+	__u8 family; /* 4 or 6 */
+	__u8 pad[3];
+};
+
+/*
  * addr_v4 / addr_v6 LPM keys; value is a __u32: the address class in the
  * low 16 bits, and EDGEXDP_ADDR_OWN when the address is one of the edge's
  * own roles' (no packet from the Internet may carry it as its source).
@@ -236,10 +247,13 @@ struct edgexdp_frag_key {
 	__u8 pad[2];
 };
 
+/* A later fragment passes only while the flow its first fragment belonged
+ * to lives: `flow` is that flow's conntrack key. */
 struct edgexdp_frag_entry {
 	__u64 last_seen_ns;
 	__u32 rule_id;
 	__u32 pad;
+	struct edgexdp_ct_key flow;
 };
 
 /* rule_stats: per-CPU, per rule, summed in userspace. */
@@ -330,7 +344,7 @@ struct edgexdp_attached_iface {
  * would misread every counter, so it refuses, and says to reload; bump
  * this with any change to a pinned map's key or value.
  */
-#define EDGEXDP_ABI_VERSION 2U
+#define EDGEXDP_ABI_VERSION 3U
 
 struct edgexdp_load_info {
 	__u32 abi_version; /* EDGEXDP_ABI_VERSION of the tool that loaded */

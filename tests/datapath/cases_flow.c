@@ -375,17 +375,17 @@ static const struct lone_def lones[] = {
 	{"TCP ACK scan of 443", EXT, IPPROTO_TCP, ANY_EXT4, 40001,
 	 "203.0.113.10", 443, F_ACK, false, EDGEXDP_DROP_TCP_STATE, NULL},
 	{"TCP NULL scan of 443", EXT, IPPROTO_TCP, ANY_EXT4, 40001,
-	 "203.0.113.10", 443, 0, false, EDGEXDP_DROP_TCP_STATE, NULL},
+	 "203.0.113.10", 443, 0, false, EDGEXDP_DROP_MALFORMED, NULL},
 	{"TCP Xmas scan of 443", EXT, IPPROTO_TCP, ANY_EXT4, 40001,
 	 "203.0.113.10", 443, F_FIN | F_PSH | F_URG, false,
-	 EDGEXDP_DROP_TCP_STATE, NULL},
+	 EDGEXDP_DROP_MALFORMED, NULL},
 	{"TCP FIN scan of 443", EXT, IPPROTO_TCP, ANY_EXT4, 40001,
-	 "203.0.113.10", 443, F_FIN, false, EDGEXDP_DROP_TCP_STATE, NULL},
+	 "203.0.113.10", 443, F_FIN, false, EDGEXDP_DROP_MALFORMED, NULL},
 	{"TCP SYN-FIN to 443 opens nothing", EXT, IPPROTO_TCP, ANY_EXT4, 40001,
-	 "203.0.113.10", 443, F_SYN | F_FIN, false, EDGEXDP_DROP_TCP_STATE,
+	 "203.0.113.10", 443, F_SYN | F_FIN, false, EDGEXDP_DROP_MALFORMED,
 	 NULL},
 	{"TCP SYN-RST to 443 opens nothing", EXT, IPPROTO_TCP, ANY_EXT4, 40001,
-	 "203.0.113.10", 443, F_SYN | F_RST, false, EDGEXDP_DROP_TCP_STATE,
+	 "203.0.113.10", 443, F_SYN | F_RST, false, EDGEXDP_DROP_MALFORMED,
 	 NULL},
 	{"TCP SYN with ECN (ECE|CWR) opens a flow", EXT, IPPROTO_TCP, ANY_EXT4,
 	 40001, "203.0.113.10", 443, F_SYN | F_ECE | F_CWR, true,
@@ -601,8 +601,10 @@ static void data_before_synack(void **state)
 	/* Its destination port has no rule: dropped before conntrack. */
 	tcp_send("SYN from the responder (simultaneous open)", S, F_SYN,
 		 WANT_DROP(EDGEXDP_DROP_NO_RULE_PORT));
+	/* Only SYN and RST go without ACK (nf_conntrack's tcp_error()):
+	 * a bare PSH is no TCP segment at all. */
 	tcp_send("client segment without ACK", C, F_PSH,
-		 WANT_DROP(EDGEXDP_DROP_TCP_STATE));
+		 WANT_DROP(EDGEXDP_DROP_MALFORMED));
 	expect_ct(&https, EDGEXDP_CT_SYN_SENT, "bad segments");
 	/* A responder on this host answers by egress, which XDP never
 	 * sees: the initiator's ACK is the first sign of the SYN-ACK. */
@@ -615,8 +617,10 @@ static void syn_recv_needs_ack(void **state)
 {
 	tcp_send("SYN", C, F_SYN, WANT_NEW(HTTPS_RULE));
 	tcp_send("SYN-ACK", S, F_SYN | F_ACK, WANT_FLOW(HTTPS_RULE));
+	/* Only SYN and RST go without ACK (nf_conntrack's tcp_error()):
+	 * a bare PSH is no TCP segment at all. */
 	tcp_send("client segment without ACK", C, F_PSH,
-		 WANT_DROP(EDGEXDP_DROP_TCP_STATE));
+		 WANT_DROP(EDGEXDP_DROP_MALFORMED));
 	expect_ct(&https, EDGEXDP_CT_SYN_RECV, "no ACK");
 	tcp_send("SYN-ACK retransmitted", S, F_SYN | F_ACK,
 		 WANT_FLOW(HTTPS_RULE));

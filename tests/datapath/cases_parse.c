@@ -225,6 +225,17 @@ static void b_icmp6(struct pkt *p, int type)
 					.payload_len = 16});
 }
 
+/* MLD: from a link-local source, hop limit 1 (RFC 3810, 5). */
+static void b_mld(struct pkt *p, int type)
+{
+	pkt_build(p, &(struct pkt_spec){.src = "fe80::1",
+					.dst = "ff02::1",
+					.proto = IPPROTO_ICMPV6,
+					.icmp_type = (uint8_t)type,
+					.ttl = 1,
+					.payload_len = 16});
+}
+
 static void b_nd_ns(struct pkt *p, int unused)
 {
 	uint8_t body[24];
@@ -507,9 +518,9 @@ static const struct parse_case parse_cases[] = {
 	 WHOLE, PASS(ICMP6_LINK)},
 	{"ICMPv6 redirect passes (icmp6_link)", b_icmp6, 137, EXT, WHOLE,
 	 PASS(ICMP6_LINK)},
-	{"ICMPv6 MLD query passes (icmp6_link)", b_icmp6, 130, EXT, WHOLE,
+	{"ICMPv6 MLD query passes (icmp6_link)", b_mld, 130, EXT, WHOLE,
 	 PASS(ICMP6_LINK)},
-	{"ICMPv6 MLDv2 report passes (icmp6_link)", b_icmp6, 143, EXT, WHOLE,
+	{"ICMPv6 MLDv2 report passes (icmp6_link)", b_mld, 143, EXT, WHOLE,
 	 PASS(ICMP6_LINK)},
 	{"ICMPv6 type 138 (router renumbering) drops (icmp)", b_icmp6, 138, EXT,
 	 WHOLE, DROP(ICMP)},

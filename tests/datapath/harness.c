@@ -53,6 +53,7 @@ static const char *const netns_setup[] = {
 	"ip -6 route add " DP_SRC_OTHER_NIC6 "/64 dev " DP_OTHER_NIC,
 	"ip route add unreachable " DP_SRC_UNROUTED4 "/26",
 	"ip -6 route add unreachable " DP_SRC_UNROUTED6 "/64",
+	"ip -6 addr add " DP_LOCAL6 "/128 dev lo",
 	"sysctl -qw net.ipv4.conf.all.forwarding=1 "
 	"net.ipv4.conf.lo.forwarding=1 net.ipv6.conf.all.forwarding=1 "
 	"net.ipv6.conf.lo.forwarding=1",
@@ -518,8 +519,8 @@ bool ct_key_of(struct edgexdp_ct_key *key, uint8_t l4proto, const char *src,
 
 	if (!fam || pkt_addr(dst, &d) != fam)
 		fail_msg("bad flow addresses %s %s", src, dst);
-	oracle_nat_canon(&s);
-	oracle_nat_canon(&d);
+	oracle_nat_canon(&s, fam);
+	oracle_nat_canon(&d, fam);
 	memset(key, 0, sizeof(*key));
 	key->l4proto = l4proto;
 	key->family = (__u8)fam;

@@ -30,6 +30,8 @@ struct CMUnitTest;
 #define DP_SRC_OTHER_NIC6 "2001:db8:d0::"
 #define DP_SRC_UNROUTED4 "198.51.100.192"
 #define DP_SRC_UNROUTED6 "2001:db8:d1::"
+/* A global address of the gateway itself (on lo). */
+#define DP_LOCAL6 "2001:db8:d2::1"
 
 #define RULE_NONE (-1)
 
@@ -153,5 +155,6 @@ void cases_seed(void);
 void cases_flow(void);
 void cases_parse(void);
 void cases_source(void);
+void cases_valid(void);
 
 #endif /* DATAPATH_HARNESS_H */

@@ -158,13 +158,14 @@ const char *oracle_role_host(const char *role, int family, int idx)
 	return family == 4 ? r->hosts4[idx] : r->hosts6[idx];
 }
 
-void oracle_nat_canon(struct edgexdp_addr *addr)
+void oracle_nat_canon(struct edgexdp_addr *addr, int family)
 {
 	struct edgexdp_addr priv;
 
 	for (size_t i = 0; i < ARRAY_LEN(nat_pairs); i++) {
-		pkt_addr(nat_pairs[i].private_addr, &priv);
-		if (memcmp(&priv, addr, sizeof(priv)) == 0) {
+		int fam = pkt_addr(nat_pairs[i].private_addr, &priv);
+
+		if (fam == family && memcmp(&priv, addr, sizeof(priv)) == 0) {
 			pkt_addr(nat_pairs[i].public_addr, addr);
 			return;
 		}

@@ -40,7 +40,7 @@ const char *oracle_role_host(const char *role, int family, int idx);
 /* Is the role defined in the test config? */
 bool oracle_role_defined(const char *role);
 /* NAT: the public address of a private one, or the address itself. */
-void oracle_nat_canon(struct edgexdp_addr *addr);
+void oracle_nat_canon(struct edgexdp_addr *addr, int family);
 
 /* The profile's rules (all features are enabled in the test config). */
 const struct profile_rule *oracle_rules(size_t *n);

@@ -104,10 +104,12 @@ int ct_count_usage(struct ct_usage *usage)
 	return err;
 }
 
-static void nat_fold(struct edgexdp_addr *addr, const struct ruleset *rs)
+static void nat_fold(struct edgexdp_addr *addr, uint8_t family,
+		     const struct ruleset *rs)
 {
 	for (size_t i = 0; i < rs->n_nat; i++) {
-		if (!memcmp(addr, &rs->nat[i].private_addr, sizeof(*addr))) {
+		if (rs->nat[i].family == family &&
+		    !memcmp(addr, &rs->nat[i].private_addr, sizeof(*addr))) {
 			*addr = rs->nat[i].public_addr;
 			return;
 		}
@@ -123,8 +125,8 @@ int ct_key_from_tuple(struct edgexdp_ct_key *key, const struct ruleset *rs,
 	int cmp;
 
 	memset(key, 0, sizeof(*key));
-	nat_fold(&a, rs);
-	nat_fold(&b, rs);
+	nat_fold(&a, family, rs);
+	nat_fold(&b, family, rs);
 	key->l4proto = l4proto;
 	key->family = family;
 	cmp = memcmp(&a, &b, sizeof(a));

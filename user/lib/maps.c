@@ -228,8 +228,11 @@ static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 			return err;
 	}
 	for (size_t i = 0; i < rs->n_nat; i++) {
-		err = update(bpf_map__fd(skel->maps.nat_canon),
-			     &rs->nat[i].private_addr, &rs->nat[i].public_addr);
+		struct edgexdp_nat_key nk = {.addr = rs->nat[i].private_addr,
+					     .family = rs->nat[i].family};
+
+		err = update(bpf_map__fd(skel->maps.nat_canon), &nk,
+			     &rs->nat[i].public_addr);
 		if (err)
 			return err;
 	}

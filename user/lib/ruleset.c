@@ -484,6 +484,7 @@ static int emit_nat(struct rs_build *b)
 	if (!rs->nat)
 		return -ENOMEM;
 	for (size_t i = 0; i < cfg->n_nat; i++) {
+		rs->nat[i].family = cfg->nat[i].private_addr.family;
 		rs->nat[i].private_addr = cfg->nat[i].private_addr.addr;
 		rs->nat[i].public_addr = cfg->nat[i].public_addr.addr;
 	}

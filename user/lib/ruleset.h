@@ -43,7 +43,8 @@ struct ruleset_match {
 };
 
 struct ruleset_nat {
-	struct edgexdp_addr private_addr; /* nat_canon key */
+	uint8_t family; /* nat_canon key: family and private address */
+	struct edgexdp_addr private_addr;
 	struct edgexdp_addr public_addr; /* nat_canon value */
 };
 
