@@ -64,13 +64,25 @@ DATAPATH_BIN := $(BUILD)/tests/datapath/test_datapath
 # The packet builder the data path tests and the benchmark share.
 PKT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 
+# The differential fuzzer: the data path tests' harness and oracle, its
+# own model and generator. `make fuzz` runs FUZZ_PACKETS packets (or
+# FUZZ_SECONDS) from FUZZ_SEED; mismatches are saved in $(BUILD)/fuzz.
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_BIN := $(BUILD)/tests/fuzz/fuzz_datapath
+FUZZ_DP_OBJS := $(BUILD)/tests/datapath/harness.o \
+		$(BUILD)/tests/datapath/oracle.o
+FUZZ_PACKETS ?= 1000000
+FUZZ_SEED ?= $(shell date +%s)
+FUZZ_SECONDS ?=
+
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all deps run test bench lint format clean vmlinux check-deps \
+.PHONY: all deps run test bench fuzz lint format clean vmlinux check-deps \
 	install uninstall
 all: check-deps $(BUILD)/edgexdp $(UNIT_BINS) $(ASAN_UNIT_BINS) \
-	$(if $(DATAPATH_SRCS),$(DATAPATH_BIN)) $(TOOL_BINS)
+	$(if $(DATAPATH_SRCS),$(DATAPATH_BIN)) $(if $(FUZZ_SRCS),$(FUZZ_BIN)) \
+	$(TOOL_BINS)
 
 # Say what to do instead of failing on a missing header deep in the build.
 check-deps:
@@ -94,6 +106,11 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh
+
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	@$(FUZZ_BIN) $(if $(FUZZ_SECONDS),-t $(FUZZ_SECONDS),-n $(FUZZ_PACKETS)) \
+		-s $(FUZZ_SEED) -o $(BUILD)/fuzz
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 	$(call msg,BPF,$@)
@@ -148,6 +165,13 @@ $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB)
 $(BUILD)/tests/datapath/%.o $(BUILD)/tools/%.o: ALL_CFLAGS += -Itests/lib
 
 $(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(PKT_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/fuzz/%.o: ALL_CFLAGS += -Itests/lib -Itests/datapath
+
+$(FUZZ_BIN): $(patsubst %.c,$(BUILD)/%.o,$(FUZZ_SRCS)) $(FUZZ_DP_OBJS) \
+	     $(PKT_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 

@@ -58,6 +58,9 @@ for t in "$BUILD"/asan/tests/unit/test_*; do
 done
 echo "== data path (BPF_PROG_TEST_RUN)"
 run_tap datapath "$BUILD/tests/datapath/test_datapath"
+echo "== differential fuzzing (a fixed seed, 200,000 packets)"
+run_tap fuzz "$BUILD/tests/fuzz/fuzz_datapath" -n 200000 -s 9 \
+	-o "$BUILD/fuzz"
 echo "== integration (edgexdp in network namespaces)"
 for t in tests/integration/*.bats; do
 	run_tap "$t" bats --tap "$t"
