@@ -21,7 +21,7 @@ endif
 .SECONDARY:
 .SUFFIXES:
 
-PKGS := libbpf libxdp yaml-0.1 json-c libmicrohttpd
+PKGS := libbpf libxdp yaml-0.1 json-c libmicrohttpd libpcap
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)

@@ -23,6 +23,7 @@
 #include "linkctl.h"
 #include "frags.h"
 #include "stats.h"
+#include "droplog.h"
 
 /*
  * Flow timeouts are seconds long: the coarse clock (jiffy resolution, the
@@ -357,8 +358,9 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	/* A zone we do not know is as bad as no zone. */
 	if (!iface || !iface->configured || iface->zone >= EDGEXDP_ZONE_COUNT) {
 		ss = slot_stats_get(EDGEXDP_STATS_NO_IFACE);
-		return verdict_account(
-			ss, VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE), bytes);
+		verdict = VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE);
+		droplog_maybe(ctx, verdict, RULE_NONE, NULL);
+		return verdict_account(ss, verdict, bytes);
 	}
 	d.zone = iface->zone;
 	d.source_check = iface->source_check;
@@ -366,6 +368,8 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	ss = slot_stats_get(iface->slot);
 
 	verdict = decide(ctx, &pkt, data, &d);
+	if (verdict_is_drop(verdict))
+		droplog_maybe(ctx, verdict, d.rule_id, &pkt);
 
 	if (verdict_is_pass(verdict) && d.rule_id != RULE_NONE) {
 		rule_stats_add(d.rule_id, bytes,

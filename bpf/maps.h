@@ -101,4 +101,24 @@ struct {
 	__type(value, struct edgexdp_slot_stats);
 } verdict_stats SEC(".maps");
 
+/* The drop log (include/edgexdp.h): switch, token buckets, records. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct edgexdp_droplog_config);
+} droplog_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EDGEXDP_DROP_REASON_COUNT);
+	__type(key, __u32);
+	__type(value, struct edgexdp_droplog_bucket);
+} droplog_buckets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, EDGEXDP_DROPLOG_RING_BYTES);
+} droplog SEC(".maps");
+
 #endif /* EDGEXDP_MAPS_H */

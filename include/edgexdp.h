@@ -299,6 +299,53 @@ struct edgexdp_iface_stats {
 };
 
 /*
+ * The drop log: a record per dropped packet, through the droplog ring
+ * buffer, while a listener (`edgexdp log`) has switched it on in
+ * droplog_config. Off by default: then a drop costs one inlined array
+ * read more, and a pass nothing. Rate-limited by a token bucket per reason
+ * and CPU (droplog_buckets), so a flood of drops is no flood of records.
+ */
+#define EDGEXDP_DROPLOG_SNAPLEN 128 /* frame bytes kept; a power of 2 */
+#define EDGEXDP_DROPLOG_RING_BYTES (1U << 20) /* ~5000 records */
+#define EDGEXDP_DROPLOG_RATE_DEFAULT 100 /* records/s per reason and CPU */
+#define EDGEXDP_DROPLOG_RATE_MAX 100000
+#define EDGEXDP_RULE_NONE 0xffffffffU /* a record of a drop no rule made */
+#define EDGEXDP_FAMILY_IPV4 4 /* edgexdp_drop_record.family; 0: not IP */
+#define EDGEXDP_FAMILY_IPV6 6
+
+/* droplog_config: ARRAY [1], written by the listener. */
+struct edgexdp_droplog_config {
+	__u32 enabled;
+	__u32 rate; /* records per second per reason and CPU; also the burst */
+};
+
+/* droplog_buckets: PERCPU_ARRAY [EDGEXDP_DROP_REASON_COUNT]. */
+struct edgexdp_droplog_bucket {
+	__u64 last_ns; /* last refill */
+	__u32 tokens;
+	__u32 suppressed; /* records withheld since the last one sent */
+};
+
+/* One dropped packet, as the droplog ring buffer carries it. */
+struct edgexdp_drop_record {
+	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 ifindex;
+	__u32 reason; /* enum edgexdp_drop_reason */
+	__u32 rule_id; /* the flow's or fragment's rule, or EDGEXDP_RULE_NONE */
+	__u32 pkt_len; /* the whole frame */
+	__u32 cap_len; /* bytes of it in data[] */
+	__u32 suppressed; /* this reason's records withheld just before (CPU) */
+	struct edgexdp_addr saddr; /* IPv4: the first 4 bytes */
+	struct edgexdp_addr daddr;
+	__be16 sport; /* TCP and UDP, else 0 */
+	__be16 dport;
+	__u8 family; /* EDGEXDP_FAMILY_IPV4/6, or 0 */
+	__u8 l4proto; /* IPPROTO_*, when family is set */
+	__u8 pad[2];
+	__u8 data[EDGEXDP_DROPLOG_SNAPLEN];
+};
+
+/*
  * Maps that only userspace reads, pinned beside the data path's so that
  * `status` and `stats` describe what is loaded, not what a config file on
  * disk says now.

@@ -41,6 +41,13 @@ procps
 #   bash-completion the completion framework the completion script uses
 #   systemd         systemd-analyze verify on the unit
 #   bsdextrautils   col, to read rendered man pages as plain text
+# The drop log (tests/integration/droplog.bats):
+#   libpcap-dev  writing pcap files (log -w)
+#   tcpdump      reading them back
+PACKAGES="$PACKAGES
+libpcap-dev
+tcpdump
+"
 # Metrics (tests/integration/metrics.bats):
 #   libmicrohttpd-dev  the exporter's HTTP server
 #   prometheus         promtool check metrics on the exposition

@@ -680,6 +680,14 @@ void case_add(const char *name, case_fn fn, void *arg)
 		g_cat_counts[g_n_cats - 1]++;
 }
 
+void case_add_fixture(const char *name, case_fn fn, int (*setup)(void **),
+		      int (*teardown)(void **))
+{
+	case_add(name, fn, NULL);
+	g_cases[g_n_cases - 1].setup_func = setup;
+	g_cases[g_n_cases - 1].teardown_func = teardown;
+}
+
 void case_addf(case_fn fn, void *arg, const char *fmt, ...)
 {
 	char name[256];

@@ -140,6 +140,9 @@ typedef void (*case_fn)(void **state);
 /* Cases added from now on count in this category (for the summary). */
 void case_category(const char *name);
 void case_add(const char *name, case_fn fn, void *arg);
+/* With a setup (which should call case_setup) and teardown of its own. */
+void case_add_fixture(const char *name, case_fn fn, int (*setup)(void **),
+		      int (*teardown)(void **));
 /* printf-style name; the argument is owned by the case list. */
 void case_addf(case_fn fn, void *arg, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -156,5 +159,6 @@ void cases_flow(void);
 void cases_parse(void);
 void cases_source(void);
 void cases_valid(void);
+void cases_droplog(void);
 
 #endif /* DATAPATH_HARNESS_H */

@@ -44,6 +44,7 @@ int main(void)
 	cases_parse();
 	cases_source();
 	cases_valid();
+	cases_droplog();
 
 	printf("datapath: %zu cases:", g_n_cases);
 	for (size_t i = 0; i < g_n_cats; i++)

@@ -162,15 +162,32 @@ static void bad_option(const struct cmd *cmd, int opt, char **argv,
 		diag_set(d, 0, "%s: unknown option '%s'", cmd->name, typed);
 }
 
+static int cmd_takes(const struct cmd *cmd, int key)
+{
+	for (const struct cmd_option *o = cmd->options; o && o->key; o++)
+		if (o->key == key)
+			return 1;
+	return 0;
+}
+
 /* 1: help printed; 0: parsed; -EINVAL: usage error in d. */
 static int parse_opts(const struct cmd *cmd, void *ctx, int argc, char **argv,
 		      struct edgexdp_diag *d)
 {
-	const struct cmd_option *const tables[] = { global_options,
-						    cmd->options, NULL };
+	struct cmd_option globals[MAX_OPTS];
+	const struct cmd_option *const tables[] = {globals, cmd->options, NULL};
 	struct option longopts[MAX_OPTS];
 	char shortopts[2 * MAX_OPTS + 3];
+	size_t n = 0;
 	int opt, err;
+
+	/* A command may take a global letter for its own (log -c COUNT):
+	 * then the global option is not one of its options at all. */
+	for (const struct cmd_option *o = global_options;
+	     o->key && n < MAX_OPTS - 1; o++)
+		if (!cmd_takes(cmd, o->key))
+			globals[n++] = *o;
+	globals[n] = (struct cmd_option){0};
 
 	err = getopt_tables(tables, 0, shortopts, sizeof(shortopts), longopts,
 			    MAX_OPTS);
@@ -183,7 +200,7 @@ static int parse_opts(const struct cmd *cmd, void *ctx, int argc, char **argv,
 	opterr = 0; /* we say it, once */
 	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
 	       -1) {
-		if (apply_global_opt(opt, optarg))
+		if (!cmd_takes(cmd, opt) && apply_global_opt(opt, optarg))
 			continue;
 		if (opt == 'h') {
 			print_cmd_help(stdout, cmd);

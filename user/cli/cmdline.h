@@ -46,7 +46,7 @@ struct cmd {
 };
 
 extern const struct cmd cmd_check, cmd_load, cmd_unload, cmd_status, cmd_stats,
-	cmd_export, cmd_exporter;
+	cmd_export, cmd_exporter, cmd_log;
 
 /* The options every command takes, before or after its name. */
 extern const struct cmd_option global_options[];

@@ -18,7 +18,7 @@
 
 static const struct cmd *const cmds[] = {
 	&cmd_check, &cmd_load,	 &cmd_unload,	&cmd_status,
-	&cmd_stats, &cmd_export, &cmd_exporter,
+	&cmd_stats, &cmd_export, &cmd_exporter, &cmd_log,
 };
 
 /* --version only makes sense before a command. */

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The drop log (include/edgexdp.h): a record per dropped packet while a
+ * listener has switched it on, at most `rate` per second per reason and
+ * CPU. Only the drop path comes here, and with no listener it stops at one
+ * inlined array read.
+ *
+ * Uses the droplog_config, droplog_buckets and droplog maps (bpf/maps.h).
+ */
+#ifndef EDGEXDP_DROPLOG_H
+#define EDGEXDP_DROPLOG_H
+
+#include "maps.h"
+#include "parse.h"
+#include "verdict.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+/* Past Ethernet and two VLAN tags: where an IP header can start. */
+#define DROPLOG_L3_OFF_MAX 64
+#define IPV4_SADDR_OFF 12
+#define IPV4_DADDR_OFF 16
+#define IPV6_SADDR_OFF 8
+#define IPV6_DADDR_OFF 24
+
+_Static_assert(RULE_NONE == EDGEXDP_RULE_NONE, "one 'no rule'");
+_Static_assert(FAMILY_IPV4 == EDGEXDP_FAMILY_IPV4 &&
+		       FAMILY_IPV6 == EDGEXDP_FAMILY_IPV6,
+	       "the record's family is the parser's");
+_Static_assert((EDGEXDP_DROPLOG_SNAPLEN & (EDGEXDP_DROPLOG_SNAPLEN - 1)) == 0,
+	       "the snap length is masked: a power of two");
+
+/*
+ * Take a token from a reason's bucket: refilled at `rate` per second, up to
+ * `rate` (the burst). A gap of a second or more refills it whole, which
+ * also keeps elapsed * rate far from overflowing.
+ */
+static __always_inline bool droplog_take_token(struct edgexdp_droplog_bucket *b,
+					       __u32 rate, __u64 now)
+{
+	__u64 elapsed = now - b->last_ns;
+	__u64 tokens = b->tokens;
+	__u64 add;
+
+	if (elapsed >= NSEC_PER_SEC) {
+		tokens = rate;
+		b->last_ns = now;
+	} else {
+		add = elapsed * rate / NSEC_PER_SEC;
+		if (add) {
+			tokens += add;
+			if (tokens > rate)
+				tokens = rate;
+			b->last_ns = now;
+		}
+	}
+	if (!tokens) {
+		b->suppressed++;
+		return false;
+	}
+	b->tokens = (__u32)(tokens - 1);
+	return true;
+}
+
+/* The frame's first bytes: at most the snap length, masked so that even
+ * an older verifier sees the bound. */
+static __always_inline void droplog_capture(struct xdp_md *ctx,
+					    struct edgexdp_drop_record *rec)
+{
+	__u32 len = bpf_xdp_get_buff_len(ctx);
+	__u32 cap;
+
+	rec->pkt_len = len;
+	rec->cap_len = 0;
+	if (len < EDGEXDP_DROPLOG_SNAPLEN)
+		cap = len & (EDGEXDP_DROPLOG_SNAPLEN - 1);
+	else
+		cap = EDGEXDP_DROPLOG_SNAPLEN;
+	if (cap && !bpf_xdp_load_bytes(ctx, 0, rec->data, cap))
+		rec->cap_len = cap;
+}
+
+/* Source and destination, `len` bytes each at their offsets. */
+static __always_inline bool droplog_load_pair(struct xdp_md *ctx,
+					      struct edgexdp_drop_record *rec,
+					      __u32 src_off, __u32 dst_off,
+					      __u32 len)
+{
+	return !bpf_xdp_load_bytes(ctx, src_off, &rec->saddr, len) &&
+	       !bpf_xdp_load_bytes(ctx, dst_off, &rec->daddr, len);
+}
+
+/* The addresses, read again where the parser found the IP header; the
+ * family is cleared when they cannot be. */
+static __always_inline void
+droplog_addrs(struct xdp_md *ctx, struct edgexdp_drop_record *rec, __u32 l3_off)
+{
+	bool ok = false;
+
+	if (l3_off <= DROPLOG_L3_OFF_MAX && rec->family == FAMILY_IPV4)
+		ok = droplog_load_pair(ctx, rec, l3_off + IPV4_SADDR_OFF,
+				       l3_off + IPV4_DADDR_OFF, 4);
+	else if (l3_off <= DROPLOG_L3_OFF_MAX && rec->family == FAMILY_IPV6)
+		ok = droplog_load_pair(ctx, rec, l3_off + IPV6_SADDR_OFF,
+				       l3_off + IPV6_DADDR_OFF, 16);
+	if (!ok)
+		rec->family = 0;
+}
+
+/*
+ * Emit one record. A global function: the verifier checks it once, on its
+ * own, rather than once per path through the decision. Its arguments are
+ * scalars it bounds itself: what = reason | family << 8 | l4proto << 16,
+ * ports = sport << 16 | dport (network order each).
+ */
+__noinline int droplog_emit(struct xdp_md *ctx, __u32 what, __u32 rule_id,
+			    __u32 l3_off, __u32 ports)
+{
+	__u32 reason = what & 0xff, zero = 0;
+	struct edgexdp_droplog_config *cfg;
+	struct edgexdp_droplog_bucket *b;
+	struct edgexdp_drop_record *rec;
+	__u32 rate;
+
+	if (!ctx)
+		return 0;
+	cfg = bpf_map_lookup_elem(&droplog_config, &zero);
+	b = bpf_map_lookup_elem(&droplog_buckets, &reason);
+	if (!cfg || !b)
+		return 0;
+	rate = cfg->rate;
+	if (rate > EDGEXDP_DROPLOG_RATE_MAX)
+		rate = EDGEXDP_DROPLOG_RATE_MAX;
+	if (!droplog_take_token(b, rate, bpf_ktime_get_ns()))
+		return 0;
+	rec = bpf_ringbuf_reserve(&droplog, sizeof(*rec), 0);
+	if (!rec) {
+		b->suppressed++; /* the listener is behind: a lost record */
+		return 0;
+	}
+	__builtin_memset(rec, 0, offsetof(struct edgexdp_drop_record, data));
+	rec->ts_ns = bpf_ktime_get_ns();
+	rec->ifindex = ctx->ingress_ifindex;
+	rec->reason = reason;
+	rec->rule_id = rule_id;
+	rec->suppressed = b->suppressed;
+	b->suppressed = 0;
+	rec->family = (what >> 8) & 0xff;
+	rec->l4proto = (what >> 16) & 0xff;
+	rec->sport = (__be16)(ports >> 16);
+	rec->dport = (__be16)(ports & 0xffff);
+	droplog_addrs(ctx, rec, l3_off);
+	droplog_capture(ctx, rec);
+	bpf_ringbuf_submit(rec, 0);
+	return 0;
+}
+
+/* On a drop: is anyone listening? One inlined array read when not. */
+static __always_inline void droplog_maybe(struct xdp_md *ctx, __u32 verdict,
+					  __u32 rule_id,
+					  const struct packet *pkt)
+{
+	struct edgexdp_droplog_config *cfg;
+	__u32 zero = 0, what;
+
+	cfg = bpf_map_lookup_elem(&droplog_config, &zero);
+	if (!cfg || !cfg->enabled)
+		return;
+	what = verdict_counter(verdict) & 0xff;
+	if (pkt)
+		what |= (__u32)pkt->family << 8 | (__u32)pkt->l4proto << 16;
+	droplog_emit(ctx, what, rule_id, pkt ? pkt->l3_off : 0,
+		     pkt ? ((__u32)pkt->sport << 16 | pkt->dport) : 0);
+}
+
+#endif /* EDGEXDP_DROPLOG_H */

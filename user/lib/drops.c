@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The drop log's reader: ring buffer records, decoded to names and wall
+ * clock time. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "diag.h"
+#include "drops.h"
+#include "loader.h"
+#include "maps.h"
+#include "pins.h"
+
+#define NSEC_PER_SEC 1000000000L
+
+static const char *iface_name(const struct drops_reader *r, __u32 ifindex,
+			      char *buf, size_t len)
+{
+	for (__u32 i = 0; i < r->info.n_ifaces; i++)
+		if (r->info.ifaces[i].ifindex == ifindex)
+			return r->info.ifaces[i].name;
+	if (len >= IF_NAMESIZE && if_indextoname(ifindex, buf))
+		return buf;
+	snprintf(buf, len, "if%u", ifindex);
+	return buf;
+}
+
+static struct timespec to_wall(const struct drops_reader *r, __u64 mono_ns)
+{
+	long long ns =
+		(long long)(mono_ns % NSEC_PER_SEC) + r->mono_to_wall.tv_nsec;
+	struct timespec ts = {
+		.tv_sec = (time_t)(mono_ns / NSEC_PER_SEC) +
+			  r->mono_to_wall.tv_sec + (time_t)(ns / NSEC_PER_SEC),
+		.tv_nsec = (long)(ns % NSEC_PER_SEC),
+	};
+
+	return ts;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct drops_reader *r = ctx;
+	const struct edgexdp_drop_record *rec = data;
+	struct edgexdp_rule_info ri;
+	struct drop_event ev = {.rec = rec};
+	char ifbuf[IF_NAMESIZE + 8];
+
+	if (r->stopped || size < sizeof(*rec))
+		return 0;
+	ev.when = to_wall(r, rec->ts_ns);
+	ev.iface = iface_name(r, rec->ifindex, ifbuf, sizeof(ifbuf));
+	if (rec->rule_id != EDGEXDP_RULE_NONE &&
+	    !bpf_map_lookup_elem(r->rule_info_fd, &rec->rule_id, &ri)) {
+		ri.name[sizeof(ri.name) - 1] = '\0';
+		ev.rule = ri.name;
+	}
+	if (r->fn(r->ctx, &ev))
+		r->stopped = 1;
+	return 0;
+}
+
+int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
+	       struct edgexdp_diag *d)
+{
+	struct timespec mono, wall;
+	int ring_fd, err;
+
+	memset(r, 0, sizeof(*r));
+	r->config_fd = r->rule_info_fd = -1;
+	r->fn = fn;
+	r->ctx = ctx;
+	err = loader_read_info(&r->info);
+	if (err)
+		return diag_set(d, err, "cannot read the pinned state");
+	err = loader_check_abi(&r->info, d);
+	if (err)
+		return err;
+	r->config_fd = maps_open_pinned("droplog_config");
+	ring_fd = maps_open_pinned("droplog");
+	r->rule_info_fd = maps_open_pinned(PIN_RULE_INFO);
+	if (r->config_fd < 0 || ring_fd < 0 || r->rule_info_fd < 0) {
+		err = -ENOENT;
+		diag_set(d, 0,
+			 "the loaded filter has no drop log (an older edgexdp "
+			 "loaded it): run 'edgexdp unload' and 'edgexdp load'");
+		goto fail;
+	}
+	r->rb = ring_buffer__new(ring_fd, on_record, r, NULL);
+	if (!r->rb) {
+		err = diag_set(d, -errno, "cannot read the drop log");
+		goto fail;
+	}
+	close(ring_fd);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	r->mono_to_wall.tv_sec = wall.tv_sec - mono.tv_sec;
+	r->mono_to_wall.tv_nsec = wall.tv_nsec - mono.tv_nsec;
+	if (r->mono_to_wall.tv_nsec < 0) {
+		r->mono_to_wall.tv_nsec += NSEC_PER_SEC;
+		r->mono_to_wall.tv_sec--;
+	}
+	return 0;
+fail:
+	if (ring_fd >= 0)
+		close(ring_fd);
+	drops_close(r);
+	return err;
+}
+
+static int set_config(struct drops_reader *r, __u32 enabled, __u32 rate)
+{
+	struct edgexdp_droplog_config cfg = {.enabled = enabled, .rate = rate};
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(r->config_fd, &zero, &cfg, BPF_ANY) ? -errno
+								       : 0;
+}
+
+int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d)
+{
+	int err = set_config(r, 1, rate);
+
+	return err ? diag_set(d, err, "cannot switch the drop log on") : 0;
+}
+
+int drops_poll(struct drops_reader *r, int timeout_ms)
+{
+	int n = ring_buffer__poll(r->rb, timeout_ms);
+
+	return n < 0 ? n : 0;
+}
+
+void drops_close(struct drops_reader *r)
+{
+	if (r->config_fd >= 0) {
+		/* Off again: with no listener a drop costs what it did. */
+		set_config(r, 0, 0);
+		close(r->config_fd);
+	}
+	if (r->rule_info_fd >= 0)
+		close(r->rule_info_fd);
+	ring_buffer__free(r->rb);
+	r->rb = NULL;
+	r->config_fd = r->rule_info_fd = -1;
+}

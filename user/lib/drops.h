@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Reading the data path's drop log (include/edgexdp.h) from its ring
+ * buffer; what to do with each record is the caller's. */
+#ifndef EDGEXDP_DROPS_H
+#define EDGEXDP_DROPS_H
+
+#include <time.h>
+
+#include "edgexdp.h"
+
+struct drop_event {
+	const struct edgexdp_drop_record *rec;
+	struct timespec when; /* wall clock */
+	const char *iface; /* the NIC's name, or "if<index>" */
+	const char *rule; /* the rule's name, or NULL when none applies */
+};
+
+/* Return nonzero to stop reading. */
+typedef int (*drop_event_fn)(void *ctx, const struct drop_event *ev);
+
+struct ring_buffer;
+struct edgexdp_diag;
+
+struct drops_reader {
+	int config_fd;
+	int rule_info_fd;
+	struct ring_buffer *rb;
+	struct edgexdp_load_info info;
+	struct timespec mono_to_wall; /* realtime - monotonic, at open */
+	drop_event_fn fn;
+	void *ctx;
+	int stopped;
+};
+
+/* Open the pinned drop log; -ENOENT when the loaded filter has none. d
+ * says why on failure. Nothing is switched on yet. */
+int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
+	       struct edgexdp_diag *d);
+/* Switch the data path's records on, at `rate` per second per reason and
+ * CPU. */
+int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d);
+/* Wait up to timeout_ms for records and hand each to fn. 0, -EINTR, or
+ * negative errno; r->stopped once fn asked to stop. */
+int drops_poll(struct drops_reader *r, int timeout_ms);
+/* Switch the records off again and close everything. */
+void drops_close(struct drops_reader *r);
+
+#endif /* EDGEXDP_DROPS_H */
