@@ -79,7 +79,7 @@ TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all deps run test bench fuzz lint format clean vmlinux check-deps \
-	install uninstall
+	install uninstall deb
 all: check-deps $(BUILD)/edgexdp $(UNIT_BINS) $(ASAN_UNIT_BINS) \
 	$(if $(DATAPATH_SRCS),$(DATAPATH_BIN)) $(if $(FUZZ_SRCS),$(FUZZ_BIN)) \
 	$(TOOL_BINS)
@@ -152,7 +152,7 @@ $(ASAN_LIB): $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
 
 $(BUILD)/edgexdp: $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS)) $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(call msg,LINK,$@)
@@ -211,6 +211,16 @@ install: $(BUILD)/edgexdp
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service || exit 1; \
 	done
 	install -D -m 0644 tools/edgexdp.example.yaml $(DESTDIR)$(DOCDIR)/edgexdp.example.yaml
+
+# make deb: a Debian package of the tool (debhelper), built from a copy of
+# the tree in DEB_DIR/src, so the tree stays clean; the .deb lands in
+# DEB_DIR.
+DEB_DIR ?= $(BUILD)/deb
+deb:
+	rm -rf $(DEB_DIR)/src
+	mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude=./.git --exclude=./$(BUILD) . | tar -C $(DEB_DIR)/src -xf -
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

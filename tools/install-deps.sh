@@ -48,6 +48,17 @@ PACKAGES="$PACKAGES
 libpcap-dev
 tcpdump
 "
+# The Debian package (make deb, tests/integration/deb.bats):
+#   dpkg-dev, debhelper, build-essential  dpkg-buildpackage with dh
+#   lintian                               checking the package
+#   man-db                                man -w finds the installed page
+PACKAGES="$PACKAGES
+dpkg-dev
+debhelper
+build-essential
+lintian
+man-db
+"
 # Metrics (tests/integration/metrics.bats):
 #   libmicrohttpd-dev  the exporter's HTTP server
 #   prometheus         promtool check metrics on the exposition
