@@ -82,3 +82,27 @@ ssh_env() { echo "203.0.113.99 $1 203.0.113.10 22"; }
 	[ "$(jq .drops.tcp_state <<<"$output")" -ge 1 ]
 	session_close
 }
+
+@test "an SSH_CONNECTION the guard cannot parse is warned about, not ignored" {
+	run env SSH_CONNECTION="garbage" ip netns exec "$GW" "$EDGEXDP" load -c "$CFG"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"cannot parse SSH_CONNECTION='garbage'"*"cannot check your session"* ]]
+	run in_ns "$GW" "$EDGEXDP" status
+	[ "$status" -eq 0 ]
+}
+
+@test "a session reaching the gateway on another NIC than its address is judged there" {
+	# The address sits on lo; the session still arrives on veth-ext,
+	# where the filter sees it (the weak host model).
+	ip -n "$GW" addr add 198.51.100.10/32 dev lo
+	ip -n "$PEER" route add 198.51.100.10/32 via 203.0.113.10
+	run env SSH_CONNECTION="203.0.113.99 40422 198.51.100.10 22" \
+		ip netns exec "$GW" "$EDGEXDP" load -c "$CFG"
+	ip -n "$PEER" route del 198.51.100.10/32
+	ip -n "$GW" addr del 198.51.100.10/32 dev lo
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"reaches this gateway on veth-ext, but its address 198.51.100.10 is held on lo"* ]]
+	[[ "$output" == *"drops the SSH session you are running from (203.0.113.99 -> 198.51.100.10:22, tcp)"* ]]
+	[ -z "$(xdp_prog_id "$GW" veth-ext)" ]
+	[ ! -e "$EDGEXDP_BPFFS/edgexdp" ]
+}

@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* edgexdp load: compile the config, fill the maps, attach everywhere. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
 #include "cmdline.h"
 #include "ct.h"
 #include "common.h"
 #include "loader.h"
 #include "output.h"
 #include "pins.h"
+#include "ssh_guard.h"
 
 struct load_opts {
 	int force;
@@ -27,105 +24,6 @@ static int on_load_opt(void *ctx, int key, const char *arg,
 
 	lo->force = key == 'f';
 	return 0;
-}
-
-static int parse_host(const char *text, struct cfg_prefix *out)
-{
-	return prefix_parse(text, out) || (out->family == 4 ?
-						   out->prefixlen != 32 :
-						   out->prefixlen != 128) ?
-		       -EINVAL :
-		       0;
-}
-
-/*
- * The zone of the NIC that holds the session's server address, or -1 when
- * that NIC is not one edgexdp filters (loopback, a management port).
- */
-static int ssh_zone(const struct ruleset *rs, const struct cfg_prefix *server)
-{
-	struct ifaddrs *ifas, *ifa;
-	int zone = -1;
-
-	if (getifaddrs(&ifas))
-		return -1;
-	for (ifa = ifas; ifa && zone < 0; ifa = ifa->ifa_next) {
-		const void *a;
-		size_t len;
-
-		if (!ifa->ifa_addr)
-			continue;
-		if (ifa->ifa_addr->sa_family == AF_INET && server->family == 4) {
-			a = &((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
-			len = 4;
-		} else if (ifa->ifa_addr->sa_family == AF_INET6 &&
-			   server->family == 6) {
-			a = &((struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr;
-			len = 16;
-		} else {
-			continue;
-		}
-		if (memcmp(a, server->addr.u8, len) != 0)
-			continue;
-		for (size_t i = 0; i < rs->n_ifaces; i++)
-			if (strcmp(rs->ifaces[i].name, ifa->ifa_name) == 0)
-				zone = (int)rs->ifaces[i].zone;
-		break;
-	}
-	freeifaddrs(ifas);
-	return zone;
-}
-
-/*
- * Would this config cut the SSH session we run from? A stateful filter
- * drops packets of a connection it never saw open, so when a rule allows
- * the session it is put in conntrack before the filter attaches; when no
- * rule does, load refuses unless forced.
- */
-static int check_ssh_session(const struct ruleset *rs, int force,
-			     struct ct_seed *seed, size_t *n_seeds)
-{
-	const char *conn = getenv("SSH_CONNECTION");
-	char client[64], server[64], cli_ep[80], srv_ep[80];
-	unsigned int cport, sport;
-	struct cfg_prefix src, dst;
-	int zone, rule;
-
-	*n_seeds = 0;
-	if (!conn || sscanf(conn, "%63s %u %63s %u", client, &cport, server,
-			    &sport) != 4 || sport > 65535 || cport > 65535)
-		return 0;
-	if (parse_host(client, &src) || parse_host(server, &dst) ||
-	    src.family != dst.family)
-		return 0;
-	format_endpoint(cli_ep, sizeof(cli_ep), client, cport);
-	format_endpoint(srv_ep, sizeof(srv_ep), server, sport);
-	zone = ssh_zone(rs, &dst);
-	if (zone < 0)
-		return 0; /* it arrives on a NIC edgexdp leaves alone */
-	rule = classify_new_flow(rs, zone, EDGEXDP_PROTO_TCP, &src, &dst,
-				 (uint16_t)sport);
-	if (rule >= 0) {
-		int src_is_a = ct_key_from_tuple(&seed->key, rs, src.family,
-						 IPPROTO_TCP, &src.addr,
-						 (uint16_t)cport, &dst.addr,
-						 (uint16_t)sport);
-
-		ct_entry_established(&seed->entry, (uint32_t)rule, src_is_a);
-		*n_seeds = 1;
-		pr_info("edgexdp: keeping your SSH session %s -> %s open "
-			"(rule '%s')\n",
-			cli_ep, srv_ep, rs->rules[rule].name);
-		return 0;
-	}
-	pr_warn("this config drops the SSH session you are running from "
-		"(%s -> %s, tcp): no rule allows it",
-		client, srv_ep);
-	if (force)
-		return 0;
-	pr_error("refusing to load; add a rule for it, or "
-			"use 'edgexdp load -f' to load anyway");
-	return -EPERM;
 }
 
 static void print_result(const struct load_result *res)
@@ -187,9 +85,19 @@ static int do_load(void *ctx, int argc, char **argv)
 
 	if (load_and_compile(&cfg, &rs, 1))
 		return 1;
-	err = check_ssh_session(&rs, lo->force, &ssh_seed, &req.n_seeds);
+	err = check_ssh_session(&rs, "load", lo->force, &ssh_seed,
+				&req.n_seeds);
 	if (!err && (err = bpffs_ensure_mounted(&d)))
 		pr_diag(&d);
+	/* Held until we exit: a second load waits, then finds this one. */
+	if (!err && (err = pins_lock(&d)) < 0)
+		pr_diag(&d);
+	else if (err > 0)
+		err = 0;
+	if (!err && pins_state() == PINS_NO_ACCESS) {
+		pr_not_loaded(PINS_NO_ACCESS);
+		err = -EACCES;
+	}
 	if (!err && pins_state() == PINS_LOADED) {
 		err = -EEXIST;
 		pr_error(

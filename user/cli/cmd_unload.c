@@ -41,6 +41,14 @@ static int do_unload(void *ctx, int argc, char **argv)
 	int err;
 
 	state = pins_state_explained();
+	if (state == PINS_LOADED || state == PINS_KEPT_ONLY) {
+		/* Held until we exit; then look again: it may have changed. */
+		if (pins_lock(&d) < 0) {
+			pr_diag(&d);
+			return 1;
+		}
+		state = pins_state();
+	}
 	if (state == PINS_KEPT_ONLY && !keep) {
 		/* Only flows kept by an earlier -k: discarding them is what
 		 * a plain unload is for now. */
@@ -90,7 +98,10 @@ const struct cmd cmd_unload = {
 	.globals = CMD_JSON,
 	.text = "Detach edgexdp from every NIC it was loaded on and remove its\n"
 		"pinned maps under $EDGEXDP_BPFFS/edgexdp. Flows and counters are\n"
-		"gone afterwards. Other XDP programs on those NICs are left alone.\n",
+		"gone afterwards. Other XDP programs on those NICs are left alone.\n"
+		"NICs are found by ifindex, so a renamed NIC is detached too.\n"
+		"Pins of another edgexdp layout are not trusted: the pinned\n"
+		"program is detached wherever it is attached in this namespace.\n",
 	.options = unload_options,
 	.ctx_size = sizeof(struct unload_opts),
 	.on_opt = on_unload_opt,

@@ -59,8 +59,9 @@ void pr_err(int err, const char *fmt, ...)
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (err && n >= 0 && (size_t)n < sizeof(msg))
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s",
-			 bpf_errstr(err, buf, sizeof(buf)));
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s%s",
+			 bpf_errstr(err, buf, sizeof(buf)),
+			 diag_privilege_hint(err));
 	emit_error(msg, NULL);
 }
 
@@ -135,7 +136,10 @@ enum pins_state pins_state_explained(void)
 
 void pr_not_loaded(enum pins_state state)
 {
-	if (state == PINS_NO_BPFFS)
+	if (state == PINS_NO_ACCESS)
+		pr_error("permission denied reading %s/%s: run as root",
+			 bpffs_root(), EDGEXDP_PIN_DIR);
+	else if (state == PINS_NO_BPFFS)
 		pr_error("not loaded here (%s is no bpffs)", bpffs_root());
 	else if (state == PINS_KEPT_ONLY)
 		pr_error("not loaded; flow tables kept under %s/%s for the "

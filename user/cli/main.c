@@ -43,9 +43,12 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\nEnvironment:\n"
 		"  EDGEXDP_BPFFS      bpffs mount holding the pinned state "
-		"(default /sys/fs/bpf)\n\n"
+		"(default /sys/fs/bpf)\n"
+		"  EDGEXDP_LOCK_TIMEOUT  seconds a command that changes the state\n"
+		"                     waits for another to finish (default 10)\n\n"
 		"Exit status: 0 done, 1 failed (one message says why), 2 usage "
-		"error.\n");
+		"error;\n"
+		"status: 3 loaded, but not attached to every NIC it was loaded on.\n");
 }
 
 static const struct cmd *find_cmd(const char *name)

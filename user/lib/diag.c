@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,13 @@ void diag_clear(struct edgexdp_diag *d)
 	memset(d, 0, sizeof(*d));
 }
 
+const char *diag_privilege_hint(int err)
+{
+	/* BPF and XDP need CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN (to
+	 * pin): say what to do, not only what the syscall said. */
+	return err == -EPERM || err == -EACCES ? " (run as root)" : "";
+}
+
 int diag_set(struct edgexdp_diag *d, int err, const char *fmt, ...)
 {
 	char errbuf[256];
@@ -26,8 +34,9 @@ int diag_set(struct edgexdp_diag *d, int err, const char *fmt, ...)
 	va_end(ap);
 	used = strlen(d->msg);
 	if (err)
-		snprintf(d->msg + used, sizeof(d->msg) - used, ": %s",
-			 bpf_errstr(err, errbuf, sizeof(errbuf)));
+		snprintf(d->msg + used, sizeof(d->msg) - used, ": %s%s",
+			 bpf_errstr(err, errbuf, sizeof(errbuf)),
+			 diag_privilege_hint(err));
 	return err;
 }
 

@@ -30,6 +30,8 @@ struct edgexdp_diag {
  * "cannot attach to eth0: Device or resource busy"). Returns err. */
 int diag_set(struct edgexdp_diag *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* " (run as root)" for a permission error, else "". */
+const char *diag_privilege_hint(int err);
 /* Set a message about the value at file:line:column. */
 void diag_set_at(struct edgexdp_diag *d, const char *file, unsigned int line,
 		 unsigned int column, const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <net/if.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,7 +96,7 @@ static __u32 other_prog_id(unsigned int ifindex)
 	return id;
 }
 
-static int attach_one(struct xdp_program *prog, const struct ruleset *rs,
+int loader_attach_nic(struct xdp_program *prog, const struct ruleset *rs,
 		      size_t i, unsigned int ifindex,
 		      struct edgexdp_attached_iface *out, struct edgexdp_diag *d)
 {
@@ -146,7 +147,7 @@ static int attach_one(struct xdp_program *prog, const struct ruleset *rs,
 }
 
 /* Detach our program (by id) from one NIC, whichever way it is attached. */
-static int detach_one(const struct edgexdp_attached_iface *a)
+int loader_detach_nic(const struct edgexdp_attached_iface *a)
 {
 	struct xdp_multiprog *mp;
 	struct xdp_program *p;
@@ -230,16 +231,35 @@ static int seed_flows(struct edgexdp_bpf *skel, const struct ct_seed *seeds,
 	return 0;
 }
 
+int loader_resolve_exact(const char *name, unsigned int *ifindex,
+			 struct edgexdp_diag *d)
+{
+	char kname[IF_NAMESIZE] = "";
+
+	*ifindex = if_nametoindex(name);
+	if (!*ifindex)
+		return diag_set(d, -errno, "interface %s", name);
+	/* The kernel strips an alias suffix ("eth0:1" is eth0): attaching
+	 * to a NIC the config does not name would leave it unrecognised. */
+	if (!if_indextoname(*ifindex, kname) || strcmp(kname, name) != 0)
+		return diag_set(d, -EINVAL,
+				"interface %s: the kernel resolves that name "
+				"to %s (ifindex %u); name the NIC exactly",
+				name, kname[0] ? kname : "?", *ifindex);
+	return 0;
+}
+
 static int resolve_ifindexes(const struct ruleset *rs, unsigned int *ifindexes,
 			     struct edgexdp_diag *d)
 {
 	if (rs->n_ifaces > EDGEXDP_MAX_IFACES)
 		return diag_set(d, -E2BIG, "%zu interfaces", rs->n_ifaces);
 	for (size_t i = 0; i < rs->n_ifaces; i++) {
-		ifindexes[i] = if_nametoindex(rs->ifaces[i].name);
-		if (!ifindexes[i])
-			return diag_set(d, -errno, "interface %s",
-					rs->ifaces[i].name);
+		int err = loader_resolve_exact(rs->ifaces[i].name,
+					       &ifindexes[i], d);
+
+		if (err)
+			return err;
 		if (ifindexes[i] >= EDGEXDP_MAX_IFINDEX)
 			return diag_set(d, -ERANGE,
 					"interface %s has ifindex %u, beyond "
@@ -341,7 +361,7 @@ int loader_load(const struct load_request *req, struct load_result *res,
 		goto out_skel;
 	}
 	for (; attached < rs->n_ifaces; attached++) {
-		err = attach_one(prog, rs, attached, ifindexes[attached],
+		err = loader_attach_nic(prog, rs, attached, ifindexes[attached],
 				 &info->ifaces[attached], d);
 		if (err)
 			goto out_detach;
@@ -360,7 +380,7 @@ out_unpin:
 	pins_remove(keep); /* ours only: never what it took over */
 out_detach:
 	while (attached-- > 0)
-		detach_one(&info->ifaces[attached]);
+		loader_detach_nic(&info->ifaces[attached]);
 	memset(info, 0, sizeof(*info));
 out_skel:
 	if (prog)
@@ -369,16 +389,46 @@ out_skel:
 	return err;
 }
 
+/*
+ * The layout version first, from the map's own size and its first field
+ * (every layout starts with it), before anything else is trusted: a map of
+ * another layout read into this one's struct would be misread, or overrun.
+ */
 int loader_read_info(struct edgexdp_load_info *info)
 {
-	__u32 zero = 0;
+	struct bpf_map_info mi = { 0 };
+	__u32 len = sizeof(mi), zero = 0;
 	int fd, err = 0;
+	__u8 *buf;
 
 	fd = maps_open_pinned(PIN_LOAD_INFO);
 	if (fd < 0)
 		return fd;
-	if (bpf_map_lookup_elem(fd, &zero, info))
+	if (bpf_obj_get_info_by_fd(fd, &mi, &len)) {
 		err = -errno;
+		close(fd);
+		return err;
+	}
+	buf = calloc(1, mi.value_size > sizeof(*info) ? mi.value_size :
+							 sizeof(*info));
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	info->abi_version = 0;
+	if (mi.value_size < sizeof(__u32)) {
+		err = -EPROTO;
+	} else if (bpf_map_lookup_elem(fd, &zero, buf)) {
+		err = -errno;
+	} else {
+		memcpy(&info->abi_version, buf, sizeof(__u32));
+		if (info->abi_version != EDGEXDP_ABI_VERSION ||
+		    mi.value_size != sizeof(*info))
+			err = -EPROTO;
+		else
+			memcpy(info, buf, sizeof(*info));
+	}
+	free(buf);
 	close(fd);
 	return err;
 }
@@ -396,40 +446,107 @@ int loader_check_abi(const struct edgexdp_load_info *info,
 	return -EPROTO;
 }
 
+/* The id of the pinned program: layout-free, any version pins it. */
+static int pinned_prog_id(__u32 *id)
+{
+	struct bpf_prog_info pi = { 0 };
+	__u32 len = sizeof(pi);
+	char path[EDGEXDP_PATH_LEN];
+	int fd, err = pin_path(path, sizeof(path), PIN_PROG);
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &pi, &len) ? -errno : 0;
+	*id = pi.id;
+	close(fd);
+	return err;
+}
+
+/*
+ * Pins of another layout: trust none of its records, find the program by
+ * the id of its pin on every NIC of this namespace, and detach it there.
+ */
+static int unload_foreign(__u32 abi_version, struct edgexdp_diag *d)
+{
+	struct edgexdp_attached_iface a = { 0 };
+	struct if_nameindex *ifs, *it;
+	int err, ret = 0;
+
+	err = pinned_prog_id(&a.prog_id);
+	if (err)
+		return diag_set(d, err, "cannot read the pinned program");
+	edgexdp_log(EDGEXDP_LOG_WARN,
+		    "the pinned state has layout %u, this edgexdp reads layout "
+		    "%u: detaching program id %u wherever it is attached here",
+		    abi_version, EDGEXDP_ABI_VERSION, a.prog_id);
+	ifs = if_nameindex();
+	if (!ifs)
+		return diag_set(d, -errno, "cannot list the interfaces");
+	for (it = ifs; it->if_index; it++) {
+		a.ifindex = it->if_index;
+		err = loader_detach_nic(&a);
+		if (err == -ENOENT)
+			continue;
+		if (err && !ret)
+			ret = diag_set(d, err, "cannot detach from %s",
+				       it->if_name);
+		else if (!err)
+			edgexdp_log(EDGEXDP_LOG_INFO, "detached from %s",
+				    it->if_name);
+	}
+	if_freenameindex(ifs);
+	return ret;
+}
+
+/* Detach from one recorded NIC, found by ifindex whatever its name now. */
+static int unload_nic(const struct edgexdp_attached_iface *a, int ret,
+		      struct edgexdp_diag *d)
+{
+	char name[IF_NAMESIZE] = "", buf[128];
+	int err;
+
+	if (!if_indextoname(a->ifindex, name)) {
+		edgexdp_log(EDGEXDP_LOG_WARN,
+			    "%s (ifindex %u) is gone; nothing to detach there",
+			    a->name, a->ifindex);
+		return ret;
+	}
+	err = loader_detach_nic(a);
+	if (err == -ENOENT)
+		edgexdp_log(EDGEXDP_LOG_WARN,
+			    "%s: edgexdp (prog id %u) is no longer attached",
+			    name, a->prog_id);
+	else if (err && !ret)
+		return diag_set(d, err, "cannot detach from %s", name);
+	else if (err) /* the first one is the error */
+		edgexdp_log(EDGEXDP_LOG_WARN, "cannot detach from %s: %s", name,
+			    bpf_errstr(err, buf, sizeof(buf)));
+	else if (strcmp(name, a->name) != 0)
+		edgexdp_log(EDGEXDP_LOG_INFO, "detached from %s (loaded as %s)",
+			    name, a->name);
+	return ret;
+}
+
 int loader_unload(bool keep_state, struct edgexdp_diag *d)
 {
-	struct edgexdp_load_info info;
+	struct edgexdp_load_info info = { 0 };
 	int err, ret = 0;
 
 	err = loader_read_info(&info);
-	if (err)
+	if (err == -EPROTO) {
+		ret = unload_foreign(info.abi_version, d);
+		/* Its flows are of another layout: nothing to keep. */
+		keep_state = false;
+		info.n_ifaces = 0;
+	} else if (err) {
 		return diag_set(d, err, "cannot read the pinned state");
-	for (__u32 i = 0; i < info.n_ifaces && i < EDGEXDP_MAX_IFACES; i++) {
-		const struct edgexdp_attached_iface *a = &info.ifaces[i];
-		char name[IF_NAMESIZE] = "";
-
-		if (!if_indextoname(a->ifindex, name) ||
-		    strcmp(name, a->name) != 0) {
-			edgexdp_log(EDGEXDP_LOG_WARN,
-				    "%s is gone; nothing to detach there",
-				    a->name);
-			continue;
-		}
-		err = detach_one(a);
-		if (err == -ENOENT) {
-			edgexdp_log(EDGEXDP_LOG_WARN,
-				    "%s: edgexdp (prog id %u) is no longer "
-				    "attached",
-				    a->name, a->prog_id);
-		} else if (err && !ret) {
-			ret = diag_set(d, err, "cannot detach from %s", a->name);
-		} else if (err) { /* the first one is the error */
-			char buf[128];
-
-			edgexdp_log(EDGEXDP_LOG_WARN, "cannot detach from %s: %s",
-				    a->name, bpf_errstr(err, buf, sizeof(buf)));
-		}
 	}
+	for (__u32 i = 0; i < info.n_ifaces && i < EDGEXDP_MAX_IFACES; i++)
+		if (info.ifaces[i].ifindex) /* 0: a slot a reload left free */
+			ret = unload_nic(&info.ifaces[i], ret, d);
 	if (ret)
 		return ret; /* keep the pins: the state is still in use */
 	err = pins_remove(keep_state ? kept_state : NULL);

@@ -38,16 +38,35 @@ struct load_request {
 int loader_load(const struct load_request *req, struct load_result *res,
 		struct edgexdp_diag *d);
 
-/* Read what `load` recorded; -ENOENT when nothing is loaded. */
+/* The ifindex of NIC `name`, refusing a name the kernel resolves to
+ * another NIC (an alias "eth0:1" is eth0). */
+int loader_resolve_exact(const char *name, unsigned int *ifindex,
+			 struct edgexdp_diag *d);
+
+/* Read what `load` recorded, its layout version first: -ENOENT when
+ * nothing is loaded, -EPROTO (info->abi_version set, nothing else read)
+ * when it is of another layout. */
 int loader_read_info(struct edgexdp_load_info *info);
 /* Refuse (-EPROTO, saying why) pins of a layout this tool does not read. */
 int loader_check_abi(const struct edgexdp_load_info *info,
 		     struct edgexdp_diag *d);
 
-/* Detach from every NIC recorded at load and remove the pins; with
- * keep_state, the flow tables stay pinned for the next load. Interfaces
- * that have gone are reported and skipped. */
+/* Detach from every NIC recorded at load (by ifindex, so renamed NICs
+ * too) and remove the pins; with keep_state, the flow tables stay pinned
+ * for the next load. Interfaces that have gone are reported and skipped.
+ * Pins of another layout are not read: the pinned program is detached
+ * wherever it is attached in this namespace. */
 int loader_unload(bool keep_state, struct edgexdp_diag *d);
+
+struct xdp_program;
+/* Attach `prog` to rs->ifaces[i] (ifindex), as load does; *out records it. */
+int loader_attach_nic(struct xdp_program *prog, const struct ruleset *rs,
+		      size_t i, unsigned int ifindex,
+		      struct edgexdp_attached_iface *out,
+		      struct edgexdp_diag *d);
+/* Detach a->prog_id from a->ifindex, whichever way it is attached;
+ * -ENOENT when it is not there. */
+int loader_detach_nic(const struct edgexdp_attached_iface *a);
 
 const char *attach_mode_name(__u32 xdp_mode);
 const char *attach_kind_name(__u32 kind);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -31,39 +32,80 @@ static int is_bpffs(const char *path)
 	return st.f_type == BPF_FS_MAGIC;
 }
 
-/*
- * `ip netns exec` runs us in a mount namespace of our own that dies with
- * the command: a bpffs mounted there takes our pins with it and leaves
- * the filter attached with no way to find it. Tell that from a container
- * (whose shell shares our mount namespace) by asking our parent's.
- */
-static int mount_ns_is_transient(void)
+static int same_link(const char *a, const char *b)
 {
-	char self[64], parent[64], path[64];
-	ssize_t n, m;
+	char la[64], lb[64];
+	ssize_t n = readlink(a, la, sizeof(la) - 1);
+	ssize_t m = readlink(b, lb, sizeof(lb) - 1);
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)getppid());
-	n = readlink("/proc/self/ns/mnt", self, sizeof(self) - 1);
-	m = readlink(path, parent, sizeof(parent) - 1);
 	if (n < 0 || m < 0)
-		return 0;
-	self[n] = parent[m] = '\0';
-	return strcmp(self, parent) != 0;
+		return -1;
+	la[n] = lb[m] = '\0';
+	return strcmp(la, lb) == 0;
+}
+
+/* Is a bpf filesystem of device `dev` mounted in PID 1's mount namespace? */
+static int mounted_in_init_ns(dev_t dev)
+{
+	char line[1024], fstype[64];
+	unsigned int maj, min;
+	int found = 0;
+	FILE *f = fopen("/proc/1/mountinfo", "r");
+
+	if (!f)
+		return -errno;
+	while (!found && fgets(line, sizeof(line), f)) {
+		/* "36 35 0:30 / /sys/fs/bpf rw ... - bpf bpf rw" */
+		const char *sep = strstr(line, " - ");
+
+		if (sscanf(line, "%*u %*u %u:%u", &maj, &min) != 2 || !sep ||
+		    sscanf(sep + 3, "%63s", fstype) != 1)
+			continue;
+		found = strcmp(fstype, "bpf") == 0 && makedev(maj, min) == dev;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Pins outlive this command only if their bpffs does: a bpffs mounted in a
+ * mount namespace that dies with the command (`ip netns exec`, `unshare
+ * -m`, a shell started from either) takes them with it and leaves the
+ * filter attached with no way to find it. The mount namespace of PID 1
+ * (the host's, or a container's init) outlives us; so does any bpffs
+ * instance also mounted there, whichever namespace we see it from.
+ * 1: it outlives us; 0: it does not; -errno: cannot tell.
+ */
+static int bpffs_outlives_us(const char *root)
+{
+	struct stat st;
+
+	if (same_link("/proc/self/ns/mnt", "/proc/1/ns/mnt") == 1)
+		return 1;
+	if (stat(root, &st))
+		return -errno;
+	/* Not PID 1's namespace, or we may not look: ask its mounts. */
+	return mounted_in_init_ns(st.st_dev);
+}
+
+static int in_init_mount_ns(void)
+{
+	return same_link("/proc/self/ns/mnt", "/proc/1/ns/mnt") == 1;
 }
 
 static void netns_hint(struct edgexdp_diag *d, const char *root)
 {
 	diag_set(d, 0,
-		"%s is no bpffs, and this command runs in a mount "
-		"namespace of its own (as 'ip netns exec' makes): pins made "
-		"there vanish when it exits.\n"
-		"edgexdp: mount a bpffs outside /sys and point EDGEXDP_BPFFS at "
-		"it, e.g.\n"
-		"  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
-		"/run/edgexdp-bpffs\n"
-		"  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS edgexdp "
-		"load",
-		root);
+		 "%s is no bpffs that outlives this command: it runs in a "
+		 "mount namespace of its own (as 'ip netns exec' or 'unshare "
+		 "-m' make), and pins made there vanish when it exits.\n"
+		 "edgexdp: mount a bpffs outside /sys and point EDGEXDP_BPFFS "
+		 "at it, e.g.\n"
+		 "  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
+		 "/run/edgexdp-bpffs\n"
+		 "  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS edgexdp "
+		 "load",
+		 root);
 }
 
 static int dir_is_empty(const char *path)
@@ -80,17 +122,40 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
+/* Mount bpffs at root; keep it only if PID 1 sees it too (our mount
+ * namespace is its, or propagates mounts back to it). */
+static int mount_bpffs(const char *root, int existed, struct edgexdp_diag *d)
+{
+	if (!existed && mkdir(root, 0700) && errno != EEXIST)
+		return diag_set(d, -errno, "cannot create %s", root);
+	if (mount("bpf", root, "bpf", 0, "mode=0700"))
+		return diag_set(d, -errno, "cannot mount bpffs at %s", root);
+	if (bpffs_outlives_us(root) != 1) {
+		umount2(root, MNT_DETACH);
+		netns_hint(d, root);
+		return -EXDEV;
+	}
+	edgexdp_log(EDGEXDP_LOG_INFO, "mounted bpffs at %s", root);
+	return 0;
+}
+
 int bpffs_ensure_mounted(struct edgexdp_diag *d)
 {
 	const char *root = bpffs_root();
 	int ret = is_bpffs(root);
 
-	if (ret == 1)
-		return 0;
-	if (mount_ns_is_transient()) {
+	if (ret == 1) {
+		ret = bpffs_outlives_us(root);
+		if (ret == 1)
+			return 0;
+		if (ret == -EACCES || ret == -EPERM)
+			return diag_set(d, ret, "cannot tell whether %s outlives "
+				        "this command", root);
 		netns_hint(d, root);
 		return -EXDEV;
 	}
+	if (ret == -EACCES || ret == -EPERM)
+		return diag_set(d, ret, "cannot look at %s", root);
 	/* Never hide what a directory holds under a mount of ours. */
 	if (strcmp(root, EDGEXDP_BPFFS_DEFAULT) != 0 && !dir_is_empty(root)) {
 		diag_set(d, 0, "EDGEXDP_BPFFS=%s is no bpffs (and not empty, so "
@@ -98,12 +163,7 @@ int bpffs_ensure_mounted(struct edgexdp_diag *d)
 			 root);
 		return -ENOTDIR;
 	}
-	if (ret == -ENOENT && mkdir(root, 0700) && errno != EEXIST)
-		return diag_set(d, -errno, "cannot create %s", root);
-	if (mount("bpf", root, "bpf", 0, "mode=0700"))
-		return diag_set(d, -errno, "cannot mount bpffs at %s", root);
-	edgexdp_log(EDGEXDP_LOG_INFO, "mounted bpffs at %s", root);
-	return 0;
+	return mount_bpffs(root, ret != -ENOENT, d);
 }
 
 enum pins_state pins_state(void)
@@ -118,6 +178,8 @@ enum pins_state pins_state(void)
 		return PINS_NONE;
 	if (access(path, F_OK) == 0)
 		return PINS_LOADED;
+	if (errno == EACCES || errno == EPERM)
+		return PINS_NO_ACCESS;
 	if (pin_path(path, sizeof(path), NULL) || dir_is_empty(path))
 		return PINS_NONE;
 	return PINS_KEPT_ONLY;
@@ -127,7 +189,7 @@ int pins_why_no_bpffs(struct edgexdp_diag *d)
 {
 	const char *root = bpffs_root();
 
-	if (is_bpffs(root) == 1 || !mount_ns_is_transient())
+	if (is_bpffs(root) == 1 || in_init_mount_ns())
 		return 0;
 	netns_hint(d, root);
 	return 1;

@@ -14,12 +14,15 @@
 /* The bpffs root: $EDGEXDP_BPFFS or EDGEXDP_BPFFS_DEFAULT. */
 const char *bpffs_root(void);
 /* Mount bpffs at the root if it is not one already (ip netns exec remounts
- * /sys, so a fresh namespace shell usually has none). */
+ * /sys, so a fresh namespace shell usually has none). Refuses (-EXDEV) a
+ * bpffs that would not outlive the command: one PID 1's mount namespace
+ * does not see, however our mount namespace was entered. */
 int bpffs_ensure_mounted(struct edgexdp_diag *d);
 /* "<root>/edgexdp" or "<root>/edgexdp/<name>"; -ENAMETOOLONG. */
 int pin_path(char *buf, size_t len, const char *name);
 enum pins_state {
 	PINS_NO_BPFFS, /* the root is no bpffs: nothing to find here */
+	PINS_NO_ACCESS, /* not ours to read: not root */
 	PINS_NONE, /* nothing pinned */
 	PINS_KEPT_ONLY, /* only what `unload --keep-state` kept */
 	PINS_LOADED,
@@ -34,5 +37,14 @@ int pins_why_no_bpffs(struct edgexdp_diag *d);
 /* Remove every pin but those named in the NULL-terminated `keep` (NULL:
  * all), and the directory when it is empty; missing is fine. */
 int pins_remove(const char *const *keep);
+
+/*
+ * Take the lock every state-changing command holds until it exits (an
+ * flock on the bpffs root, so two bpffs never block each other). Waits up
+ * to $EDGEXDP_LOCK_TIMEOUT seconds (default 10), logging who holds it;
+ * then -EBUSY, naming the holder. Returns the fd that holds the lock.
+ */
+#define EDGEXDP_LOCK_TIMEOUT_DEFAULT 10
+int pins_lock(struct edgexdp_diag *d);
 
 #endif /* EDGEXDP_PINS_H */

@@ -55,11 +55,10 @@ int stats_sample_read(struct stats_sample *s, struct edgexdp_diag *d)
 
 	memset(s, 0, sizeof(*s));
 	err = loader_read_info(&s->info);
+	if (err == -EPROTO)
+		return loader_check_abi(&s->info, d); /* says what to do */
 	if (err)
 		return diag_set(d, err, "cannot read the counters");
-	err = loader_check_abi(&s->info, d);
-	if (err)
-		return err;
 	s->n_rules = s->info.n_rules;
 	s->rule_info = calloc(s->n_rules + 1, sizeof(*s->rule_info));
 	s->rules = calloc(s->n_rules + 1, sizeof(*s->rules));

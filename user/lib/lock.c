@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The lock every command that changes the state holds: an flock on the
+ * bpffs root. flock is released however the holder exits, even killed;
+ * /proc/locks tells who holds it, so a second command can say so.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "pins.h"
+
+/* The pid holding a flock on the inode `st` describes, from /proc/locks. */
+static int lock_holder(const struct stat *st)
+{
+	char line[256], type[16];
+	unsigned int maj, min;
+	unsigned long ino;
+	int pid, holder = 0;
+	FILE *f = fopen("/proc/locks", "r");
+
+	if (!f)
+		return 0;
+	while (!holder && fgets(line, sizeof(line), f)) {
+		/* "3: FLOCK  ADVISORY  WRITE 1234 00:2e:1 0 EOF"; waiters
+		 * have "->" after the number and are not holders. */
+		if (sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", type, &pid,
+			   &maj, &min, &ino) != 5 ||
+		    strcmp(type, "FLOCK") != 0)
+			continue;
+		if (ino == st->st_ino && makedev(maj, min) == st->st_dev)
+			holder = pid;
+	}
+	fclose(f);
+	return holder;
+}
+
+/* "edgexdp load -c x.yaml" for a pid, or "?" if it is gone. */
+static void pid_cmdline(int pid, char *buf, size_t len)
+{
+	char path[64];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	for (size_t i = 0; i + 1 < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	if (n == 0)
+		snprintf(buf, len, "?");
+}
+
+static unsigned int lock_wait_seconds(void)
+{
+	const char *env = getenv("EDGEXDP_LOCK_TIMEOUT");
+	unsigned long v;
+	char *end;
+
+	if (!env || !*env)
+		return EDGEXDP_LOCK_TIMEOUT_DEFAULT;
+	v = strtoul(env, &end, 10);
+	return *end || v > 3600 ? EDGEXDP_LOCK_TIMEOUT_DEFAULT :
+				  (unsigned int)v;
+}
+
+int pins_lock(struct edgexdp_diag *d)
+{
+	unsigned int tries = lock_wait_seconds() * 10;
+	const char *root = bpffs_root();
+	char who[256];
+	struct stat st;
+	int fd, err, pid;
+
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return diag_set(d, -errno, "cannot open %s to lock it", root);
+	if (fstat(fd, &st)) {
+		err = diag_set(d, -errno, "cannot open %s to lock it", root);
+		close(fd);
+		return err;
+	}
+	/* libxdp locks a directory of its own beneath, never this one. */
+	for (unsigned int i = 0;; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		err = -errno;
+		if (err != -EWOULDBLOCK || i >= tries)
+			break;
+		if (i == 0) {
+			pid = lock_holder(&st);
+			pid_cmdline(pid, who, sizeof(who));
+			edgexdp_log(EDGEXDP_LOG_WARN,
+				    "waiting for pid %d (%s), which is changing "
+				    "the state under %s", pid, who, root);
+		}
+		usleep(100 * 1000);
+	}
+	if (err == -EWOULDBLOCK) {
+		pid = lock_holder(&st);
+		pid_cmdline(pid, who, sizeof(who));
+		err = -EBUSY;
+		diag_set(d, 0, "pid %d (%s) still holds the lock on %s; try "
+			       "again when it is done", pid, who, root);
+	} else {
+		diag_set(d, err, "cannot lock %s", root);
+	}
+	close(fd);
+	return err;
+}
