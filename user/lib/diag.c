@@ -85,24 +85,25 @@ void edgexdp_log(enum edgexdp_log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* libbpf's and libxdp's logs: their debug output, and the rest. */
+static int forward(int debug, const char *fmt, va_list ap)
+{
+	if (print_fn)
+		print_fn(debug ? EDGEXDP_LOG_DEBUG : EDGEXDP_LOG_LIBRARY, fmt,
+			 ap);
+	return 0;
+}
+
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (print_fn)
-		print_fn(level == LIBBPF_DEBUG ? EDGEXDP_LOG_DEBUG :
-						 EDGEXDP_LOG_LIBRARY,
-			 fmt, ap);
-	return 0;
+	return forward(level == LIBBPF_DEBUG, fmt, ap);
 }
 
 static int print_libxdp(enum libxdp_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (print_fn)
-		print_fn(level == LIBXDP_DEBUG ? EDGEXDP_LOG_DEBUG :
-						 EDGEXDP_LOG_LIBRARY,
-			 fmt, ap);
-	return 0;
+	return forward(level == LIBXDP_DEBUG, fmt, ap);
 }
 
 void edgexdp_set_print(edgexdp_print_fn fn)
