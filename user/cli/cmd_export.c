@@ -443,8 +443,6 @@ static void print_ruleset(const struct export_ctx *x)
 	printf("}\n");
 }
 
-/* `export nftables -c F` and `export -c F nftables`: take the format out of
- * argv, leave the options to parse_cmd_opts. */
 /* One format so far; nftables syntax has no JSON form here. */
 static int check_export_args(void *ctx, int argc, char **argv,
 			     struct edgexdp_diag *d)
