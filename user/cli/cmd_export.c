@@ -32,61 +32,19 @@
 #define NFT_COMMENT_MAX 127 /* NFT_USERDATA comment: 128 with the NUL */
 #define NFT_SET_NAME_MAX 64
 
-/* A growable list of prefixes of one family. */
+/* The prefixes of one family of a rule side: a view into one compiled set,
+ * or the sorted union of several (owned). */
 struct plist {
-	struct cfg_prefix *v;
-	size_t n, cap;
+	const struct cfg_prefix *v;
+	size_t n;
+	struct cfg_prefix *owned;
 };
 
-static int plist_add(struct plist *l, const struct cfg_prefix *p)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (prefix_equal(&l->v[i], p))
-			return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct cfg_prefix *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *p;
-	return 0;
-}
-
 /*
- * A NAT pair's two addresses are one host to the address sets (as the rule
- * compiler makes them): a set holding one holds the other.
- */
-static int plist_add_nat(struct plist *l, const struct edgexdp_config *cfg,
-			 const struct cfg_prefix *p)
-{
-	int err = plist_add(l, p);
-
-	for (size_t i = 0; !err && i < cfg->n_nat; i++) {
-		if (prefix_equal(&cfg->nat[i].private_addr, p))
-			err = plist_add(l, &cfg->nat[i].public_addr);
-		else if (prefix_equal(&cfg->nat[i].public_addr, p))
-			err = plist_add(l, &cfg->nat[i].private_addr);
-	}
-	return err;
-}
-
-static const struct cfg_addrset *find_set(const struct edgexdp_config *cfg,
-					  const char *name)
-{
-	for (size_t i = 0; i < cfg->n_addrsets; i++)
-		if (strcmp(cfg->addrsets[i].name, name) == 0)
-			return &cfg->addrsets[i];
-	return NULL;
-}
-
-/*
- * One side (from or to) of a rule, resolved: any, or the union of some
- * address sets and literal prefixes. When it is exactly one address set,
- * rules name that set; otherwise the rule gets a set of its own.
+ * One side (from or to) of a rule as the compiler resolved it (rs->sets:
+ * NAT partners added): any, or the union of some address sets. When it is
+ * exactly one named address set, rules name that set; otherwise the rule
+ * gets a set of its own.
  */
 struct side {
 	int any;
@@ -94,74 +52,84 @@ struct side {
 	struct plist fam[2]; /* [0] IPv4, [1] IPv6 */
 };
 
-static int side_add_set(struct side *s, const struct edgexdp_config *cfg,
-			const struct cfg_addrset *set)
+/* A compiled set's prefixes of one family: IPv4 sort first (prefix_cmp),
+ * so the IPv6 ones start at the first of family 6. */
+static struct plist set_family(const struct ruleset_set *set, int v6)
 {
-	int err = 0;
+	size_t lo = 0, hi = set->n_prefixes;
 
-	for (size_t i = 0; !err && i < set->n_prefixes; i++)
-		err = plist_add_nat(&s->fam[set->prefixes[i].family == 6],
-				    cfg, &set->prefixes[i]);
-	return err;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set->prefixes[mid].family == 4)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (v6)
+		return (struct plist){ set->prefixes + lo, set->n_prefixes - lo,
+				       NULL };
+	return (struct plist){ set->prefixes, lo, NULL };
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+/* The union of several sets' prefixes of one family, sorted and unique:
+ * n log n, where scanning for duplicates was quadratic. */
+static int union_family(struct plist *l, const struct ruleset *rs,
+			const struct ruleset_side *rside, int v6)
+{
+	size_t n = 0, out = 0;
+
+	for (size_t i = 0; i < rside->n_sets; i++)
+		n += set_family(&rs->sets[rside->sets[i]], v6).n;
+	l->owned = malloc((n ? n : 1) * sizeof(*l->owned));
+	if (!l->owned)
+		return -ENOMEM;
+	for (size_t i = 0; i < rside->n_sets; i++) {
+		struct plist f = set_family(&rs->sets[rside->sets[i]], v6);
+
+		memcpy(l->owned + out, f.v, f.n * sizeof(*f.v));
+		out += f.n;
+	}
+	qsort(l->owned, n, sizeof(*l->owned), cmp_prefix);
+	for (size_t i = 0; i < n; i++)
+		if (!l->n || !prefix_equal(&l->owned[l->n - 1], &l->owned[i]))
+			l->owned[l->n++] = l->owned[i];
+	l->v = l->owned;
+	return 0;
 }
 
 static void side_free(struct side *s)
 {
-	free(s->fam[0].v);
-	free(s->fam[1].v);
+	free(s->fam[0].owned);
+	free(s->fam[1].owned);
 	memset(s, 0, sizeof(*s));
 }
 
-static int side_from_endpoint(struct side *s, const struct edgexdp_config *cfg,
-			      const struct cfg_endpoint *ep)
+static int side_from_ruleset(struct side *s, const struct ruleset *rs,
+			     const struct ruleset_side *rside)
 {
 	int err = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (ep->any) {
+	if (rside->any) {
 		s->any = 1;
 		return 0;
 	}
-	for (size_t i = 0; !err && i < ep->n_set_names; i++) {
-		const struct cfg_addrset *set = find_set(cfg, ep->set_names[i]);
+	if (rside->n_sets == 1) {
+		const struct ruleset_set *set = &rs->sets[rside->sets[0]];
 
-		if (!set)
-			return -ENOENT;
-		err = side_add_set(s, cfg, set);
+		s->only_set = set->name; /* NULL: a literal list */
+		s->fam[0] = set_family(set, 0);
+		s->fam[1] = set_family(set, 1);
+		return 0;
 	}
-	for (size_t i = 0; !err && i < ep->n_prefixes; i++)
-		err = plist_add_nat(&s->fam[ep->prefixes[i].family == 6], cfg,
-				    &ep->prefixes[i]);
-	if (ep->n_set_names == 1 && ep->n_prefixes == 0)
-		s->only_set = ep->set_names[0];
-	return err;
-}
-
-/* A profile side: its required role, or the union of the optional roles
- * the config defines (none defined: any), or any. */
-static int side_from_profile(struct side *s, const struct edgexdp_config *cfg,
-			     const struct profile_side *ps)
-{
-	const char *last = NULL;
-	int err = 0, n = 0;
-
-	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < PROFILE_MAX_ROLES && ps->roles[i] && !err; i++) {
-		const struct cfg_addrset *set = find_set(cfg, ps->roles[i]);
-
-		if (!set) {
-			if (!ps->optional)
-				return -ENOENT;
-			continue;
-		}
-		err = side_add_set(s, cfg, set);
-		last = set->name;
-		n++;
-	}
-	if (!n)
-		s->any = 1;
-	else if (n == 1)
-		s->only_set = last;
+	for (int v6 = 0; v6 < 2 && !err; v6++)
+		err = union_family(&s->fam[v6], rs, rside, v6);
 	return err;
 }
 
@@ -223,37 +191,14 @@ struct export_ctx {
 
 static int resolve_rule(struct export_ctx *x, size_t id)
 {
-	const struct ruleset_rule *r = &x->rs->rules[id];
 	struct export_rule *e = &x->rules[id];
-	const struct profile_rule *pr;
-	size_t n;
 	int err;
 
-	e->r = r;
-	if (r->feature) {
-		pr = profile_find(x->cfg->profile, &n);
-		for (size_t i = 0; pr && i < n; i++) {
-			if (strcmp(pr[i].name, r->name) != 0)
-				continue;
-			err = side_from_profile(&e->from, x->cfg, &pr[i].from);
-			if (!err)
-				err = side_from_profile(&e->to, x->cfg,
-							&pr[i].to);
-			return err;
-		}
-		return -ENOENT;
-	}
-	for (size_t i = 0; i < x->cfg->n_rules; i++) {
-		const struct cfg_rule *cr = &x->cfg->rules[i];
-
-		if (strcmp(cr->name, r->name) != 0)
-			continue;
-		err = side_from_endpoint(&e->from, x->cfg, &cr->from);
-		if (!err)
-			err = side_from_endpoint(&e->to, x->cfg, &cr->to);
-		return err;
-	}
-	return -ENOENT;
+	e->r = &x->rs->rules[id];
+	err = side_from_ruleset(&e->from, x->rs, &x->rs->from[id]);
+	if (!err)
+		err = side_from_ruleset(&e->to, x->rs, &x->rs->to[id]);
+	return err;
 }
 
 /* Rule-own sets: "r<id>_from_v4", only for sides that are no one set. */
@@ -382,20 +327,20 @@ static void print_ruleset(const struct export_ctx *x)
 	printf("table inet %s\ndelete table inet %s\n\n", NFT_TABLE, NFT_TABLE);
 	printf("table inet %s {\n", NFT_TABLE);
 
-	printf("\t# Address sets; a NAT pair's two addresses are one host.\n");
-	for (size_t i = 0; i < cfg->n_addrsets; i++) {
-		struct side s = { 0 };
+	printf("\t# Address sets the rules use; a NAT pair's two addresses "
+	       "are one host.\n");
+	for (size_t i = 0; i < rs->n_sets; i++) {
+		const struct ruleset_set *set = &rs->sets[i];
 
 		/* An empty family has no set: no rule can name it. */
-		if (side_add_set(&s, cfg, &cfg->addrsets[i]) == 0)
-			for (int v6 = 0; v6 < 2; v6++) {
-				if (!s.fam[v6].n)
-					continue;
-				set_name(name, sizeof(name),
-					 cfg->addrsets[i].name, v6);
-				print_addr_set(name, v6, &s.fam[v6]);
-			}
-		side_free(&s);
+		for (int v6 = 0; set->name && v6 < 2; v6++) {
+			struct plist l = set_family(set, v6);
+
+			if (!l.n)
+				continue;
+			set_name(name, sizeof(name), set->name, v6);
+			print_addr_set(name, v6, &l);
+		}
 	}
 	printf("\t# Sides of rules that are no single address set.\n");
 	for (size_t i = 0; i < rs->n_rules; i++)

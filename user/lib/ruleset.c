@@ -196,7 +196,7 @@ static int literal_set(struct rs_build *b, const struct cfg_prefix *p, size_t n,
 
 /* ---- rule sides ------------------------------------------------------ */
 
-static int side_add(struct rs_side *side, uint32_t set, size_t cap)
+static int side_add(struct ruleset_side *side, uint32_t set, size_t cap)
 {
 	if (!side->sets) {
 		side->sets = calloc(cap ? cap : 1, sizeof(*side->sets));
@@ -218,7 +218,7 @@ static int close_display(FILE *f, char **display)
 }
 
 static int profile_side(struct rs_build *b, const struct profile_rule *pr,
-			const struct profile_side *ps, struct rs_side *side,
+			const struct profile_side *ps, struct ruleset_side *side,
 			char **display)
 {
 	size_t len;
@@ -256,7 +256,7 @@ static int profile_side(struct rs_build *b, const struct profile_rule *pr,
 }
 
 static int site_side(struct rs_build *b, const struct cfg_rule *r,
-		     const struct cfg_endpoint *ep, struct rs_side *side,
+		     const struct cfg_endpoint *ep, struct ruleset_side *side,
 		     char **display)
 {
 	size_t len, cap = ep->n_set_names + 1, shown = 0;
@@ -538,6 +538,31 @@ static int emit_settings(struct rs_build *b)
 
 /* ---- the whole ------------------------------------------------------- */
 
+/* The resolved sides move from the build into rs, for whoever reads the
+ * rules' addresses (export) after the compiler is done. */
+static int keep_sides(struct rs_build *b)
+{
+	struct ruleset *rs = b->rs;
+
+	rs->sets = calloc(b->n_sets ? b->n_sets : 1, sizeof(*rs->sets));
+	if (!rs->sets)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->n_sets; i++) {
+		struct ruleset_set *s = &rs->sets[i];
+
+		if (b->sets[i].name && !(s->name = strdup(b->sets[i].name)))
+			return -ENOMEM;
+		s->prefixes = b->sets[i].prefixes;
+		s->n_prefixes = b->sets[i].n_prefixes;
+		b->sets[i].prefixes = NULL;
+		rs->n_sets = i + 1;
+	}
+	rs->from = b->from;
+	rs->to = b->to;
+	b->from = b->to = NULL;
+	return 0;
+}
+
 static void build_free(struct rs_build *b)
 {
 	for (size_t i = 0; i < b->n_sets; i++)
@@ -581,6 +606,8 @@ int ruleset_compile(const struct edgexdp_config *cfg, struct ruleset *rs,
 		ret = rs_build_addr_classes(&b);
 	if (!ret)
 		ret = rs_build_matches(&b);
+	if (!ret)
+		ret = keep_sides(&b);
 	if (ret == -ENOMEM && !err->msg[0])
 		snprintf(err->msg, sizeof(err->msg),
 			 "%s: out of memory compiling the rules",
@@ -602,6 +629,17 @@ void ruleset_free(struct ruleset *rs)
 	}
 	for (size_t i = 0; rs->ifaces && i < rs->n_ifaces; i++)
 		free(rs->ifaces[i].name);
+	for (size_t i = 0; i < rs->n_sets; i++) {
+		free(rs->sets[i].name);
+		free(rs->sets[i].prefixes);
+	}
+	for (size_t i = 0; rs->from && i < rs->n_rules; i++) {
+		free(rs->from[i].sets);
+		free(rs->to[i].sets);
+	}
+	free(rs->sets);
+	free(rs->from);
+	free(rs->to);
 	free(rs->rules);
 	free(rs->ports);
 	free(rs->lpm_v4);

@@ -48,6 +48,24 @@ struct ruleset_nat {
 	struct edgexdp_addr public_addr; /* nat_canon value */
 };
 
+/*
+ * An address set as the data path enforces it: a named set of `addresses:`
+ * or the literal prefixes of one side of a site rule; sorted (IPv4 first),
+ * unique, a NAT pair's partner added to each of its addresses.
+ */
+struct ruleset_set {
+	char *name; /* NULL for a literal list */
+	struct cfg_prefix *prefixes;
+	size_t n_prefixes;
+};
+
+/* One side (from or to) of a rule: any, or the union of sets. */
+struct ruleset_side {
+	bool any;
+	uint32_t *sets; /* indexes of rs->sets */
+	size_t n_sets;
+};
+
 struct ruleset_iface {
 	char *name;
 	enum edgexdp_zone zone;
@@ -75,6 +93,10 @@ struct ruleset {
 	size_t n_nat;
 	struct ruleset_iface *ifaces;
 	size_t n_ifaces;
+	/* The rules' sides, resolved: what `export` writes out. */
+	struct ruleset_set *sets;
+	size_t n_sets;
+	struct ruleset_side *from, *to; /* per rule id */
 	enum cfg_xdp_mode xdp_mode;
 	uint32_t ct_max_entries;
 	struct edgexdp_settings settings;

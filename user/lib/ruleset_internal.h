@@ -25,13 +25,6 @@ struct rs_set {
 	struct cfg_pos pos;
 };
 
-/* One side (from or to) of a rule: any, or the union of sets. */
-struct rs_side {
-	bool any;
-	uint32_t *sets;
-	size_t n_sets;
-};
-
 /* Port group id g (>= 1) covers rules group_rules[off[g-1]..+len[g-1]],
  * in rule order. */
 struct rs_groups {
@@ -53,7 +46,7 @@ struct rs_build {
 	struct idtab literal_sets;
 	struct idtab set_names; /* cfg->addrsets by name */
 
-	struct rs_side *from, *to; /* per rule id */
+	struct ruleset_side *from, *to; /* per rule id */
 	struct cfg_pos *rule_pos; /* per rule id, 1:1 for profile rules */
 
 	/* Address classes (rs->n_addr_classes of them, class 0 in no set):
