@@ -41,6 +41,7 @@ struct decision {
 	__u32 rule_id; /* rule to count the packet on, or RULE_NONE */
 	__u8 source_check; /* the NIC's enum edgexdp_source_check */
 	__u8 iface_flags; /* the NIC's EDGEXDP_IFACE_* */
+	__u8 sport_protos; /* the NIC's edgexdp_iface.sport_protos */
 	/* The flow the packet belongs to, when rule_id came from one: a
 	 * first fragment leaves it to its later ones. */
 	struct edgexdp_ct_key flow;
@@ -92,23 +93,27 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 	struct edgexdp_ct_key key;
 	struct flow_tuple t;
 	__u32 verdict, rule_id;
-	bool from_a;
+	bool from_a, opens;
 
 	/*
 	 * Junk filter, before anything costlier: a new flow needs a rule on
-	 * its destination port, a reply has one on its source port. With
-	 * neither, no flow can exist, so conntrack need not be asked.
+	 * its destination port or, for source-port rules, on its source
+	 * port; a reply has a rule's port the other way round. With none of
+	 * these, no flow can exist, so conntrack need not be asked.
 	 */
 	to_port = port_entry(pkt->l4proto, pkt->dport);
-	if (!port_has_group(to_port)) {
-		/* A bare SYN opens and never replies: its source port, often
-		 * inside a rule's range by chance, says nothing. */
-		if (!(pkt->l4proto == IPPROTO_TCP &&
-		      tcp_opens_flow(pkt->tcp_flags)))
-			from_port = port_entry(pkt->l4proto, pkt->sport);
-		if (!port_has_group(from_port))
-			return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
-	}
+	opens = pkt->l4proto == IPPROTO_TCP && tcp_opens_flow(pkt->tcp_flags);
+	/* The source port's group is needed to classify a new flow only when
+	 * some rule names source ports; else only when the destination port
+	 * is unnamed and the packet may be a reply. A bare SYN opens and
+	 * never replies: its source port, often inside a rule's range by
+	 * chance, says nothing unless a source-port rule names it. */
+	if ((d->sport_protos & (1U << proto_index(pkt->l4proto))) ||
+	    (!port_is_named(to_port) && !opens))
+		from_port = port_entry(pkt->l4proto, pkt->sport);
+	if (!port_is_named(to_port) && !port_has_sport_group(from_port) &&
+	    (opens || !port_has_group(from_port)))
+		return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
 
 	s = settings_get();
 	if (!s)
@@ -120,7 +125,7 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 	if (ct && !ct_tcp_reopens(&conntrack, ct, &key, pkt))
 		return decide_tracked(ct, &key, pkt, from_a, d);
 
-	if (pkt->l4proto == IPPROTO_TCP && !tcp_opens_flow(pkt->tcp_flags))
+	if (pkt->l4proto == IPPROTO_TCP && !opens)
 		return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
 	verdict = classify(&t, to_port, from_port, d->zone, &rule_id);
 	if (!verdict_is_pass(verdict))
@@ -365,6 +370,7 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	d.zone = iface->zone;
 	d.source_check = iface->source_check;
 	d.iface_flags = iface->flags;
+	d.sport_protos = iface->sport_protos;
 	ss = slot_stats_get(iface->slot);
 
 	verdict = decide(ctx, &pkt, data, &d);

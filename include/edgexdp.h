@@ -11,11 +11,16 @@
  *   2. proto, dst port   -> port group per zone (port_groups, array)
  *      A port group is a class of ports that the same rules cover, so a
  *      range like 50000-59999 is one group, not 10,000 rules.
+ *      Rules can also name a source port range (the A/V edge's media
+ *      relay sends from 50000-59999 to any port): the same array gives a
+ *      port's source port group, looked up on the source port only when
+ *      some rule of the protocol names source ports (iface.sport_protos).
+ *      A rule that names no source port covers every source port group.
  *   3. src and dst addr  -> address class      (addr_v4 / addr_v6, LPM)
  *      An address class is one combination of address-set memberships.
- *   4. (group, src class, dst class) -> rule id (rule_match, hash)
- *      Userspace expands every rule into the (group, class, class) triples
- *      it covers, first rule wins.
+ *   4. (group, sport group, src class, dst class) -> rule id (rule_match)
+ *      Userspace expands every rule into the tuples it covers, first rule
+ *      wins; group 0 stands for "a port no rule names on that side".
  * Replies never reach step 2: they match the flow in conntrack.
  */
 #ifndef EDGEXDP_H
@@ -43,6 +48,9 @@
 #define EDGEXDP_CT_DEFAULT_ENTRIES 262144
 #define EDGEXDP_FRAG_ENTRIES 16384
 #define EDGEXDP_PORTS_PER_PROTO 65536
+/* A rule's port range that names no port on that side: every port. */
+#define EDGEXDP_PORT_ANY_LO 0
+#define EDGEXDP_PORT_ANY_HI 65535
 
 /* Bounds for the parser: deeper stacks are dropped as malformed. */
 #define EDGEXDP_MAX_VLAN_TAGS 2
@@ -132,7 +140,12 @@ struct edgexdp_iface {
 	__u32 configured; /* 0: not one of ours (the array starts zeroed) */
 	__u8 source_check; /* enum edgexdp_source_check */
 	__u8 flags; /* EDGEXDP_IFACE_* */
-	__u8 pad[2];
+	/* Bit (1 << enum edgexdp_proto) set: a rule of that protocol, in
+	 * any zone, names source ports, so new flows look up the source
+	 * port's group. Kept here because this entry is read for every
+	 * packet anyway: without such rules the check costs nothing. */
+	__u8 sport_protos;
+	__u8 pad;
 };
 
 /*
@@ -155,9 +168,11 @@ struct edgexdp_settings {
 	__u64 nat_filter[EDGEXDP_NAT_FILTER_WORDS];
 };
 
-/* port_groups value: the port group of one proto/port, per zone (0 = none). */
+/* port_groups value: the port groups of one proto/port, per zone (0 = no
+ * rule names the port on that side). */
 struct edgexdp_port_entry {
-	__u16 group[EDGEXDP_ZONE_COUNT];
+	__u16 group[EDGEXDP_ZONE_COUNT]; /* as a rule's destination port */
+	__u16 sport_group[EDGEXDP_ZONE_COUNT]; /* as a rule's source port */
 };
 
 /* Addresses are stored as 16 bytes; IPv4 uses the first 4, rest zero. */
@@ -208,10 +223,10 @@ static inline __u32 edgexdp_nat_filter_bit(const struct edgexdp_addr *addr)
 
 /* rule_match key; value is a __u32 rule id. */
 struct edgexdp_match_key {
-	__u16 group;
+	__u16 group; /* of the destination port */
 	__u16 src_class;
 	__u16 dst_class;
-	__u16 pad;
+	__u16 sport_group; /* of the source port, 0 when none is named */
 };
 
 /* conntrack key: the 5-tuple with endpoints ordered (a < b), so both
@@ -364,9 +379,11 @@ struct edgexdp_rule_info {
 	char seed[EDGEXDP_SEED_LEN];
 	__u32 zone;
 	__u32 proto;
-	__u16 port_lo;
+	__u16 port_lo; /* destination ports; 0-65535: any */
 	__u16 port_hi;
 	__u32 feature;
+	__u16 sport_lo; /* source ports; 0-65535: any */
+	__u16 sport_hi;
 };
 
 /* How edgexdp is attached to one NIC. */
@@ -391,7 +408,7 @@ struct edgexdp_attached_iface {
  * would misread every counter, so it refuses, and says to reload; bump
  * this with any change to a pinned map's key or value.
  */
-#define EDGEXDP_ABI_VERSION 3U
+#define EDGEXDP_ABI_VERSION 4U
 
 struct edgexdp_load_info {
 	__u32 abi_version; /* EDGEXDP_ABI_VERSION of the tool that loaded */

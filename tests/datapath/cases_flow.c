@@ -293,7 +293,9 @@ static const struct flow_def flows[] = {
 	 "int-stun-tcp-in", false},
 };
 
-/* RTP, both protocols, both ways, at the range's ends and middle. */
+/* RTP, both protocols, both ways, at the range's ends and middle: the
+ * A/V edge's port, a destination port inbound and the source port
+ * outbound (to a remote party's ordinary port, 40010). */
 static const struct rtp_kind {
 	const char *tag;
 	uint8_t proto;
@@ -318,14 +320,15 @@ static struct flow_def *rtp_flow(const struct rtp_kind *k, uint16_t port)
 
 	if (!f)
 		abort();
-	snprintf(name, sizeof(name), "%s to %u", k->tag, port);
+	snprintf(name, sizeof(name), "%s %s %u", k->tag,
+		 k->outbound ? "from" : "to", port);
 	f->name = strdup(name);
 	f->zone = EXT;
 	f->proto = k->proto;
 	f->client = k->outbound ? "10.45.16.30" : ANY_EXT4;
-	f->cport = 40010;
+	f->cport = k->outbound ? port : 40010;
 	f->server = k->outbound ? ANY_EXT4 : "203.0.113.30";
-	f->sport = port;
+	f->sport = k->outbound ? 40010 : port;
 	f->rule = k->rule;
 	return f;
 }
@@ -360,15 +363,21 @@ static const struct lone_def lones[] = {
 	{"TCP SYN from 443 to an ephemeral port is no reply: no_rule_port", EXT,
 	 IPPROTO_TCP, ANY_EXT4, 443, "203.0.113.10", 40001, F_SYN, false,
 	 EDGEXDP_DROP_NO_RULE_PORT, NULL},
-	{"TCP SYN from in-range port 51000 to a closed port: no_rule_port", EXT,
-	 IPPROTO_TCP, ANY_EXT4, 51000, "203.0.113.10", 8080, F_SYN, false,
-	 EDGEXDP_DROP_NO_RULE_PORT, NULL},
+	/* 50000-59999 is the A/V edge's source range (external 9): a SYN
+	 * from it is looked up, and no rule lets a host outside av_edge use
+	 * it. */
+	{"TCP SYN from in-range port 51000, not from av_edge: no_rule_addr",
+	 EXT, IPPROTO_TCP, ANY_EXT4, 51000, "203.0.113.10", 8080, F_SYN, false,
+	 EDGEXDP_DROP_NO_RULE_ADDR, NULL},
 	{"spoofed UDP from 53, no flow", EXT, IPPROTO_UDP, "198.51.100.53", 53,
 	 "203.0.113.10", 40020, 0, false, EDGEXDP_DROP_NO_FLOW, NULL},
 	{"spoofed UDP from 3478, no flow", EXT, IPPROTO_UDP, ANY_EXT4, 3478,
 	 "203.0.113.30", 40022, 0, false, EDGEXDP_DROP_NO_FLOW, NULL},
-	{"spoofed UDP from 50000, no flow", EXT, IPPROTO_UDP, ANY_EXT4, 50000,
-	 "203.0.113.30", 40013, 0, false, EDGEXDP_DROP_NO_FLOW, NULL},
+	/* 50000 is a source-port rule's port too (external 10): the rule
+	 * lookup, not the reply guess, gives the reason. */
+	{"spoofed UDP from 50000, not from av_edge: no_rule_addr", EXT,
+	 IPPROTO_UDP, ANY_EXT4, 50000, "203.0.113.30", 40013, 0, false,
+	 EDGEXDP_DROP_NO_RULE_ADDR, NULL},
 	{"spoofed UDP from 53, no flow (IPv6)", EXT, IPPROTO_UDP,
 	 "2001:db8:ff::53", 53, "2001:db8:45::10", 40020, 0, false,
 	 EDGEXDP_DROP_NO_FLOW, NULL},
@@ -1159,8 +1168,8 @@ void cases_flow(void)
 	case_add("UDP flow expires after udp_timeout", udp_expires, NULL);
 	case_add("SYN-ACK from the initiator is refused", synack_from_initiator,
 		 NULL);
-	case_add("before a SYN-ACK only the initiator's ACK passes", data_before_synack,
-		 NULL);
+	case_add("before a SYN-ACK only the initiator's ACK passes",
+		 data_before_synack, NULL);
 	case_add("SYN_RECV: segments need ACK; the initiator's ACK establishes",
 		 syn_recv_needs_ack, NULL);
 	case_add("SYN on an established flow is refused", syn_on_established,

@@ -100,7 +100,7 @@ static void seed_run(void **state)
 	/* The case itself must make sense before the data path is asked. */
 	if (c->kind == SEED_ALLOW) {
 		if (!oracle_rule_admits(c->row_rule, c->zone, c->proto, c->src,
-					c->dst, c->dport))
+					c->sport, c->dst, c->dport))
 			fail_msg("test bug: %s's rule %s does not admit %s:%u "
 				 "-> %s:%u",
 				 c->tag, c->row_rule->name, c->src, c->sport,
@@ -115,7 +115,7 @@ static void seed_run(void **state)
 
 	/* The userspace reference classifier must name the same rule. */
 	ref = classify_new_flow(&g_dp.rs, c->zone, c->proto, &src, &dst,
-				c->dport);
+				c->sport, c->dport);
 	if (ref != want_ref)
 		fail_msg("classify_new_flow() says rule %d (%s), the profile "
 			 "says %d (%s)",
@@ -245,6 +245,12 @@ static void add_case(const struct seed_case *tmpl, const char *what)
 		  outcome);
 }
 
+/* Does the profile read the row's port column as the source port? */
+static bool row_is_sport(const struct profile_rule *pr)
+{
+	return !(pr->sport_lo == 0 && pr->sport_hi == 65535);
+}
+
 static void add_row_cases(const struct seed_row *row, const char *tag,
 			  const struct profile_rule *pr)
 {
@@ -256,10 +262,19 @@ static void add_row_cases(const struct seed_row *row, const char *tag,
 		.zone = pr->zone,
 		.proto = row->proto,
 		.sport = CLIENT_PORT,
+		.dport = CLIENT_PORT,
 	};
 	uint16_t ports[3] = {row->port_lo,
 			     (uint16_t)((row->port_lo + row->port_hi) / 2),
 			     row->port_hi};
+	/* The port the row's column gives: the destination port, or for the
+	 * A/V edge's outbound media the source port (the other one is a
+	 * remote party's ordinary port). */
+	bool sport_row = row_is_sport(pr);
+	uint16_t *port = sport_row ? &c.sport : &c.dport;
+	const char *side = sport_row ? "sport" : "port";
+	uint16_t lo = sport_row ? pr->sport_lo : pr->port_lo;
+	uint16_t hi = sport_row ? pr->sport_hi : pr->port_hi;
 	const char *outside, *other;
 
 	snprintf(c.tag, sizeof(c.tag), "%s", tag);
@@ -275,9 +290,9 @@ static void add_row_cases(const struct seed_row *row, const char *tag,
 		for (int i = 0; i < n; i++) {
 			snprintf(c.src, sizeof(c.src), "%s", src_hosts[i % ns]);
 			snprintf(c.dst, sizeof(c.dst), "%s", dst_hosts[i % nd]);
-			c.dport = row->port_lo;
-			snprintf(what, sizeof(what), "allows %s %u %s->%s",
-				 proto_str(row->proto), c.dport, from, to);
+			*port = row->port_lo;
+			snprintf(what, sizeof(what), "allows %s %s %u %s->%s",
+				 proto_str(row->proto), side, *port, from, to);
 			add_case(&c, what);
 		}
 		/* ... and the middle and the last port of a range. */
@@ -286,9 +301,9 @@ static void add_row_cases(const struct seed_row *row, const char *tag,
 		for (int i = 1; i < 3; i++) {
 			if (ports[i] == ports[i - 1])
 				continue;
-			c.dport = ports[i];
-			snprintf(what, sizeof(what), "allows %s %u %s->%s",
-				 proto_str(row->proto), c.dport, from, to);
+			*port = ports[i];
+			snprintf(what, sizeof(what), "allows %s %s %u %s->%s",
+				 proto_str(row->proto), side, *port, from, to);
 			add_case(&c, what);
 		}
 	}
@@ -302,22 +317,22 @@ static void add_row_cases(const struct seed_row *row, const char *tag,
 
 	/* Ports just outside the rule's range (a row of a merged range,
 	 * like internal:9 in 50001-50003, has its neighbours inside). */
-	if (pr->port_lo > 0) {
-		c.dport = (uint16_t)(pr->port_lo - 1);
-		snprintf(what, sizeof(what), "near miss port %u", c.dport);
+	if (lo > 0) {
+		*port = (uint16_t)(lo - 1);
+		snprintf(what, sizeof(what), "near miss %s %u", side, *port);
 		add_case(&c, what);
 	}
-	if (pr->port_hi < 65535) {
-		c.dport = (uint16_t)(pr->port_hi + 1);
-		snprintf(what, sizeof(what), "near miss port %u", c.dport);
+	if (hi < 65535) {
+		*port = (uint16_t)(hi + 1);
+		snprintf(what, sizeof(what), "near miss %s %u", side, *port);
 		add_case(&c, what);
 	}
-	c.dport = row->port_lo;
+	*port = row->port_lo;
 
 	c.proto = row->proto == EDGEXDP_PROTO_TCP ? EDGEXDP_PROTO_UDP
 						  : EDGEXDP_PROTO_TCP;
-	snprintf(what, sizeof(what), "other protocol (%s %u)",
-		 proto_str(c.proto), c.dport);
+	snprintf(what, sizeof(what), "other protocol (%s %s %u)",
+		 proto_str(c.proto), side, *port);
 	add_case(&c, what);
 	c.proto = row->proto;
 
@@ -397,6 +412,25 @@ static void add_broken(const char *fmt, ...)
 	case_add(msg, broken_row, msg);
 }
 
+/* The compiled rule is the profile's, and the row's port column is inside
+ * the side the profile reads it as (the other side being any). */
+static bool rule_covers_row(const struct ruleset_rule *r,
+			    const struct profile_rule *pr,
+			    const struct seed_row *row)
+{
+	bool sport_row = row_is_sport(pr);
+	uint16_t lo = sport_row ? pr->sport_lo : pr->port_lo;
+	uint16_t hi = sport_row ? pr->sport_hi : pr->port_hi;
+	bool other_any =
+		sport_row ? pr->port_lo == 0 && pr->port_hi == 65535 : true;
+
+	return pr->proto == row->proto && row->port_lo >= lo &&
+	       row->port_hi <= hi && other_any && r->zone == pr->zone &&
+	       r->proto == pr->proto && r->port_lo == pr->port_lo &&
+	       r->port_hi == pr->port_hi && r->sport_lo == pr->sport_lo &&
+	       r->sport_hi == pr->sport_hi;
+}
+
 void cases_seed(void)
 {
 	FILE *f = fopen(SEED_CSV, "r");
@@ -440,18 +474,13 @@ void cases_seed(void)
 				   tag, g_dp.rs.rules[id].name);
 			continue;
 		}
-		if (pr->proto != row.proto || row.port_lo < pr->port_lo ||
-		    row.port_hi > pr->port_hi ||
-		    g_dp.rs.rules[id].zone != pr->zone ||
-		    g_dp.rs.rules[id].proto != pr->proto ||
-		    g_dp.rs.rules[id].port_lo != pr->port_lo ||
-		    g_dp.rs.rules[id].port_hi != pr->port_hi) {
-			add_broken("%s: rule %s (%s %u-%u) does not cover the "
-				   "row (%s %u-%u)",
+		if (!rule_covers_row(&g_dp.rs.rules[id], pr, &row)) {
+			add_broken("%s: rule %s (%s %u-%u, source %u-%u) does "
+				   "not cover the row (%s %u-%u)",
 				   tag, pr->name, proto_str(pr->proto),
-				   pr->port_lo, pr->port_hi,
-				   proto_str(row.proto), row.port_lo,
-				   row.port_hi);
+				   pr->port_lo, pr->port_hi, pr->sport_lo,
+				   pr->sport_hi, proto_str(row.proto),
+				   row.port_lo, row.port_hi);
 			continue;
 		}
 		add_row_cases(&row, tag, pr);

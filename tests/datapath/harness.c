@@ -165,13 +165,22 @@ void dp_nic_set(uint8_t source_check, uint8_t flags)
 	nic_flags = flags;
 }
 
+/* Is the NIC entry in force one the data path refuses (no slot)? */
+static bool override_is_unknown(void)
+{
+	return iface_overridden &&
+	       (iface_override_none || !iface_override.configured ||
+		iface_override.zone >= EDGEXDP_ZONE_COUNT);
+}
+
 static void set_iface(enum edgexdp_zone zone)
 {
 	struct edgexdp_iface iface = {.zone = zone,
 				      .slot = DP_SLOT,
 				      .configured = 1,
 				      .source_check = nic_source_check,
-				      .flags = nic_flags};
+				      .flags = nic_flags,
+				      .sport_protos = (__u8)g_dp.rs.sport_protos};
 	__u32 key = DP_IFINDEX;
 	int fd = bpf_map__fd(g_dp.skel->maps.interfaces);
 
@@ -351,8 +360,8 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 			      (unsigned long long)db, exp_flow, exp,
 			      exp ? len : 0);
 	}
-	if (iface_overridden) {
-		/* the overrides are unknown NICs: no slot to count on */
+	if (override_is_unknown()) {
+		/* an unknown NIC has no slot to count on */
 		if (memcmp(&a->iface, &b->iface, sizeof(a->iface)))
 			WRONG("; interface slot %d moved for an unknown NIC",
 			      DP_SLOT);
@@ -364,7 +373,8 @@ static int snap_check(const struct snap *a, const struct snap *b, size_t len,
 
 		if (rx != 1 || rxb != len || ps != (w.pass ? 1 : 0) ||
 		    dr != (w.pass ? 0 : 1))
-			WRONG("; interface slot %d moved rx %llu/%llu pass %llu "
+			WRONG("; interface slot %d moved rx %llu/%llu pass "
+			      "%llu "
 			      "drop %llu",
 			      DP_SLOT, (unsigned long long)rx,
 			      (unsigned long long)rxb, (unsigned long long)ps,

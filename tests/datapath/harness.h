@@ -160,5 +160,6 @@ void cases_parse(void);
 void cases_source(void);
 void cases_valid(void);
 void cases_droplog(void);
+void cases_sport(void);
 
 #endif /* DATAPATH_HARNESS_H */

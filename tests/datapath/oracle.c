@@ -308,54 +308,79 @@ const struct profile_rule *oracle_rule_by_name(const char *name)
 	return NULL;
 }
 
+static bool in_range(uint16_t port, uint16_t lo, uint16_t hi)
+{
+	return port >= lo && port <= hi;
+}
+
+/* A rule's range that names no port (0-65535) admits every port, as its
+ * plain reading says. */
 bool oracle_rule_admits(const struct profile_rule *r, enum edgexdp_zone zone,
 			enum edgexdp_proto proto, const char *src,
-			const char *dst, uint16_t dport)
+			uint16_t sport, const char *dst, uint16_t dport)
 {
-	return r->zone == zone && r->proto == proto && dport >= r->port_lo &&
-	       dport <= r->port_hi && oracle_side_contains(&r->from, src) &&
+	return r->zone == zone && r->proto == proto &&
+	       in_range(dport, r->port_lo, r->port_hi) &&
+	       in_range(sport, r->sport_lo, r->sport_hi) &&
+	       oracle_side_contains(&r->from, src) &&
 	       oracle_side_contains(&r->to, dst);
 }
 
 const struct profile_rule *oracle_first_rule(enum edgexdp_zone zone,
 					     enum edgexdp_proto proto,
-					     const char *src, const char *dst,
-					     uint16_t dport)
+					     const char *src, uint16_t sport,
+					     const char *dst, uint16_t dport)
 {
 	const struct profile_rule *rules;
 	size_t n;
 
 	rules = oracle_rules(&n);
 	for (size_t i = 0; i < n; i++)
-		if (oracle_rule_admits(&rules[i], zone, proto, src, dst, dport))
+		if (oracle_rule_admits(&rules[i], zone, proto, src, sport, dst,
+				       dport))
 			return &rules[i];
 	return NULL;
 }
 
-static bool port_used_in_zone(enum edgexdp_proto proto, uint16_t port,
-			      enum edgexdp_zone zone)
+/* Does a rule of the zone name this port on that side? A side of
+ * 0-65535 names no port: it is "any", not a list of every port. */
+static bool port_named_in_zone(enum edgexdp_proto proto, uint16_t port,
+			       enum edgexdp_zone zone, bool as_source)
 {
 	const struct profile_rule *rules;
 	size_t n;
 
 	rules = oracle_rules(&n);
-	for (size_t i = 0; i < n; i++)
-		if (rules[i].zone == zone && rules[i].proto == proto &&
-		    port >= rules[i].port_lo && port <= rules[i].port_hi)
+	for (size_t i = 0; i < n; i++) {
+		const struct profile_rule *r = &rules[i];
+		uint16_t lo = as_source ? r->sport_lo : r->port_lo;
+		uint16_t hi = as_source ? r->sport_hi : r->port_hi;
+
+		if (r->zone == zone && r->proto == proto &&
+		    !(lo == 0 && hi == 65535) && in_range(port, lo, hi))
 			return true;
+	}
 	return false;
 }
 
 bool oracle_port_used(enum edgexdp_proto proto, uint16_t port)
 {
-	return port_used_in_zone(proto, port, EDGEXDP_ZONE_EXTERNAL) ||
-	       port_used_in_zone(proto, port, EDGEXDP_ZONE_INTERNAL);
+	return port_named_in_zone(proto, port, EDGEXDP_ZONE_EXTERNAL, false) ||
+	       port_named_in_zone(proto, port, EDGEXDP_ZONE_INTERNAL, false);
+}
+
+bool oracle_sport_used(enum edgexdp_proto proto, uint16_t port)
+{
+	return port_named_in_zone(proto, port, EDGEXDP_ZONE_EXTERNAL, true) ||
+	       port_named_in_zone(proto, port, EDGEXDP_ZONE_INTERNAL, true);
 }
 
 /*
- * The documented order: junk filter (neither port named by any rule),
- * TCP segments that cannot open a flow, then the rule lookup on the
- * destination port with the reason for a miss (bpf/classify.h).
+ * The documented order: junk filter (no rule names the destination port
+ * on either side, nor the source port as a source port, nor, unless the
+ * packet is a bare SYN, the source port as a destination port), TCP
+ * segments that cannot open a flow, then the rule lookup on both ports
+ * with the reason for a miss (bpf/classify.h).
  */
 struct oracle_verdict oracle_new_packet(enum edgexdp_zone zone,
 					enum edgexdp_proto proto,
@@ -367,15 +392,18 @@ struct oracle_verdict oracle_new_packet(enum edgexdp_zone zone,
 	enum edgexdp_zone other = zone == EDGEXDP_ZONE_EXTERNAL
 					  ? EDGEXDP_ZONE_INTERNAL
 					  : EDGEXDP_ZONE_EXTERNAL;
-	bool to_used = oracle_port_used(proto, dport);
-	bool from_used = oracle_port_used(proto, sport);
+	bool to_dst = oracle_port_used(proto, dport);
+	bool to_src = oracle_sport_used(proto, dport);
+	bool from_dst = oracle_port_used(proto, sport);
+	bool from_src = oracle_sport_used(proto, sport);
 	uint8_t open_mask = F_SYN | F_ACK | F_RST | F_FIN;
 
-	bool opens = proto == EDGEXDP_PROTO_TCP &&
-		     (tcp_flags & open_mask) == F_SYN;
+	bool opens =
+		proto == EDGEXDP_PROTO_TCP && (tcp_flags & open_mask) == F_SYN;
 
-	/* A bare SYN is never a reply: its source port does not count. */
-	if (!to_used && (!from_used || opens)) {
+	/* A bare SYN is never a reply: its source port only counts as a
+	 * source-port rule's port. */
+	if (!to_dst && !to_src && !from_src && (opens || !from_dst)) {
 		v.reason = EDGEXDP_DROP_NO_RULE_PORT;
 		return v;
 	}
@@ -383,17 +411,21 @@ struct oracle_verdict oracle_new_packet(enum edgexdp_zone zone,
 		v.reason = EDGEXDP_DROP_TCP_STATE;
 		return v;
 	}
-	if (!to_used) {
-		v.reason = EDGEXDP_DROP_NO_FLOW;
+	/* No rule could open it: a UDP reply whose flow is gone, if its
+	 * ports are a rule's the other way round. */
+	if (!to_dst && !from_src) {
+		v.reason = proto == EDGEXDP_PROTO_UDP && (from_dst || to_src)
+				   ? EDGEXDP_DROP_NO_FLOW
+				   : EDGEXDP_DROP_NO_RULE_PORT;
 		return v;
 	}
-	v.rule = oracle_first_rule(zone, proto, src, dst, dport);
+	v.rule = oracle_first_rule(zone, proto, src, sport, dst, dport);
 	if (v.rule) {
 		v.pass = true;
 		v.reason = EDGEXDP_PASS_NEW_FLOW;
 		return v;
 	}
-	if (oracle_first_rule(other, proto, src, dst, dport))
+	if (oracle_first_rule(other, proto, src, sport, dst, dport))
 		v.reason = EDGEXDP_DROP_WRONG_ZONE;
 	else
 		v.reason = EDGEXDP_DROP_NO_RULE_ADDR;

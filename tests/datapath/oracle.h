@@ -65,14 +65,16 @@ const char *oracle_nat_partner(const char *ip);
 /* Does this rule admit opening a flow with this packet on `zone`? */
 bool oracle_rule_admits(const struct profile_rule *r, enum edgexdp_zone zone,
 			enum edgexdp_proto proto, const char *src,
-			const char *dst, uint16_t dport);
+			uint16_t sport, const char *dst, uint16_t dport);
 /* First rule (profile order) admitting it, or NULL. */
 const struct profile_rule *oracle_first_rule(enum edgexdp_zone zone,
 					     enum edgexdp_proto proto,
-					     const char *src, const char *dst,
-					     uint16_t dport);
-/* Does any rule, in either zone, name this proto/port? */
+					     const char *src, uint16_t sport,
+					     const char *dst, uint16_t dport);
+/* Does any rule, in either zone, name this proto/port as its destination
+ * port (oracle_port_used) or as its source port (oracle_sport_used)? */
 bool oracle_port_used(enum edgexdp_proto proto, uint16_t port);
+bool oracle_sport_used(enum edgexdp_proto proto, uint16_t port);
 
 /* What the data path must do with a packet no flow knows. */
 struct oracle_verdict {

@@ -55,6 +55,31 @@ rule_names() {
 	done
 }
 
+@test "export nftables reads the A/V edge's outbound media as source ports" {
+	run "$EDGEXDP" export nftables -c "$EXAMPLE"
+	[ "$status" -eq 0 ]
+	# external 9, 10 and public IM 4: from the relay's ports to any port
+	assert "grep -q 'udp sport 50000-59999 ip saddr @av_edge_v4 accept comment \"ext-rtp-udp-out: ' <<<\"\$output\"" "ext-rtp-udp-out not on source ports"
+	assert "grep -q 'tcp sport 50000-59999 tcp flags .* accept comment \"ext-rtp-tcp-out: ' <<<\"\$output\"" "ext-rtp-tcp-out not on source ports"
+	assert "grep -q 'tcp sport 50000-59999 .* comment \"pim-rtp-tcp-out: ' <<<\"\$output\"" "pim-rtp-tcp-out not on source ports"
+	# inbound (external 11, 12) stays a destination port on the edge
+	assert "grep -q 'udp dport 50000-59999 ip daddr @av_edge_v4 accept comment \"ext-rtp-udp-in: ' <<<\"\$output\"" "ext-rtp-udp-in not on destination ports"
+	# no rule reads the range as a destination port from the edge
+	assert "! grep -q 'dport 50000-59999 .*saddr @av_edge' <<<\"\$output\"" "an outbound rule on destination ports"
+	# the junk filter lets a named source port through
+	assert "grep -q 'udp dport != @external_udp_ports udp sport != @external_udp_sports drop' <<<\"\$output\"" "junk filter ignores source ports"
+	assert "grep -q 'tcp dport != @internal_tcp_ports drop' <<<\"\$output\"" "internal junk filter changed"
+	# and nft takes it, loaded for real
+	"$EDGEXDP" export nftables -c "$EXAMPLE" >"$BATS_TEST_TMPDIR/ex.nft"
+	run ip netns exec "$NS" nft -f "$BATS_TEST_TMPDIR/ex.nft"
+	[ "$status" -eq 0 ]
+	run ip netns exec "$NS" nft list set inet edgexdp external_udp_sports
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"50000-59999"* ]]
+	run ip netns exec "$NS" nft list chain inet edgexdp zone_external
+	[[ "$output" == *"udp sport 50000-59999"* ]]
+}
+
 @test "export loads for real and is replaced atomically on a second load" {
 	"$EDGEXDP" export nftables -c "$EXAMPLE" >"$BATS_TEST_TMPDIR/ex.nft"
 	run ip netns exec "$NS" nft -f "$BATS_TEST_TMPDIR/ex.nft"

@@ -84,7 +84,7 @@ static const struct error_case error_cases[] = {
 	 "rules:\n  - { name: x, zone: internal, prot: tcp, ports: 22 }\n",
 	 -EINVAL,
 	 "t.yaml:4:32: unknown key in rule: 'prot' (expected one of name, "
-	 "zone, proto, ports, from, to, note)"},
+	 "zone, proto, ports, sports, from, to, note)"},
 	{"unknown_iface_key",
 	 "interfaces:\n  - { name: eth0, zone: external, mtu: 1500 }\n",
 	 -EINVAL,
@@ -250,8 +250,31 @@ static const struct error_case error_cases[] = {
 	{"rule_missing_ports",
 	 IFACES "rules:\n  - { name: x, zone: internal, proto: tcp }\n",
 	 -EINVAL,
-	 "t.yaml:4:5: missing key in rule: 'ports' (expected name, zone, proto "
-	 "and ports)"},
+	 "t.yaml:4:5: missing key in rule: 'ports' (expected name, zone, "
+	 "proto, and ports or sports)"},
+	{"sports_reversed",
+	 IFACES "rules:\n  - { name: x, zone: external, proto: udp, sports: "
+		"59999-50000 }\n",
+	 -EINVAL,
+	 "t.yaml:4:52: bad port range: '59999-50000' (expected lo-hi with lo "
+	 "<= hi)"},
+	{"sports_zero",
+	 IFACES "rules:\n  - { name: x, zone: external, proto: udp, ports: 53, "
+		"sports: 0 }\n",
+	 -EINVAL,
+	 "t.yaml:4:63: bad port: '0' (expected a port 1-65535, lo-hi, or [lo, "
+	 "hi])"},
+	{"sports_mapping",
+	 IFACES "rules:\n  - { name: x, zone: external, proto: tcp, sports: "
+		"{ lo: 1 } }\n",
+	 -EINVAL,
+	 "t.yaml:4:52: wrong type for sports: a mapping (expected a port "
+	 "1-65535, lo-hi, or [lo, hi])"},
+	{"sports_list_item",
+	 IFACES "rules:\n  - { name: x, zone: external, proto: tcp, sports: "
+		"[50000, 70000] }\n",
+	 -EINVAL,
+	 "t.yaml:4:60: bad port: '70000' (expected a number from 1 to 65535)"},
 	{"rule_bad_name",
 	 IFACES "rules:\n  - { name: Admin SSH, zone: internal, proto: tcp, "
 		"ports: 22 }\n",
@@ -552,6 +575,36 @@ static void test_port_forms(void **state)
 	assert_int_equal(cfg.rules[0].zone, EDGEXDP_ZONE_INTERNAL);
 	assert_int_equal(cfg.rules[0].pos.line, 4);
 	assert_int_equal(cfg.rules[0].pos.column, 13);
+	/* no sports: any source port */
+	assert_true(ports_any(cfg.rules[0].sport_lo, cfg.rules[0].sport_hi));
+	config_free(&cfg);
+}
+
+/* `sports:` beside `ports:`, or alone: then any destination port. */
+static void test_sports(void **state)
+{
+	const char *yaml = IFACES
+		"rules:\n"
+		"  - { name: relay, zone: external, proto: udp, sports: "
+		"50000-59999 }\n"
+		"  - { name: both, zone: external, proto: tcp, ports: 8080, "
+		"sports: [50000, 50009] }\n"
+		"  - { name: one, zone: external, proto: tcp, sports: 3478 }\n";
+	struct edgexdp_config cfg;
+	struct edgexdp_diag err;
+
+	(void)state;
+	assert_int_equal(load(yaml, &cfg, &err), 0);
+	assert_int_equal(cfg.n_rules, 3);
+	assert_true(ports_any(cfg.rules[0].port_lo, cfg.rules[0].port_hi));
+	assert_int_equal(cfg.rules[0].sport_lo, 50000);
+	assert_int_equal(cfg.rules[0].sport_hi, 59999);
+	assert_int_equal(cfg.rules[1].port_lo, 8080);
+	assert_int_equal(cfg.rules[1].port_hi, 8080);
+	assert_int_equal(cfg.rules[1].sport_lo, 50000);
+	assert_int_equal(cfg.rules[1].sport_hi, 50009);
+	assert_int_equal(cfg.rules[2].sport_lo, 3478);
+	assert_int_equal(cfg.rules[2].sport_hi, 3478);
 	config_free(&cfg);
 }
 
@@ -705,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_iface_source),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_port_forms),
+		cmocka_unit_test(test_sports),
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_nat),
 		cmocka_unit_test(test_names),

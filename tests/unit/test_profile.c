@@ -2,7 +2,8 @@
 /*
  * The lync2013-edge profile against the source document: every row of
  * tests/data/lync2013-edge-ports.csv is covered by exactly one rule that
- * cites it, with the same zone, protocol, ports and direction; every rule
+ * cites it, with the same zone, protocol, ports (on the side the row's
+ * port column means: see row_is_sport) and direction; every rule
  * cites only real rows and opens no port its rows do not list; and the
  * features expand to the right rules.
  */
@@ -141,6 +142,27 @@ static const struct csv_row *find_row(const char *ref)
 	return NULL;
 }
 
+/*
+ * Is the row's port column the A/V edge's source port? The reading of
+ * ../shared/reference/README.md and Microsoft's "Determine external A/V
+ * firewall and port requirements for Lync Server 2013": the media relay's
+ * range 50000-59999 on rows FROM the A/V edge (external 9, 10; public IM 4)
+ * holds the edge's source ports; every other row gives the destination
+ * port. Written from the CSV's columns, not from the profile.
+ */
+static int row_is_sport(const struct csv_row *r)
+{
+	const char *role = row_role(r->f[F_SOURCE]);
+
+	return role && !strcmp(role, "av_edge") &&
+	       !strcmp(r->f[F_LO], "50000") && !strcmp(r->f[F_HI], "59999");
+}
+
+static int range_any(uint16_t lo, uint16_t hi)
+{
+	return lo == 0 && hi == 65535;
+}
+
 /* Does a rule's seed cite `ref`? */
 static int cites(const struct profile_rule *r, const char *ref)
 {
@@ -214,7 +236,18 @@ static void test_every_row_one_rule(void **state)
 		assert_int_equal(hit->zone, row_zone(row));
 		assert_string_equal(proto_name(hit->proto),
 				    row->f[F_TRANSPORT]);
-		assert_true(hit->port_lo <= lo && hi <= hit->port_hi);
+		if (row_is_sport(row)) {
+			if (!range_any(hit->port_lo, hit->port_hi) ||
+			    !(hit->sport_lo <= lo && hi <= hit->sport_hi))
+				fail_msg("%s: %s should name source ports "
+					 "%ld-%ld to any destination port",
+					 row->ref, hit->name, lo, hi);
+		} else if (!range_any(hit->sport_lo, hit->sport_hi) ||
+			   !(hit->port_lo <= lo && hi <= hit->port_hi)) {
+			fail_msg("%s: %s should name destination ports "
+				 "%ld-%ld from any source port",
+				 row->ref, hit->name, lo, hi);
+		}
 		check_side(&hit->from, row->f[F_SOURCE], "from", row);
 		check_side(&hit->to, row->f[F_DEST], "to", row);
 	}
@@ -246,12 +279,60 @@ static void test_every_citation_real(void **state)
 			cited++;
 		}
 		assert_true(cited > 0);
-		/* the rule opens no port its rows do not list */
-		for (uint32_t p = pr[k].port_lo; p <= pr[k].port_hi; p++)
+		/* the rule opens no port its rows do not list, on the side
+		 * it names (the other is any: a peer's ordinary port) */
+		for (uint32_t p = pr[k].port_lo;
+		     p <= pr[k].port_hi &&
+		     !range_any(pr[k].port_lo, pr[k].port_hi);
+		     p++)
 			if (!opened[p])
 				fail_msg("%s opens %u, no cited row does",
 					 pr[k].name, p);
+		for (uint32_t p = pr[k].sport_lo;
+		     p <= pr[k].sport_hi &&
+		     !range_any(pr[k].sport_lo, pr[k].sport_hi);
+		     p++)
+			if (!opened[p])
+				fail_msg("%s opens source port %u, no cited "
+					 "row does",
+					 pr[k].name, p);
+		/* exactly one side names ports */
+		assert_true(range_any(pr[k].port_lo, pr[k].port_hi) !=
+			    range_any(pr[k].sport_lo, pr[k].sport_hi));
 	}
+}
+
+/* The rows read as source ports are exactly the three the documentation
+ * names, and their rules are the three *-rtp-*-out ones. */
+static void test_sport_rows(void **state)
+{
+	static const char *const want[] = {"external:9", "external:10",
+					   "public_im:4"};
+	size_t n, found = 0;
+	const struct profile_rule *pr = profile(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n_rows; i++) {
+		if (!row_is_sport(&rows[i]))
+			continue;
+		assert_true(found < ARRAY_SIZE(want));
+		assert_string_equal(rows[i].ref, want[found]);
+		found++;
+	}
+	assert_int_equal(found, ARRAY_SIZE(want));
+	found = 0;
+	for (size_t k = 0; k < n; k++)
+		if (!range_any(pr[k].sport_lo, pr[k].sport_hi))
+			found++;
+	assert_int_equal(found, ARRAY_SIZE(want));
+	/* the inbound rows stay destination ports on the edge */
+	for (size_t k = 0; k < n; k++)
+		if (cites(&pr[k], "external:11") ||
+		    cites(&pr[k], "external:12")) {
+			assert_int_equal(pr[k].port_lo, 50000);
+			assert_int_equal(pr[k].port_hi, 59999);
+			assert_true(range_any(pr[k].sport_lo, pr[k].sport_hi));
+		}
 }
 
 static void test_names(void **state)
@@ -441,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_csv_complete),
 		cmocka_unit_test(test_every_row_one_rule),
 		cmocka_unit_test(test_every_citation_real),
+		cmocka_unit_test(test_sport_rows),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_core_only),
 		cmocka_unit_test(test_all_features),

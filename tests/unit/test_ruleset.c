@@ -99,31 +99,48 @@ static uint16_t group_of(const struct ruleset *rs, enum edgexdp_zone zone,
 		.group[zone];
 }
 
-static int match_of(const struct ruleset *rs, uint16_t group, uint32_t src,
-		    uint32_t dst)
+static uint16_t sport_group_of(const struct ruleset *rs, enum edgexdp_zone zone,
+			       enum edgexdp_proto proto, uint32_t port)
+{
+	return rs->ports[(size_t)proto * EDGEXDP_PORTS_PER_PROTO + port]
+		.sport_group[zone];
+}
+
+static int match_of(const struct ruleset *rs, uint16_t group,
+		    uint16_t sport_group, uint32_t src, uint32_t dst)
 {
 	for (size_t i = 0; i < rs->n_matches; i++) {
 		const struct edgexdp_match_key *k = &rs->matches[i].key;
 
-		if (k->group == group && k->src_class == src &&
-		    k->dst_class == dst)
+		if (k->group == group && k->sport_group == sport_group &&
+		    k->src_class == src && k->dst_class == dst)
 			return (int)rs->matches[i].rule_id;
 	}
 	return -1;
 }
 
-/* The rule that opens this flow, or "none". */
+/* The rule that opens this flow from source port sport, or "none". */
+static const char *verdict_from(const struct ruleset *rs,
+				enum edgexdp_zone zone,
+				enum edgexdp_proto proto, const char *src,
+				uint16_t sport, const char *dst, uint16_t port)
+{
+	uint16_t g = group_of(rs, zone, proto, port);
+	uint16_t sg = sport_group_of(rs, zone, proto, sport);
+	int id;
+
+	if (!g && !sg)
+		return "none";
+	id = match_of(rs, g, sg, class_of(rs, src), class_of(rs, dst));
+	return id < 0 ? "none" : rs->rules[id].name;
+}
+
+/* The same from source port 0, which no config can name. */
 static const char *verdict(const struct ruleset *rs, enum edgexdp_zone zone,
 			   enum edgexdp_proto proto, const char *src,
 			   const char *dst, uint16_t port)
 {
-	uint16_t g = group_of(rs, zone, proto, port);
-	int id;
-
-	if (!g)
-		return "none";
-	id = match_of(rs, g, class_of(rs, src), class_of(rs, dst));
-	return id < 0 ? "none" : rs->rules[id].name;
+	return verdict_from(rs, zone, proto, src, 0, dst, port);
 }
 
 static const struct ruleset_rule *rule_named(const struct ruleset *rs,
@@ -156,9 +173,12 @@ static void check_invariants(const struct ruleset *rs)
 	for (size_t i = 0; i < n_ports; i++) {
 		for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++) {
 			uint16_t g = rs->ports[i].group[z];
+			uint16_t sg = rs->ports[i].sport_group[z];
 
 			assert_true(g <= rs->n_port_groups);
+			assert_true(sg <= rs->n_port_groups);
 			seen[g] = 1;
+			seen[sg] = 1;
 		}
 	}
 	for (uint32_t g = 1; g <= rs->n_port_groups; g++)
@@ -176,10 +196,12 @@ static void check_invariants(const struct ruleset *rs)
 		memcpy(m, rs->matches, rs->n_matches * sizeof(*m));
 	qsort(m, rs->n_matches, sizeof(*m), cmp_key);
 	for (size_t i = 0; i < rs->n_matches; i++) {
-		assert_in_range(m[i].key.group, 1, rs->n_port_groups);
+		assert_true(m[i].key.group <= rs->n_port_groups);
+		assert_true(m[i].key.sport_group <= rs->n_port_groups);
+		/* (0, 0): ports no rule names; the junk filter drops them. */
+		assert_true(m[i].key.group || m[i].key.sport_group);
 		assert_true(m[i].key.src_class < rs->n_addr_classes);
 		assert_true(m[i].key.dst_class < rs->n_addr_classes);
-		assert_int_equal(m[i].key.pad, 0);
 		assert_true(m[i].rule_id < rs->n_rules);
 		if (i)
 			assert_true(cmp_key(&m[i - 1], &m[i]) != 0);
@@ -404,9 +426,39 @@ static void test_port_range(void **state)
 	assert_int_equal(group_of(&c.rs, INT, TCP, 50003),
 			 group_of(&c.rs, INT, TCP, 50001));
 	assert_int_equal(group_of(&c.rs, INT, TCP, 50004), 0);
+	/* Outbound the range is the A/V edge's source port (external 9, 10):
+	 * a source port group of its own, to any destination port. */
+	tcp = sport_group_of(&c.rs, EXT, TCP, 50000);
+	udp = sport_group_of(&c.rs, EXT, UDP, 50000);
+	assert_int_not_equal(tcp, 0);
+	assert_int_not_equal(udp, 0);
+	assert_int_not_equal(tcp, udp);
+	for (uint32_t p = 50000; p <= 59999; p++) {
+		assert_int_equal(sport_group_of(&c.rs, EXT, TCP, p), tcp);
+		assert_int_equal(sport_group_of(&c.rs, EXT, UDP, p), udp);
+	}
+	assert_int_equal(sport_group_of(&c.rs, EXT, TCP, 49999), 0);
+	assert_int_equal(sport_group_of(&c.rs, EXT, UDP, 60000), 0);
+	assert_int_equal(sport_group_of(&c.rs, INT, TCP, 50001), 0);
+	assert_int_equal(c.rs.sport_protos, (1U << TCP) | (1U << UDP));
+	assert_string_equal(verdict_from(&c.rs, EXT, TCP, "203.0.113.30", 55555,
+					 "198.51.100.7", 8080),
+			    "ext-rtp-tcp-out");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "203.0.113.30", 50000,
+					 "198.51.100.7", 40004),
+			    "ext-rtp-udp-out");
+	/* a rule on the destination port still matches from the range */
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "198.51.100.7", 55555,
+					 "203.0.113.30", 3478),
+			    "ext-stun-udp-in");
+	assert_string_equal(verdict_from(&c.rs, EXT, TCP, "203.0.113.30", 49999,
+					 "198.51.100.7", 8080),
+			    "none");
+	/* the old reading is gone: a destination port in the range from
+	 * the A/V edge is no rule's */
 	assert_string_equal(
 		verdict(&c.rs, EXT, TCP, "203.0.113.30", "198.51.100.7", 55555),
-		"ext-rtp-tcp-out");
+		"none");
 	assert_string_equal(
 		verdict(&c.rs, EXT, TCP, "198.51.100.7", "203.0.113.30", 59999),
 		"ext-rtp-tcp-in");
@@ -416,6 +468,62 @@ static void test_port_range(void **state)
 	assert_string_equal(
 		verdict(&c.rs, INT, TCP, "172.25.40.5", "172.25.33.10", 50002),
 		"int-cls-mtls-in");
+	release(&c);
+}
+
+/* Site rules with sports: first match across destination-port and
+ * source-port rules, a rule with both ranges, groups per side. */
+static void test_sport_rules(void **state)
+{
+	const char *yaml = IFACES
+		"rules:\n"
+		"  - { name: relay, zone: external, proto: udp, sports: "
+		"50000-59999, from: 192.0.2.30 }\n"
+		"  - { name: both, zone: external, proto: udp, ports: "
+		"8000-8100, "
+		"sports: 50000-50009 }\n"
+		"  - { name: dns, zone: external, proto: udp, ports: 53 }\n";
+	struct compiled c = {0};
+
+	(void)state;
+	compile(yaml, &c);
+	assert_int_equal(c.rs.sport_protos, 1U << UDP);
+	assert_int_not_equal(sport_group_of(&c.rs, EXT, UDP, 50005), 0);
+	assert_int_not_equal(sport_group_of(&c.rs, EXT, UDP, 50005),
+			     sport_group_of(&c.rs, EXT, UDP, 50010));
+	assert_int_equal(sport_group_of(&c.rs, EXT, UDP, 60000), 0);
+	assert_int_equal(sport_group_of(&c.rs, EXT, UDP, 53), 0);
+	assert_int_equal(sport_group_of(&c.rs, EXT, TCP, 50005), 0);
+	/* a rule that leaves a side any names no port there */
+	assert_int_equal(group_of(&c.rs, EXT, UDP, 40004), 0);
+	assert_int_not_equal(group_of(&c.rs, EXT, UDP, 8050), 0);
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "192.0.2.30", 50005,
+					 "198.51.100.1", 8050),
+			    "relay");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "192.0.2.30", 55000,
+					 "198.51.100.1", 40004),
+			    "relay");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "198.51.100.1", 50005,
+					 "192.0.2.30", 8050),
+			    "both");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "198.51.100.1", 50010,
+					 "192.0.2.30", 8050),
+			    "none");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "198.51.100.1", 50005,
+					 "192.0.2.30", 8101),
+			    "none");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "192.0.2.30", 50005,
+					 "198.51.100.1", 53),
+			    "relay");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "198.51.100.1", 50005,
+					 "192.0.2.30", 53),
+			    "dns");
+	assert_string_equal(verdict_from(&c.rs, EXT, UDP, "198.51.100.1", 1234,
+					 "192.0.2.30", 53),
+			    "dns");
+	assert_string_equal(verdict_from(&c.rs, INT, UDP, "192.0.2.30", 55000,
+					 "198.51.100.1", 40004),
+			    "none");
 	release(&c);
 }
 
@@ -491,12 +599,12 @@ static void test_overlapping_prefixes(void **state)
 	g100 = group_of(&c.rs, INT, TCP, 100);
 	g200 = group_of(&c.rs, INT, TCP, 200);
 	/* the /16's class admits a's rule and b's rule */
-	assert_int_equal(match_of(&c.rs, g100, c16, ct), 0);
-	assert_int_equal(match_of(&c.rs, g200, c16, ct), 1);
+	assert_int_equal(match_of(&c.rs, g100, 0, c16, ct), 0);
+	assert_int_equal(match_of(&c.rs, g200, 0, c16, ct), 1);
 	/* the /8's class only a's */
-	assert_int_equal(match_of(&c.rs, g100, c8, ct), 0);
-	assert_int_equal(match_of(&c.rs, g200, c8, ct), -1);
-	assert_int_equal(match_of(&c.rs, g100, 0, ct), -1);
+	assert_int_equal(match_of(&c.rs, g100, 0, c8, ct), 0);
+	assert_int_equal(match_of(&c.rs, g200, 0, c8, ct), -1);
+	assert_int_equal(match_of(&c.rs, g100, 0, 0, ct), -1);
 	assert_int_equal(c.rs.n_matches, 3);
 	assert_string_equal(
 		verdict(&c.rs, INT, TCP, "10.1.2.3", "192.0.2.1", 200),
@@ -988,6 +1096,7 @@ int main(void)
 		cmocka_unit_test(test_missing_role),
 		cmocka_unit_test(test_port_443),
 		cmocka_unit_test(test_port_range),
+		cmocka_unit_test(test_sport_rules),
 		cmocka_unit_test(test_port_split),
 		cmocka_unit_test(test_overlapping_prefixes),
 		cmocka_unit_test(test_identical_prefixes_merge),

@@ -56,17 +56,20 @@ static void print_shadowed(const struct ruleset *rs, const bool *shadowed)
 
 static void print_table(const struct ruleset *rs, const bool *shadowed)
 {
-	char ports[16];
+	char ports[16], sports[16];
 
-	printf("%-18s %-8s %-5s %-11s %-22s %-22s %-24s %s\n", "RULE", "ZONE",
-	       "PROTO", "PORTS", "FROM", "TO", "SEED", "NOTE");
+	printf("%-18s %-8s %-5s %-11s %-11s %-22s %-22s %-24s %s\n", "RULE",
+	       "ZONE", "PROTO", "SPORTS", "PORTS", "FROM", "TO", "SEED",
+	       "NOTE");
 	for (size_t i = 0; i < rs->n_rules; i++) {
 		const struct ruleset_rule *r = &rs->rules[i];
 
 		format_ports(ports, sizeof(ports), r->port_lo, r->port_hi);
-		printf("%-18s %-8s %-5s %-11s %-22s %-22s %-24s %s\n", r->name,
-		       zone_name(r->zone), proto_name(r->proto), ports, r->from,
-		       r->to, r->seed, r->note ? r->note : "");
+		format_ports(sports, sizeof(sports), r->sport_lo, r->sport_hi);
+		printf("%-18s %-8s %-5s %-11s %-11s %-22s %-22s %-24s %s\n",
+		       r->name, zone_name(r->zone), proto_name(r->proto),
+		       sports, ports, r->from, r->to, r->seed,
+		       r->note ? r->note : "");
 	}
 	print_shadowed(rs, shadowed);
 	printf("\n%zu %s, %u port %s, %u address %s, %zu match %s, %zu NAT "
@@ -90,6 +93,7 @@ static void print_json(const struct ruleset *rs, const bool *shadowed)
 			r->name, r->zone, r->proto, r->port_lo, r->port_hi,
 			r->from, r->to);
 
+		json_add_sports(o, r->sport_lo, r->sport_hi);
 		json_object_object_add(o, "seed", json_object_new_string(r->seed));
 		json_object_object_add(o, "feature",
 				       json_object_new_string(
@@ -146,7 +150,8 @@ const struct cmd cmd_check = {
 	.text = "Parse and validate FILE (default " EDGEXDP_CONFIG_DEFAULT
 		"), expand the profile's\n"
 		"enabled features and the site rules, and print the rule table:\n"
-		"name, zone, protocol, ports, from, to, seed rows and note.\n"
+		"name, zone, protocol, source ports, destination ports, from, to,\n"
+		"seed rows and note (\"any\": the rule names no port on that side).\n"
 		"Rules that can never match, because an earlier rule takes every\n"
 		"packet they allow, are listed after the table (\"shadowed\" in -j).\n"
 		"Touches no kernel state; the interfaces need not exist here.\n"

@@ -230,30 +230,55 @@ static void side_ref(char *buf, size_t len, const struct side *s, size_t id,
 		snprintf(buf, len, "r%zu_%s_v%c", id, which, v6 ? '6' : '4');
 }
 
-/* The ports the rules of one zone and protocol open: a packet to any
- * other port cannot open a flow there (the data path's junk filter). */
-static void print_port_set(const struct export_ctx *x, int zone, int proto)
+/* Does a rule of this zone and protocol name source ports? */
+static int zone_has_sports(const struct ruleset *rs, int zone, int proto)
 {
+	for (size_t i = 0; i < rs->n_rules; i++)
+		if ((int)rs->rules[i].zone == zone &&
+		    (int)rs->rules[i].proto == proto &&
+		    !ports_any(rs->rules[i].sport_lo, rs->rules[i].sport_hi))
+			return 1;
+	return 0;
+}
+
+static void rule_ports(const struct ruleset_rule *r, int sports, uint16_t *lo,
+		       uint16_t *hi)
+{
+	*lo = sports ? r->sport_lo : r->port_lo;
+	*hi = sports ? r->sport_hi : r->port_hi;
+}
+
+/* The ports the rules of one zone and protocol open, as destination ports
+ * (set ..._ports) or source ports (..._sports): a packet with neither
+ * cannot open a flow there (the data path's junk filter). A rule that
+ * names no port on a side is not in that side's set. */
+static void print_port_set(const struct export_ctx *x, int zone, int proto,
+			   int sports)
+{
+	uint16_t lo, hi, lo_j, hi_j;
 	char ports[16];
 	int n = 0;
 
-	printf("\tset %s_%s_ports {\n\t\ttype inet_service; flags interval; "
-	       "auto-merge",
-	       zone_name(zone), proto_name(proto));
+	printf("\tset %s_%s_%sports {\n\t\ttype inet_service; flags "
+	       "interval; auto-merge",
+	       zone_name(zone), proto_name(proto), sports ? "s" : "");
 	for (size_t i = 0; i < x->rs->n_rules; i++) {
 		const struct ruleset_rule *r = &x->rs->rules[i];
 		int seen = 0;
 
-		if ((int)r->zone != zone || (int)r->proto != proto)
+		rule_ports(r, sports, &lo, &hi);
+		if ((int)r->zone != zone || (int)r->proto != proto ||
+		    ports_any(lo, hi))
 			continue;
-		for (size_t j = 0; j < i && !seen; j++)
+		for (size_t j = 0; j < i && !seen; j++) {
+			rule_ports(&x->rs->rules[j], sports, &lo_j, &hi_j);
 			seen = x->rs->rules[j].zone == r->zone &&
 			       x->rs->rules[j].proto == r->proto &&
-			       x->rs->rules[j].port_lo == r->port_lo &&
-			       x->rs->rules[j].port_hi == r->port_hi;
+			       lo_j == lo && hi_j == hi;
+		}
 		if (seen)
 			continue;
-		format_ports(ports, sizeof(ports), r->port_lo, r->port_hi);
+		format_ports(ports, sizeof(ports), lo, hi);
 		printf("%s%s", n++ ? ", " : "; elements = { ", ports);
 	}
 	printf("%s\n\t}\n", n ? " }" : "");
@@ -263,10 +288,11 @@ static void print_rule(const struct export_rule *e, size_t id)
 {
 	const struct ruleset_rule *r = e->r;
 	const char *l4 = r->proto == EDGEXDP_PROTO_TCP ? "tcp" : "udp";
-	char ports[16], ref[NFT_SET_NAME_MAX];
+	char ports[16], sports[16], ref[NFT_SET_NAME_MAX];
 	int printed = 0;
 
 	format_ports(ports, sizeof(ports), r->port_lo, r->port_hi);
+	format_ports(sports, sizeof(sports), r->sport_lo, r->sport_hi);
 	for (int v6 = 0; v6 < 2; v6++) {
 		const char *ip = v6 ? "ip6" : "ip";
 
@@ -276,7 +302,14 @@ static void print_rule(const struct export_rule *e, size_t id)
 		if ((!e->from.any && !e->from.fam[v6].n) ||
 		    (!e->to.any && !e->to.fam[v6].n))
 			continue;
-		printf("\t\t%s dport %s", l4, ports);
+		/* A side that names no port is left out: any port. A rule
+		 * names at least one (config.c), which implies the protocol. */
+		printf("\t\t");
+		if (!ports_any(r->sport_lo, r->sport_hi))
+			printf("%s sport %s%s", l4, sports,
+			       ports_any(r->port_lo, r->port_hi) ? "" : " ");
+		if (!ports_any(r->port_lo, r->port_hi))
+			printf("%s dport %s", l4, ports);
 		if (r->proto == EDGEXDP_PROTO_TCP)
 			printf(" tcp flags & (fin | syn | rst | ack) == syn");
 		if (!e->from.any) {
@@ -345,10 +378,14 @@ static void print_ruleset(const struct export_ctx *x)
 	printf("\t# Sides of rules that are no single address set.\n");
 	for (size_t i = 0; i < rs->n_rules; i++)
 		print_rule_sets(&x->rules[i], i);
-	printf("\t# Ports some rule opens, per zone and protocol.\n");
+	printf("\t# Ports some rule opens, per zone and protocol: destination\n"
+	       "\t# ports, and source ports where a rule names them.\n");
 	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++)
-		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++)
-			print_port_set(x, z, p);
+		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++) {
+			print_port_set(x, z, p, 0);
+			if (zone_has_sports(rs, z, p))
+				print_port_set(x, z, p, 1);
+		}
 
 	printf("\n\tchain prerouting {\n"
 	       "\t\ttype filter hook prerouting priority mangle; policy drop;\n"
@@ -376,10 +413,15 @@ static void print_ruleset(const struct export_ctx *x)
 		printf("\n\t# New flows arriving on a NIC of zone %s: ", zone_name(z));
 		print_ifnames(rs, z);
 		printf(".\n\tchain zone_%s {\n", zone_name(z));
-		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++)
-			printf("\t\t%s dport != @%s_%s_ports drop comment "
-			       "\"no rule on this port\"\n",
-			       proto_name(p), zone_name(z), proto_name(p));
+		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++) {
+			printf("\t\t%s dport != @%s_%s_ports", proto_name(p),
+			       zone_name(z), proto_name(p));
+			if (zone_has_sports(rs, z, p))
+				printf(" %s sport != @%s_%s_sports",
+				       proto_name(p), zone_name(z),
+				       proto_name(p));
+			printf(" drop comment \"no rule on this port\"\n");
+		}
 		for (size_t i = 0; i < rs->n_rules; i++)
 			if ((int)rs->rules[i].zone == z)
 				print_rule(&x->rules[i], i);

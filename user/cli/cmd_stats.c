@@ -102,6 +102,7 @@ static struct json_object *json_rules(const struct stats_sample *s,
 			ri->name, ri->zone, ri->proto, ri->port_lo,
 			ri->port_hi, ri->from, ri->to);
 
+		json_add_sports(o, ri->sport_lo, ri->sport_hi);
 		json_object_object_add(o, "seed", json_object_new_string(ri->seed));
 		json_object_object_add(o, "flows", json_object_new_uint64(st->flows));
 		json_object_object_add(o, "packets", json_object_new_uint64(st->packets));
@@ -204,11 +205,11 @@ static void print_json(const struct stats_sample *s,
 static void print_rules_plain(const struct stats_sample *s,
 			      const struct stats_sample *prev, double secs)
 {
-	char ports[16];
+	char ports[16], sports[16];
 
-	printf("%-18s %-8s %-5s %-11s %-20s %-20s %8s %10s %12s", "RULE",
-	       "ZONE", "PROTO", "PORTS", "FROM", "TO", "FLOWS", "PACKETS",
-	       "BYTES");
+	printf("%-18s %-8s %-5s %-11s %-11s %-20s %-20s %8s %10s %12s", "RULE",
+	       "ZONE", "PROTO", "SPORTS", "PORTS", "FROM", "TO", "FLOWS",
+	       "PACKETS", "BYTES");
 	if (prev)
 		printf(" %10s %12s", "PKT/S", "BIT/S");
 	putchar('\n');
@@ -217,9 +218,13 @@ static void print_rules_plain(const struct stats_sample *s,
 		const struct edgexdp_rule_stats *st = &s->rules[i];
 
 		format_ports(ports, sizeof(ports), ri->port_lo, ri->port_hi);
-		printf("%-18s %-8s %-5s %-11s %-20s %-20s %8llu %10llu %12llu",
+		format_ports(sports, sizeof(sports), ri->sport_lo,
+			     ri->sport_hi);
+		printf("%-18s %-8s %-5s %-11s %-11s %-20s %-20s %8llu %10llu "
+		       "%12llu",
 		       ri->name, zone_name(ri->zone), proto_name(ri->proto),
-		       ports, ri->from, ri->to, (unsigned long long)st->flows,
+		       sports, ports, ri->from, ri->to,
+		       (unsigned long long)st->flows,
 		       (unsigned long long)st->packets,
 		       (unsigned long long)st->bytes);
 		if (prev)
@@ -442,7 +447,8 @@ const struct cmd cmd_stats = {
 	.name = "stats",
 	.summary = "show per-rule hits, drops by reason and per-NIC totals",
 	.globals = CMD_JSON,
-	.text = "Per rule: name, zone, protocol, ports, from, to, flows opened,\n"
+	.text = "Per rule: name, zone, protocol, source ports, destination ports,\n"
+		"from, to, flows opened,\n"
 		"packets and bytes of those flows (both directions); drops and\n"
 		"passes by reason; per-interface totals.\n",
 	.options = stats_options,

@@ -8,7 +8,9 @@
 
 void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi)
 {
-	if (lo == hi)
+	if (ports_any(lo, hi))
+		snprintf(buf, len, "any");
+	else if (lo == hi)
 		snprintf(buf, len, "%u", lo);
 	else
 		snprintf(buf, len, "%u-%u", lo, hi);
@@ -45,6 +47,7 @@ struct json_object *json_rule_object(const char *name, uint32_t zone,
 	struct json_object *o = json_object_new_object();
 	char ports[16];
 
+	/* "ports" are destination ports; callers add "sports". */
 	format_ports(ports, sizeof(ports), lo, hi);
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "zone", json_object_new_string(zone_name(zone)));
@@ -69,6 +72,14 @@ struct json_object *json_attached_iface(const struct edgexdp_attached_iface *a)
 			       json_object_new_string(attach_kind_name(a->kind)));
 	json_object_object_add(o, "prog_id", json_object_new_int64(a->prog_id));
 	return o;
+}
+
+void json_add_sports(struct json_object *rule, uint16_t lo, uint16_t hi)
+{
+	char sports[16];
+
+	format_ports(sports, sizeof(sports), lo, hi);
+	json_object_object_add(rule, "sports", json_object_new_string(sports));
 }
 
 void json_print(struct json_object *root)

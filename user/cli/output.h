@@ -12,7 +12,7 @@
 #include "names.h"
 #include "ruleset.h"
 
-/* "443" or "50000-59999". */
+/* "443", "50000-59999", or "any" for a range that names no port. */
 void format_ports(char *buf, size_t len, uint16_t lo, uint16_t hi);
 /* "192.0.2.1:443" or "[2001:db8::1]:443". */
 void format_endpoint(char *buf, size_t len, const char *addr,
@@ -26,6 +26,8 @@ const char *plural(unsigned long long n, const char *one, const char *many);
 struct json_object *json_rule_object(const char *name, uint32_t zone,
 				     uint32_t proto, uint16_t lo, uint16_t hi,
 				     const char *from, const char *to);
+/* Add "sports": the source ports of a rule, formatted as format_ports. */
+void json_add_sports(struct json_object *rule, uint16_t lo, uint16_t hi);
 struct edgexdp_attached_iface;
 /* {name, ifindex, zone, mode, attach, prog_id}: one NIC as load left it. */
 struct json_object *json_attached_iface(const struct edgexdp_attached_iface *a);

@@ -141,7 +141,7 @@ int check_ssh_session(const struct ruleset *rs, const char *cmd, int force,
 	if (zone < 0)
 		return 0; /* it does not cross the filter */
 	rule = classify_new_flow(rs, zone, EDGEXDP_PROTO_TCP, &ss.src, &ss.dst,
-				 (uint16_t)ss.sport);
+				 (uint16_t)ss.cport, (uint16_t)ss.sport);
 	if (rule >= 0) {
 		int src_is_a = ct_key_from_tuple(
 			&seed->key, rs, ss.src.family, IPPROTO_TCP,

@@ -48,16 +48,18 @@ uint32_t classify_addr(const struct ruleset *rs, const struct cfg_prefix *a)
 
 int classify_new_flow(const struct ruleset *rs, enum edgexdp_zone zone,
 		      enum edgexdp_proto proto, const struct cfg_prefix *src,
-		      const struct cfg_prefix *dst, uint16_t dport)
+		      const struct cfg_prefix *dst, uint16_t sport,
+		      uint16_t dport)
 {
-	const struct edgexdp_port_entry *pe;
-	struct edgexdp_match_key key = { 0 };
+	const struct edgexdp_port_entry *ports;
+	struct edgexdp_match_key key = {0};
 
 	if (zone >= EDGEXDP_ZONE_COUNT || proto >= EDGEXDP_PROTO_COUNT)
 		return -1;
-	pe = &rs->ports[(size_t)proto * EDGEXDP_PORTS_PER_PROTO + dport];
-	key.group = pe->group[zone];
-	if (!key.group)
+	ports = &rs->ports[(size_t)proto * EDGEXDP_PORTS_PER_PROTO];
+	key.group = ports[dport].group[zone];
+	key.sport_group = ports[sport].sport_group[zone];
+	if (!key.group && !key.sport_group)
 		return -1;
 	key.src_class = (uint16_t)classify_addr(rs, src);
 	key.dst_class = (uint16_t)classify_addr(rs, dst);

@@ -18,6 +18,7 @@ uint32_t classify_addr(const struct ruleset *rs, const struct cfg_prefix *a);
 /* Rule id that allows opening this flow on a NIC of `zone`, or -1. */
 int classify_new_flow(const struct ruleset *rs, enum edgexdp_zone zone,
 		      enum edgexdp_proto proto, const struct cfg_prefix *src,
-		      const struct cfg_prefix *dst, uint16_t dport);
+		      const struct cfg_prefix *dst, uint16_t sport,
+		      uint16_t dport);
 
 #endif /* EDGEXDP_CLASSIFY_H */

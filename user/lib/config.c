@@ -822,15 +822,16 @@ static int port_range_ok(struct pctx *c, const yaml_node_t *n,
 		    shown);
 }
 
+/* `ports:` or `sports:` as a scalar: "443", "50000-59999". */
 static int parse_ports_scalar(struct pctx *c, const yaml_node_t *n,
-			      struct cfg_rule *r)
+			      const char *what, uint16_t *lo, uint16_t *hi)
 {
 	char buf[32];
 	const char *s;
 	char *dash;
 	int err;
 
-	err = get_str(c, n, "ports", PORTS_EXPECTED, &s);
+	err = get_str(c, n, what, PORTS_EXPECTED, &s);
 	if (err)
 		return err;
 	if (strlen(s) >= sizeof(buf))
@@ -844,14 +845,13 @@ static int parse_ports_scalar(struct pctx *c, const yaml_node_t *n,
 		*dash = '\0';
 		while (end > buf && end[-1] == ' ')
 			*--end = '\0';
-		if (parse_port_text(buf, &r->port_lo) ||
-		    parse_port_text(dash + 1, &r->port_hi))
+		if (parse_port_text(buf, lo) || parse_port_text(dash + 1, hi))
 			goto bad;
-		return port_range_ok(c, n, s, r->port_lo, r->port_hi);
+		return port_range_ok(c, n, s, *lo, *hi);
 	}
-	if (parse_port_text(buf, &r->port_lo))
+	if (parse_port_text(buf, lo))
 		goto bad;
-	r->port_hi = r->port_lo;
+	*hi = *lo;
 	return 0;
 bad:
 	return fail(c, n, "bad port: '%s' (expected %s)", s, PORTS_EXPECTED);
@@ -873,22 +873,28 @@ static int parse_port_item(struct pctx *c, const yaml_node_t *n, uint16_t *out)
 	return 0;
 }
 
-static int parse_ports(struct pctx *c, const yaml_node_t *n, struct cfg_rule *r)
+/* `ports:` (what = "ports") or `sports:`; absent, the range is any. */
+static int parse_ports(struct pctx *c, const yaml_node_t *n, const char *what,
+		       uint16_t *lo, uint16_t *hi)
 {
 	char shown[32];
 	int err;
 
+	*lo = EDGEXDP_PORT_ANY_LO;
+	*hi = EDGEXDP_PORT_ANY_HI;
+	if (!n)
+		return 0;
 	if (n->type == YAML_SCALAR_NODE)
-		return parse_ports_scalar(c, n, r);
+		return parse_ports_scalar(c, n, what, lo, hi);
 	if (n->type != YAML_SEQUENCE_NODE || seq_len(n) != 2)
-		return wrong_type(c, n, "ports", PORTS_EXPECTED);
-	err = parse_port_item(c, seq_item(c, n, 0), &r->port_lo);
+		return wrong_type(c, n, what, PORTS_EXPECTED);
+	err = parse_port_item(c, seq_item(c, n, 0), lo);
 	if (!err)
-		err = parse_port_item(c, seq_item(c, n, 1), &r->port_hi);
+		err = parse_port_item(c, seq_item(c, n, 1), hi);
 	if (err)
 		return err;
-	snprintf(shown, sizeof(shown), "[%u, %u]", r->port_lo, r->port_hi);
-	return port_range_ok(c, n, shown, r->port_lo, r->port_hi);
+	snprintf(shown, sizeof(shown), "[%u, %u]", *lo, *hi);
+	return port_range_ok(c, n, shown, *lo, *hi);
 }
 
 /* Set names have no '.' or ':'; addresses always do. */
@@ -998,16 +1004,20 @@ static int parse_note(struct pctx *c, const yaml_node_t *n, struct cfg_rule *r)
 
 static int parse_rule(struct pctx *c, const yaml_node_t *n, size_t idx)
 {
-	struct field f[] = {{.key = "name"},  {.key = "zone"}, {.key = "proto"},
-			    {.key = "ports"}, {.key = "from"}, {.key = "to"},
-			    {.key = "note"}};
-	const char *required = "name, zone, proto and ports";
+	struct field f[] = {{.key = "name"},   {.key = "zone"},
+			    {.key = "proto"},  {.key = "ports"},
+			    {.key = "sports"}, {.key = "from"},
+			    {.key = "to"},     {.key = "note"}};
+	const char *required = "name, zone, proto, and ports or sports";
 	struct cfg_rule *r = &c->cfg->rules[idx];
 	int err;
 
 	err = map_fields(c, n, "rule", f, ARRAY_SIZE(f));
-	for (size_t i = 0; i < 4 && !err; i++)
+	for (size_t i = 0; i < 3 && !err; i++)
 		err = require(c, n, "rule", &f[i], required);
+	/* A rule with neither would open every port: say which to add. */
+	if (!err && !f[4].val)
+		err = require(c, n, "rule", &f[3], required);
 	if (err)
 		return err;
 	/* Counted first: a half-parsed rule is freed with the others. */
@@ -1018,13 +1028,17 @@ static int parse_rule(struct pctx *c, const yaml_node_t *n, size_t idx)
 	if (!err)
 		err = parse_proto(c, f[2].val, &r->proto);
 	if (!err)
-		err = parse_ports(c, f[3].val, r);
+		err = parse_ports(c, f[3].val, "ports", &r->port_lo,
+				  &r->port_hi);
 	if (!err)
-		err = parse_endpoint(c, f[4].val, "from", &r->from);
+		err = parse_ports(c, f[4].val, "sports", &r->sport_lo,
+				  &r->sport_hi);
 	if (!err)
-		err = parse_endpoint(c, f[5].val, "to", &r->to);
+		err = parse_endpoint(c, f[5].val, "from", &r->from);
 	if (!err)
-		err = parse_note(c, f[6].val, r);
+		err = parse_endpoint(c, f[6].val, "to", &r->to);
+	if (!err)
+		err = parse_note(c, f[7].val, r);
 	return err;
 }
 
@@ -1036,9 +1050,10 @@ static int parse_rules(struct pctx *c, const yaml_node_t *n)
 	if (is_null(n))
 		return 0;
 	if (n->type != YAML_SEQUENCE_NODE)
-		return wrong_type(c, n, "rules",
-				  "a list of { name, zone, proto, ports, from, "
-				  "to, note }");
+		return wrong_type(
+			c, n, "rules",
+			"a list of { name, zone, proto, ports, sports, "
+			"from, to, note }");
 	len = seq_len(n);
 	if (len > EDGEXDP_MAX_RULES)
 		return fail(c, n, "too many rules: '%zu' (expected at most %d)",

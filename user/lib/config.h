@@ -73,12 +73,16 @@ struct cfg_endpoint {
 	size_t n_prefixes;
 };
 
+/* A rule names at least one of its two port ranges; the other is
+ * EDGEXDP_PORT_ANY_LO-EDGEXDP_PORT_ANY_HI (config ports start at 1). */
 struct cfg_rule {
 	char *name;
 	enum edgexdp_zone zone;
 	enum edgexdp_proto proto;
-	uint16_t port_lo;
+	uint16_t port_lo; /* destination ports, `ports:` */
 	uint16_t port_hi;
+	uint16_t sport_lo; /* source ports, `sports:` */
+	uint16_t sport_hi;
 	struct cfg_endpoint from;
 	struct cfg_endpoint to;
 	char *note;
@@ -113,6 +117,12 @@ int config_load_buffer(const char *name, const char *buf, size_t len,
 /* Checks that need the host: every interface exists. */
 int config_check_host(const struct edgexdp_config *cfg, struct edgexdp_diag *err);
 void config_free(struct edgexdp_config *cfg);
+
+/* Is lo-hi the range that names no port (any)? */
+static inline bool ports_any(uint16_t lo, uint16_t hi)
+{
+	return lo == EDGEXDP_PORT_ANY_LO && hi == EDGEXDP_PORT_ANY_HI;
+}
 
 const char *zone_name(enum edgexdp_zone zone);
 const char *proto_name(enum edgexdp_proto proto);

@@ -159,13 +159,14 @@ static int rule_for_flow(const struct ruleset *rs,
 			 const struct edgexdp_ct_entry *entry)
 {
 	const struct edgexdp_addr *src = &key->addr_a, *dst = &key->addr_b;
-	__be16 dport = key->port_b;
+	__be16 sport = key->port_a, dport = key->port_b;
 	struct cfg_prefix s = { 0 }, d = { 0 };
 	enum edgexdp_proto proto;
 
 	if (!entry->initiator_is_a) {
 		src = &key->addr_b;
 		dst = &key->addr_a;
+		sport = key->port_b;
 		dport = key->port_a;
 	}
 	proto = key->l4proto == IPPROTO_TCP ? EDGEXDP_PROTO_TCP :
@@ -177,7 +178,7 @@ static int rule_for_flow(const struct ruleset *rs,
 	/* The flow key forgets the NIC: either zone's rule will do. */
 	for (int zone = 0; zone < EDGEXDP_ZONE_COUNT; zone++) {
 		int rule = classify_new_flow(rs, zone, proto, &s, &d,
-					     ntohs(dport));
+					     ntohs(sport), ntohs(dport));
 
 		if (rule >= 0)
 			return rule;

@@ -161,7 +161,7 @@ static int fill_ports(int fd, const struct ruleset *rs)
 		int used = 0;
 
 		for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++)
-			used |= e->group[z];
+			used |= e->group[z] | e->sport_group[z];
 		/* The array starts zeroed: only ports with a rule cost. */
 		if (used && (err = update(fd, &i, e)))
 			return err;
@@ -192,6 +192,7 @@ static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 			.source_check = (__u8)rs->ifaces[i].source_check,
 			.flags = rs->ifaces[i].internet ? EDGEXDP_IFACE_INTERNET
 							: 0,
+			.sport_protos = (__u8)rs->sport_protos,
 		};
 		__u32 key = ifindexes[i];
 
@@ -305,6 +306,8 @@ int maps_create_rule_info(const struct ruleset *rs)
 		info.proto = r->proto;
 		info.port_lo = r->port_lo;
 		info.port_hi = r->port_hi;
+		info.sport_lo = r->sport_lo;
+		info.sport_hi = r->sport_hi;
 		info.feature = r->feature;
 		err = update(fd, &id, &info);
 	}

@@ -28,8 +28,10 @@ struct profile_rule {
 	unsigned int feature; /* enum cfg_feature bit */
 	enum edgexdp_zone zone;
 	enum edgexdp_proto proto;
-	uint16_t port_lo;
+	uint16_t port_lo; /* destination ports; ANY_PORT: any */
 	uint16_t port_hi;
+	uint16_t sport_lo; /* source ports; ANY_PORT: any */
+	uint16_t sport_hi;
 	struct profile_side from;
 	struct profile_side to;
 	const char *seed; /* table:row list, e.g. "external:1 xmpp:1" */

@@ -332,6 +332,8 @@ static int add_profile_rule(struct rs_build *b, const struct profile_rule *pr)
 	r->proto = pr->proto;
 	r->port_lo = pr->port_lo;
 	r->port_hi = pr->port_hi;
+	r->sport_lo = pr->sport_lo;
+	r->sport_hi = pr->sport_hi;
 	err = dup_str(&r->name, pr->name);
 	if (!err)
 		err = dup_str(&r->seed, pr->seed);
@@ -358,11 +360,15 @@ static int add_site_rule(struct rs_build *b, const struct cfg_rule *cr)
 	r->proto = cr->proto;
 	r->port_lo = cr->port_lo;
 	r->port_hi = cr->port_hi;
-	if (cr->port_lo > cr->port_hi)
-		return rs_fail(b, cr->pos, EINVAL,
-			       "bad port range: '%u-%u' (expected lo-hi with "
-			       "lo <= hi)",
-			       cr->port_lo, cr->port_hi);
+	r->sport_lo = cr->sport_lo;
+	r->sport_hi = cr->sport_hi;
+	if (cr->port_lo > cr->port_hi || cr->sport_lo > cr->sport_hi)
+		return rs_fail(
+			b, cr->pos, EINVAL,
+			"bad port range: '%u-%u' (expected lo-hi with "
+			"lo <= hi)",
+			cr->port_lo > cr->port_hi ? cr->port_lo : cr->sport_lo,
+			cr->port_lo > cr->port_hi ? cr->port_hi : cr->sport_hi);
 	err = dup_str(&r->name, cr->name);
 	if (!err)
 		err = dup_str(&r->seed, "site");
@@ -583,6 +589,11 @@ static void build_free(struct rs_build *b)
 	free(b->groups.rules);
 	free(b->groups.off);
 	free(b->groups.len);
+	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++)
+		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++) {
+			free(b->zone_groups[z][p].dst);
+			free(b->zone_groups[z][p].src);
+		}
 }
 
 int ruleset_compile(const struct edgexdp_config *cfg, struct ruleset *rs,

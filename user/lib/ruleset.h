@@ -19,8 +19,10 @@ struct ruleset_rule {
 	unsigned int feature; /* enum cfg_feature bit; 0 for site rules */
 	enum edgexdp_zone zone;
 	enum edgexdp_proto proto;
-	uint16_t port_lo;
+	uint16_t port_lo; /* destination ports; EDGEXDP_PORT_ANY_*: any */
 	uint16_t port_hi;
+	uint16_t sport_lo; /* source ports; EDGEXDP_PORT_ANY_*: any */
+	uint16_t sport_hi;
 	char *from; /* as shown to the operator: "any", "access_edge", ... */
 	char *to;
 	char *seed; /* "external:5 public_im:3", or "site" */
@@ -79,6 +81,9 @@ struct ruleset {
 	/* port_groups map contents, EDGEXDP_PROTO_COUNT * 65536 entries */
 	struct edgexdp_port_entry *ports;
 	uint32_t n_port_groups;
+	/* Bit (1 << proto): some rule of it names source ports (iface
+	 * entries carry it to the data path). */
+	uint32_t sport_protos;
 	struct ruleset_lpm_v4 *lpm_v4;
 	size_t n_lpm_v4;
 	struct ruleset_lpm_v6 *lpm_v6;

@@ -3,7 +3,7 @@
  * What the parts of the rule compiler share while they build a ruleset:
  * ruleset.c (rules, address sets, NAT, settings), ruleset_addrs.c (address
  * classes, LPM entries), ruleset_ports.c (port groups) and ruleset_match.c
- * (the (group, class, class) -> rule entries).
+ * (the (group, sport group, class, class) -> rule entries).
  */
 #ifndef EDGEXDP_RULESET_INTERNAL_H
 #define EDGEXDP_RULESET_INTERNAL_H
@@ -35,6 +35,14 @@ struct rs_groups {
 	size_t cap;
 };
 
+/* The port group ids one zone and protocol uses, per side of a rule. */
+struct rs_zone_groups {
+	uint16_t *dst; /* ids in port_groups' group[] */
+	size_t n_dst;
+	uint16_t *src; /* ids in port_groups' sport_group[] */
+	size_t n_src;
+};
+
 struct rs_build {
 	const struct edgexdp_config *cfg;
 	struct ruleset *rs;
@@ -56,6 +64,8 @@ struct rs_build {
 	uint32_t *set_classes;
 
 	struct rs_groups groups;
+	struct rs_zone_groups zone_groups[EDGEXDP_ZONE_COUNT]
+					 [EDGEXDP_PROTO_COUNT];
 };
 
 /* Write "FILE:LINE:COLUMN: what" into the error; rs_fail() also gives the
