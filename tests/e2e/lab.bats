@@ -50,7 +50,7 @@ flow_result() {
 		grep -qx "$table:$row" <<<"$seeds" || { echo "no flow for $table:$row"; return 1; }
 	done <"$CSV"
 	# and one for every rule of the profile
-	profile_rules=$(sed -n 's/^	{ "\([a-z0-9-]*\)", CFG_FEATURE_.*/\1/p' "$REPO/user/lib/profile.c")
+	profile_rules=$(sed -n 's/^	{ *"\([a-z0-9-]*\)", CFG_FEATURE_.*/\1/p' "$REPO/user/lib/profile.c")
 	[ "$(wc -l <<<"$profile_rules")" -ge 30 ]
 	for rule in $profile_rules; do
 		cut -d'|' -f2 <<<"$FLOWS" | grep -qx "$rule" || { echo "no flow for rule $rule"; return 1; }

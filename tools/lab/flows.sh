@@ -7,6 +7,10 @@
 # direction; IPv4 through the NAT, a few over IPv6. Fields:
 #   id|rule|seed rows|proto|client side|source|destination|port|
 #   address the server must see|rule whose counters carry it
+# A port of the form SPORT>PORT sends from source port SPORT: the A/V
+# edge's outbound media (external 9, 10; public IM 4) leaves from its relay
+# ports 50000-59999 to a remote party's ordinary port (8080, 40000). A TCP
+# source port is one the edge's listeners (LAB_PORTS) leave free.
 # The last field differs from the rule where an earlier profile rule
 # already allows the very same packets (first rule wins): the public IM
 # rows repeat federation rows whose "any" side covers the partner too.
@@ -23,9 +27,9 @@ F09|ext-sip-mtls-out|external:7 federation:1|tcp|edge|$EDGE_ACCESS|$INET_FED|506
 F10|ext-sip-mtls-out|external:7 federation:1|tcp|edge|$EDGE6_ACCESS|$INET6_FED|5061|$EDGE6_ACCESS|ext-sip-mtls-out
 F11|ext-psom-tls-in|external:8|tcp|inet|$INET_USER|$PUB_WEBCONF|443|$INET_USER|ext-psom-tls-in
 F12|ext-psom-tls-in|external:8|tcp|inet|$INET6_USER|$EDGE6_WEBCONF|443|$INET6_USER|ext-psom-tls-in
-F13|ext-rtp-tcp-out|external:9|tcp|edge|$EDGE_AV|$INET_FED|50000|$PUB_AV|ext-rtp-tcp-out
-F14|ext-rtp-tcp-out|external:9|tcp|edge|$EDGE_AV|$INET_FED|59999|$PUB_AV|ext-rtp-tcp-out
-F15|ext-rtp-udp-out|external:10|udp|edge|$EDGE_AV|$INET_FED|55000|$PUB_AV|ext-rtp-udp-out
+F13|ext-rtp-tcp-out|external:9|tcp|edge|$EDGE_AV|$INET_FED|50100>8080|$PUB_AV|ext-rtp-tcp-out
+F14|ext-rtp-tcp-out|external:9|tcp|edge|$EDGE_AV|$INET_FED|59998>8080|$PUB_AV|ext-rtp-tcp-out
+F15|ext-rtp-udp-out|external:10|udp|edge|$EDGE_AV|$INET_FED|55000>40000|$PUB_AV|ext-rtp-udp-out
 F16|ext-rtp-tcp-in|external:11|tcp|inet|$INET_FED|$PUB_AV|50000|$INET_FED|ext-rtp-tcp-in
 F17|ext-rtp-tcp-in|external:11|tcp|inet|$INET_FED|$PUB_AV|59999|$INET_FED|ext-rtp-tcp-in
 F18|ext-rtp-udp-in|external:12|udp|inet|$INET_FED|$PUB_AV|55000|$INET_FED|ext-rtp-udp-in
@@ -48,7 +52,7 @@ F34|int-cls-mtls-in|internal:10|tcp|corp|$CORP_FE|$EDGE_INT|50002|$CORP_FE|int-c
 F35|int-cls-mtls-in|internal:11|tcp|corp|$CORP_FE|$EDGE_INT|50003|$CORP_FE|int-cls-mtls-in
 F36|pim-sip-mtls-in|public_im:1|tcp|inet|$INET_PIM|$PUB_ACCESS|5061|$INET_PIM|ext-sip-mtls-in
 F37|pim-sip-mtls-out|public_im:2|tcp|edge|$EDGE_ACCESS|$INET_PIM|5061|$PUB_ACCESS|ext-sip-mtls-out
-F38|pim-rtp-tcp-out|public_im:4|tcp|edge|$EDGE_AV|$INET_PIM|55000|$PUB_AV|ext-rtp-tcp-out
+F38|pim-rtp-tcp-out|public_im:4|tcp|edge|$EDGE_AV|$INET_PIM|55100>40000|$PUB_AV|ext-rtp-tcp-out
 F39|pim-stun-udp-out|public_im:5|udp|edge|$EDGE_AV|$INET_PIM|3478|$PUB_AV|ext-stun-udp-out
 F40|pim-stun-udp-in|public_im:6|udp|inet|$INET_PIM|$PUB_AV|3478|$INET_PIM|ext-stun-udp-in
 F41|ext-xmpp-out|xmpp:2|tcp|edge|$EDGE_ACCESS|$INET_XMPP|5269|$PUB_ACCESS|ext-xmpp-out"
@@ -69,7 +73,10 @@ A09|wrong zone: Internet->edge_internal|tcp|inet|$INET_ATT|$EDGE_INT|443|wrong_z
 A10|wrong zone: Internet->edge_internal|udp|inet|$INET_ATT|$EDGE_INT|3478|wrong_zone
 A11|wrong zone: corp->edge external|tcp|corp|$CORP_FE|$EDGE_ACCESS|5269|wrong_zone
 A12|wrong zone: corp->edge external|udp|corp|$CORP_FE|$EDGE_AV|3478|wrong_zone
-A13|ICMP echo to the edge|icmp|inet|$INET_ATT|$PUB_ACCESS|-|icmp"
+A13|ICMP echo to the edge|icmp|inet|$INET_ATT|$PUB_ACCESS|-|icmp
+A14|A/V edge from 49999, below its relay ports|udp|edge|$EDGE_AV|$INET_FED|49999>40000|no_rule_port
+A15|A/V edge from 60000, above its relay ports|tcp|edge|$EDGE_AV|$INET_FED|60000>8080|no_rule_port
+A16|relay's source range, not the A/V edge|tcp|edge|$EDGE_ACCESS|$INET_FED|55100>8080|no_rule_addr"
 
 # SPOOFS: forged replies from the attacker to an edge port with a listener
 # (SPOOF_PORT) where no flow exists. Fields: id|kind|source|source port|
@@ -84,7 +91,7 @@ s02|tcp-synack|$INET6_ATT|5061|$EDGE6_ACCESS|tcp_state
 s03|tcp-ack|$INET_ATT|50000|$PUB_AV|tcp_state
 s04|udp|$INET_ATT|53|$PUB_ACCESS|no_flow
 s05|udp|$INET_ATT|3478|$PUB_AV|no_flow
-s06|udp|$INET_ATT|50000|$PUB_AV|no_flow
+s06|udp|$INET_ATT|50000|$PUB_AV|no_rule_addr
 s07|tcp-ack|$INET6_ATT|443|$EDGE6_ACCESS|tcp_state
 s08|udp|$INET6_ATT|3478|$EDGE6_AV|no_flow"
 
@@ -113,8 +120,13 @@ lab_endpoint() {
 }
 
 # lab_probe CLIENT PROTO SRC DST PORT TOKEN: "ok SEEN" or "fail WHY".
+# PORT is a destination port, or SPORT>PORT.
 lab_probe() {
-	local client=$1 proto=$2 src=$3 dst=$4 port=$5 token=$6
+	local client=$1 proto=$2 src=$3 dst=$4 port=$5 token=$6 sport=0
+	if [[ $port == *'>'* ]]; then
+		sport=${port%'>'*}
+		port=${port#*'>'}
+	fi
 	if [ "$proto" = icmp ]; then
 		if lab_in "$client" ping -q -c 2 -i 0.2 -W "$LAB_TIMEOUT" \
 			-I "$src" "$dst" >/dev/null 2>&1; then
@@ -125,7 +137,7 @@ lab_probe() {
 		return
 	fi
 	lab_in "$client" "$LAB_PY" "$LAB_NET" probe "$proto" "$src" "$dst" \
-		"$port" "$token" --timeout "$LAB_TIMEOUT" 2>&1
+		"$port" "$token" --timeout "$LAB_TIMEOUT" --sport "$sport" 2>&1
 }
 
 # lab_probe_all DIR PHASE TABLE: every row of a FLOWS or ATTACKS table at
@@ -316,20 +328,32 @@ lab_check_rule_flows() {
 
 # ---------------------------------------------------------------- report
 
+# lab_from SRC PORT: the source as the flow sends it, "10.45.16.30:55000"
+# for a SPORT>PORT row, else the address.
+lab_from() {
+	if [[ $2 == *'>'* ]]; then
+		lab_endpoint "$1" "${2%'>'*}"
+	else
+		printf '%s' "$1"
+	fi
+}
+
 # lab_describe ID: "tcp 198.51.100.10 -> 203.0.113.10:443" for any row.
 lab_describe() {
 	local row proto src dst port kind sport
 	case $1 in
 	F*)
 		IFS='|' read -r _ _ _ proto client src dst port _ <<<"$(lab_rows "$FLOWS" "$1")"
-		printf '%s %s -> %s' "$proto" "$src" "$(lab_endpoint "$dst" "$port")"
+		printf '%s %s -> %s' "$proto" "$(lab_from "$src" "$port")" \
+			"$(lab_endpoint "$dst" "${port#*'>'}")"
 		;;
 	A*)
 		IFS='|' read -r _ _ proto client src dst port _ <<<"$(lab_rows "$ATTACKS" "$1")"
 		if [ "$proto" = icmp ]; then
 			printf 'icmp %s -> %s' "$src" "$dst"
 		else
-			printf '%s %s -> %s' "$proto" "$src" "$(lab_endpoint "$dst" "$port")"
+			printf '%s %s -> %s' "$proto" "$(lab_from "$src" "$port")" \
+				"$(lab_endpoint "$dst" "${port#*'>'}")"
 		fi
 		;;
 	s*)

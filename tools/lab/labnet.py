@@ -14,9 +14,11 @@
         logged, not answered.
         Sockets are bound per address, so UDP replies leave from the address
         the datagram was sent to (the gateway's NAT needs that).
-  probe tcp|udp SRC DST PORT TOKEN [--timeout S]
+  probe tcp|udp SRC DST PORT TOKEN [--timeout S] [--sport P]
         One flow: send TOKEN, wait for its echo. Prints "ok <seen-as>" and
-        exits 0, or "fail <why>" and exits 1.
+        exits 0, or "fail <why>" and exits 1. With --sport, from that
+        source port (a TCP one is reset on close, so that the next probe
+        can reuse the port at once instead of meeting TIME_WAIT).
   hold SRC DST PORT
         One long TCP connection. For each line read on stdin, sends it and
         prints "ok" when its echo comes back, "fail <why>" otherwise.
@@ -147,12 +149,17 @@ def serve(args):
 # ---------------------------------------------------------------- clients
 
 
-def client_socket(proto, src, dst, port, timeout):
+def client_socket(proto, src, dst, port, timeout, sport=0):
     fam = family_of(dst)
     s = socket.socket(fam, socket.SOCK_STREAM if proto == "tcp"
                       else socket.SOCK_DGRAM)
     s.settimeout(timeout)
-    s.bind((src, 0))
+    if sport:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if proto == "tcp":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+    s.bind((src, sport))
     s.connect((dst, port))
     return s
 
@@ -175,7 +182,7 @@ def probe(args):
     deadline = time.monotonic() + args.timeout
     try:
         s = client_socket(args.proto, args.src, args.dst, args.port,
-                          args.timeout)
+                          args.timeout, args.sport)
         s.send((args.token + "\n").encode())
         while True:
             if args.proto == "tcp":
@@ -283,6 +290,7 @@ def main():
     a.add_argument("port", type=int)
     a.add_argument("token")
     a.add_argument("--timeout", type=float, default=1.0)
+    a.add_argument("--sport", type=int, default=0)
     a = sub.add_parser("hold")
     for n in ("src", "dst"):
         a.add_argument(n)

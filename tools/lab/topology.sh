@@ -25,10 +25,10 @@ lab_ns_add() {
 		net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_ra=0 \
 		net.ipv6.conf.default.accept_ra=0 || return 1
-	# Clients pick ephemeral ports below the RTP range 50000-59999: a UDP
-	# probe from such a source port to a closed port could be an RTP
-	# reply, so edgexdp rightly counts it as a reply without a flow
-	# (no_flow), not no_rule_port; the reason checks must not be luck.
+	# Clients pick ephemeral ports below the RTP range 50000-59999: a
+	# probe from such a source port to a closed port is looked up on the
+	# A/V edge's source-port rules (external 9, 10) and counted as
+	# no_rule_addr, not no_rule_port; the reason checks must not be luck.
 	lab_in "$ns" sysctl -qw net.ipv4.ip_local_port_range="32768 49999" ||
 		return 1
 	ip -n "$ns" link set lo up
