@@ -31,10 +31,15 @@ clang-tidy
 #                 and the forged reply packets (standard library only)
 #   iputils-ping  the ICMP echo attack
 #   procps        sysctl: forwarding, rp_filter, DAD, ports in each namespace
+#   coturn        the A/V edge as a real TURN relay: turnserver, and its
+#                 turnutils_uclient and turnutils_peer (tools/lab/turn.sh)
+#   openssl       the TURN server's throwaway certificate for TLS on 443
 PACKAGES="$PACKAGES
 python3
 iputils-ping
 procps
+coturn
+openssl
 "
 # Installed like a service (tests/integration/install.bats):
 #   mandoc          mandoc -Tlint on the man pages, and rendering them

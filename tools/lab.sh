@@ -5,17 +5,19 @@
 #
 #   lab.sh run [--keep]  build the lab, prove it works without the filter,
 #                        load edgexdp, send every documented flow and the
-#                        attacks, print the results and `edgexdp stats`,
-#                        then remove the lab (--keep: leave it up and say
-#                        how to enter and remove it)
+#                        attacks, relay media through a real TURN server
+#                        (coturn) on the A/V edge, print the results and
+#                        `edgexdp stats`, then remove the lab (--keep:
+#                        leave it up and say how to enter and remove it)
 #   lab.sh up            build the lab and start its services, no filter
 #   lab.sh down          remove the lab and anything a crashed run left
 #   lab.sh shell SIDE    a shell in inet|gw|edge|corp (prints the command
 #                        when not on a terminal)
 #
 # The pieces live in tools/lab/: common.sh (names, addresses), topology.sh,
-# services.sh, flows.sh (what is sent and how it is judged), labnet.py
-# (listeners, probes, forged packets), edgexdp-lab.yaml (the config).
+# services.sh, flows.sh (what is sent and how it is judged), turn.sh (the
+# TURN relay, its client and peer), labnet.py (listeners, probes, forged
+# packets), edgexdp-lab.yaml (the config).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tools/lab/common.sh
@@ -26,9 +28,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lab/services.sh"
 # shellcheck source=tools/lab/flows.sh
 . "$HERE/lab/flows.sh"
+# shellcheck source=tools/lab/turn.sh
+. "$HERE/lab/turn.sh"
 
 usage() {
-	sed -n '3,16s/^# \{0,1\}//p' "$0"
+	sed -n '3,15s/^# \{0,1\}//p' "$0"
 }
 
 need_root() {
@@ -130,6 +134,9 @@ cmd_run() {
 	# shellcheck disable=SC2086
 	lab_report "phase 2, attacks" $attacks $spoofs || rc=1
 
+	lab_say "phase 3: a real TURN relay (coturn) on the A/V edge"
+	lab_phase3_turn || rc=1
+
 	json=$(lab_edgexdp -j stats) || rc=1
 	echo
 	if lab_check_rule_flows "$json"; then
@@ -147,6 +154,26 @@ cmd_run() {
 	fi
 	FINISHED=1
 	exit "$rc"
+}
+
+# coturn's turnserver on the A/V edge, turnutils_uclient from the Internet
+# over udp/3478 and TLS on tcp/443, media to turnutils_peer's ordinary port.
+lab_phase3_turn() {
+	local transport summary rc=0
+	printf '\nphase 3, coturn on the A/V edge (%s:3478 udp, :443 tls; relay ports %s-%s)\n' \
+		"$PUB_AV" "$TURN_RELAY_LO" "$TURN_RELAY_HI"
+	lab_turn_up || { echo "TURN server or peer did not start: FAIL"; return 1; }
+	for transport in udp tls; do
+		summary=$(lab_turn_client "$transport")
+		read -r _ sent _ recv _ _ _ <<<"$summary"
+		printf '  %-4s %s; relayed %s to the peer %s:%s: %s\n' "$transport" \
+			"$summary" "$(lab_turn_relays "$TURN_DIR/uclient-$transport.log" | tr '\n' ' ')" \
+			"$TURN_PEER" "$TURN_PEER_PORT" \
+			"$([ "$sent" -gt 0 ] && [ "$recv" = "$sent" ] && echo ok || echo FAIL)"
+		[ "$sent" -gt 0 ] && [ "$recv" = "$sent" ] || rc=1
+	done
+	lab_turn_down
+	return $rc
 }
 
 cmd_shell() {

@@ -14,6 +14,7 @@ load ../helpers
 . "$REPO/tools/lab/topology.sh"
 . "$REPO/tools/lab/services.sh"
 . "$REPO/tools/lab/flows.sh"
+. "$REPO/tools/lab/turn.sh"
 
 setup_file() {
 	# A run killed before its teardown leaves a lab: it is ours to remove.
@@ -260,6 +261,88 @@ hold_close() {
 	[ "$(hold_say after-reload)" != ok ]
 	[ "$(lab_drops | jq '.tcp_state // 0')" -gt "$ts0" ]
 	hold_close
+}
+
+# turn_run udp|tls: one turnutils_uclient run; sets SENT RECV LOST PCT.
+turn_run() {
+	local summary
+	summary=$(lab_turn_client "$1")
+	echo "turnutils_uclient over $1: $summary"
+	read -r _ SENT _ RECV _ LOST PCT <<<"$summary"
+}
+
+# relays_ok TRANSPORT: uclient got relayed addresses, all on the A/V edge's
+# public address and in its relay range.
+relays_ok() {
+	local relays relay port
+	relays=$(lab_turn_relays "$TURN_DIR/uclient-$1.log")
+	echo "relayed addresses: $(tr '\n' ' ' <<<"$relays")"
+	[ -n "$relays" ] || return 1
+	for relay in $relays; do
+		port=${relay##*:}
+		[ "${relay%:*}" = "$PUB_AV" ] || return 1
+		[ "$port" -ge "$TURN_RELAY_LO" ] && [ "$port" -le "$TURN_RELAY_HI" ] || return 1
+	done
+}
+
+# flows_of JSON RULE: the flows a rule opened so far.
+flows_of() {
+	jq --arg r "$2" '[.rules[] | select(.name == $r) | .flows] | add // 0' <<<"$1"
+}
+
+@test "coturn on the A/V edge relays media to a peer's ordinary port, over udp/3478 and tcp/443" {
+	reload
+	lab_turn_up
+	before=$(lab_edgexdp -j stats)
+	for transport in udp tls; do
+		drops0=$(lab_drops)
+		turn_run "$transport"
+		drops=$(lab_drops_delta "$drops0" "$(lab_drops)")
+		echo "edgexdp drops meanwhile: ${drops:-none}"
+		relays_ok "$transport"
+		# the messages came back through the relay, and uclient reports
+		# the loss; on this shared machine a late echo can count as lost,
+		# but none may be the filter's doing
+		[ "$SENT" -ge "$TURN_MSGS" ]
+		[ "$RECV" -gt 0 ]
+		[ "$LOST" -eq $((SENT - RECV)) ]
+		[ "$RECV" -eq "$SENT" ] || [ -z "$drops" ]
+	done
+	after=$(lab_edgexdp -j stats)
+	# the allocations (external 14, 15) and the relay's media, from its
+	# ports 50000-59999 to the peer's 40004 (external 10)
+	for rule in ext-stun-udp-in ext-stun-tcp-in ext-rtp-udp-out; do
+		echo "$rule: $(flows_of "$before" "$rule") -> $(flows_of "$after" "$rule") flows"
+		[ "$(flows_of "$after" "$rule")" -gt "$(flows_of "$before" "$rule")" ]
+	done
+}
+
+@test "without ocs2007_federation (external 10-12) the relay still allocates, its media to the peer is cut" {
+	noocs="$BATS_TEST_TMPDIR/no-ocs2007.yaml"
+	sed -e 's/^features: .*/features: [federation, public_im, xmpp, centralized_logging]/' \
+		"$LAB_CONFIG" >"$noocs"
+	reload "$noocs"
+	[ -n "$(lab_pids_named edge turnserver)" ] || lab_turn_up
+	before=$(lab_drops)
+	turn_run udp
+	delta=$(lab_drops_delta "$before" "$(lab_drops)")
+	echo "drops: $delta"
+	# the allocation over udp/3478 (external 14, core) succeeded ...
+	relays_ok udp
+	# ... and nothing came back from the peer: the relay's datagrams, from
+	# 50000-59999 to the peer's ordinary port, are no rule's any more
+	[ "$SENT" -ge "$TURN_MSGS" ]
+	[ "$RECV" -eq 0 ]
+	[ "$(lab_delta_of "$delta" no_rule_port)" -ge "$TURN_MSGS" ]
+	# the same over TLS on tcp/443 (external 15): the relay leg is UDP
+	turn_run tls
+	relays_ok tls
+	[ "$RECV" -eq 0 ]
+	# every feature on again: the media flows again
+	reload
+	turn_run udp
+	[ "$RECV" -eq "$SENT" ]
+	lab_turn_down
 }
 
 @test "after teardown nothing of the lab is left" {
