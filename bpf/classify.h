@@ -79,16 +79,22 @@ static __always_inline bool port_is_named(const struct edgexdp_port_entry *e)
 	return port_has_group(e) || port_has_sport_group(e);
 }
 
+/* The zone bound is checked here, where the index is used: an older
+ * verifier need not carry it from the NIC entry through other_zone(). */
 static __always_inline __u16 group_of(const struct edgexdp_port_entry *e,
 				      __u32 zone)
 {
-	return e ? e->group[zone] : 0;
+	if (!e || zone >= EDGEXDP_ZONE_COUNT)
+		return 0;
+	return e->group[zone];
 }
 
 static __always_inline __u16 sport_group_of(const struct edgexdp_port_entry *e,
 					    __u32 zone)
 {
-	return e ? e->sport_group[zone] : 0;
+	if (!e || zone >= EDGEXDP_ZONE_COUNT)
+		return 0;
+	return e->sport_group[zone];
 }
 
 /* The class of an address, 0 when no address set contains it. */

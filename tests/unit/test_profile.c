@@ -144,8 +144,8 @@ static const struct csv_row *find_row(const char *ref)
 
 /*
  * Is the row's port column the A/V edge's source port? The reading of
- * ../shared/reference/README.md and Microsoft's "Determine external A/V
- * firewall and port requirements for Lync Server 2013": the media relay's
+ * Microsoft's "Determine external A/V firewall and port requirements for
+ * Lync Server 2013" (cited in user/lib/profile.c): the media relay's
  * range 50000-59999 on rows FROM the A/V edge (external 9, 10; public IM 4)
  * holds the edge's source ports; every other row gives the destination
  * port. Written from the CSV's columns, not from the profile.
