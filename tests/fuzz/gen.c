@@ -110,6 +110,11 @@ static void conv_from_rule(uint64_t *rng, struct conv *c)
 	c->a = side_host(rng, &r->from, c->family, c->zone);
 	c->b = side_host(rng, &r->to, c->family, c->zone);
 	c->pb = (uint16_t)(r->port_lo + pick(rng, r->port_hi - r->port_lo + 1U));
+	/* A source-port rule (the A/V edge's relay) opens from its range,
+	 * to a port (pb) picked from all of them. */
+	if (!(r->sport_lo == 0 && r->sport_hi == 65535))
+		c->pa = (uint16_t)(r->sport_lo +
+				   pick(rng, r->sport_hi - r->sport_lo + 1U));
 }
 
 static struct conv convs[N_CONV];

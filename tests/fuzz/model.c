@@ -519,7 +519,11 @@ static struct model_verdict tcp_udp(const struct model_nic *nic,
 	v = parse_l4(p, &l);
 	if (!IS_NONE(v))
 		return v;
-	if (!oracle_port_used(ep, l.dport) &&
+	/* The junk filter: no rule names the destination port (as either
+	 * end), nor the source port as a source port, nor, but for a bare
+	 * SYN, the source port as a destination port (a reply's). */
+	if (!oracle_port_used(ep, l.dport) && !oracle_sport_used(ep, l.dport) &&
+	    !oracle_sport_used(ep, l.sport) &&
 	    (!oracle_port_used(ep, l.sport) ||
 	     (p->proto == P_TCP && bare_syn(l.flags))))
 		return drop(EDGEXDP_DROP_NO_RULE_PORT);
