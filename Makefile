@@ -45,6 +45,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+# Programs only tests load (with xdp-loader), beside the suite using them.
+TEST_BPF_SRCS := $(wildcard tests/*/*.bpf.c)
+TEST_BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(TEST_BPF_SRCS))
 
 # user/lib: the core (config, compiler, maps, loader, pins), built as
 # libedgexdp.a; user/cli: the edgexdp commands on top of it. Tests, the
@@ -82,7 +85,7 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 	install uninstall deb
 all: check-deps $(BUILD)/edgexdp $(UNIT_BINS) $(ASAN_UNIT_BINS) \
 	$(if $(DATAPATH_SRCS),$(DATAPATH_BIN)) $(if $(FUZZ_SRCS),$(FUZZ_BIN)) \
-	$(TOOL_BINS)
+	$(TOOL_BINS) $(TEST_BPF_OBJS)
 
 # Say what to do instead of failing on a missing header deep in the build.
 check-deps:
@@ -114,6 +117,11 @@ fuzz: deps
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.bpf.o: tests/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Generated code is not ours to lint: clang-analyzer flags a path in

@@ -78,21 +78,54 @@ systemd
 bsdextrautils
 "
 
+# The VM stage of `make test` (tools/vm.sh, tests/vm/):
+#   qemu-system-x86  boots Debian 12's kernel (KVM when it works, else TCG)
+#   busybox-static   the initramfs, and modprobe inside the VM
+#   cpio             packs the initramfs
+PACKAGES="$PACKAGES
+qemu-system-x86
+busybox-static
+cpio
+"
+# Debian 12's own kernel, the one linux-image-amd64 depends on, unpacked
+# here for the VM stage, never installed: no initramfs hook, no boot loader
+# entry; this machine's boot kernel stays what it is.
+VM_KERNEL_DIR=/var/cache/edgexdp/debian12-kernel
+
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+need_kernel=
+[ -e "$VM_KERNEL_DIR/.complete" ] || need_kernel=yes
+[ -z "$missing" ] && [ -z "$need_kernel" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: missing packages:$missing${need_kernel:+ (and Debian 12's kernel for the VM stage)}" >&2
 	echo "install-deps: run as root: tools/install-deps.sh" >&2
 	exit 1
 fi
-echo "install-deps: installing:$missing"
+echo "install-deps: installing:$missing${need_kernel:+ (and Debian 12's kernel, unpacked)}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+[ -z "$missing" ] || apt-get install -y -qq --no-install-recommends $missing >/dev/null
+
+# unpack_vm_kernel: the package's files into $VM_KERNEL_DIR, modules.dep
+# made by busybox's depmod (the package's postinst would have made it).
+unpack_vm_kernel() {
+	local pkg tmp ver
+	pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -1)
+	[ -n "$pkg" ] || { echo "install-deps: linux-image-amd64 names no kernel package" >&2; return 1; }
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg") &&
+		rm -rf "$VM_KERNEL_DIR" && mkdir -p "$VM_KERNEL_DIR" &&
+		dpkg-deb -x "$tmp"/*.deb "$VM_KERNEL_DIR" || { rm -rf "$tmp"; return 1; }
+	rm -rf "$tmp"
+	ver=$(ls "$VM_KERNEL_DIR/lib/modules")
+	busybox depmod -b "$VM_KERNEL_DIR" "$ver" && touch "$VM_KERNEL_DIR/.complete" &&
+		echo "install-deps: Debian 12's kernel $ver unpacked in $VM_KERNEL_DIR"
+}
+[ -z "$need_kernel" ] || unpack_vm_kernel
 echo "install-deps: done"

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The VM stage: what tests/run-all.sh runs inside tools/vm.sh, on Debian
+# 12's own kernel. The integration suites and the dispatcher test (bats,
+# veths in namespaces), then the data-path suite (BPF_PROG_TEST_RUN).
+#
+# Prints one TAP stream: every suite's results renumbered in a row, each
+# named after its suite, the plan at the end, everything else as comments.
+# A suite that fails without saying which test (it could not start) is one
+# "not ok" of its own.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+# The flow-expiry tests back-date flows by up to the transitory timeout
+# plus a second (tests/datapath/cases_flow.c): CLOCK_MONOTONIC must be past
+# that, and a VM that just booted is not.
+DATAPATH_MIN_UPTIME=125
+n=0
+
+# suite NAME CMD...: run one suite and fold its TAP into ours.
+suite() {
+	local name=$1 out rc
+	shift
+	out=$(mktemp)
+	"$@" >"$out" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "[0-9]* | "not ok "[0-9]*)
+			n=$((n + 1))
+			# "ok 3 - x" / "ok 3 x" -> "ok N - name: x"
+			echo "$line" | sed -E "s/^(not ok|ok) [0-9]+( -)? ?/\\1 $n - $name: /"
+			;;
+		*) echo "# $line" ;;
+		esac
+	done <"$out"
+	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$out"; then
+		n=$((n + 1))
+		echo "not ok $n - $name: exited $rc without a failing test (see above)"
+	fi
+	rm -f "$out"
+}
+
+echo "# vm stage: kernel $(uname -r)"
+for t in tests/integration/*.bats tests/vm/*.bats; do
+	# export writes nftables rules: nothing of BPF, and the slowest
+	# suite under TCG; the host's run covers it.
+	case $t in */export.bats) echo "# $t: not run here (nftables only)"; continue ;; esac
+	suite "$(basename "$t" .bats)" bats --tap "$t"
+done
+up=$(cut -d. -f1 /proc/uptime)
+if [ "$up" -lt "$DATAPATH_MIN_UPTIME" ]; then
+	echo "# waiting $((DATAPATH_MIN_UPTIME - up)) s: the flow-expiry tests need an uptime of $DATAPATH_MIN_UPTIME s"
+	sleep $((DATAPATH_MIN_UPTIME - up))
+fi
+CMOCKA_MESSAGE_OUTPUT=TAP suite datapath "$BUILD/tests/datapath/test_datapath"
+echo "1..$n"
