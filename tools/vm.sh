@@ -9,7 +9,7 @@
 # CMD runs with bash in the current directory, with PATH, BUILD, LAB_PREFIX
 # and LAB_STATE passed in. Its output streams here; vm.sh exits with its exit
 # code, or 125 when the VM did not boot or did not finish in time (-t,
-# default 900 s). KVM is used when it works, TCG otherwise.
+# default 2400 s: TCG on a busy machine is slow). KVM is used when it works, TCG otherwise.
 #
 # The kernel is the one tools/install-deps.sh unpacked from Debian's
 # linux-image-amd64 into $EDGEXDP_VM_KERNEL (default below); the initramfs
@@ -21,7 +21,7 @@ REPO=$(cd "$HERE/.." && pwd)
 BUILD=${BUILD:-build}
 KDIR=${EDGEXDP_VM_KERNEL:-/var/cache/edgexdp/debian12-kernel}
 VMDIR=$(mkdir -p "$BUILD/vm" && cd "$BUILD/vm" && pwd)
-TIMEOUT=900
+TIMEOUT=2400
 # Modules the initramfs needs to reach the shares; their dependencies are
 # added from modules.dep.
 INITRD_MODULES="virtio_pci 9pnet_virtio 9p overlay"
@@ -129,7 +129,7 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 $accel -smp 2 -m 2048 \
 	-device virtio-9p-pci,fsdev=root,mount_tag=exdproot \
 	-fsdev local,id=out,path="$share",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=out,mount_tag=exdpout \
-	</dev/null 2>"$VMDIR/qemu.err" | tr -d '\r'
+	</dev/null 2>"$VMDIR/qemu.err" | sed -u 's/\r$//'
 qrc=${PIPESTATUS[0]}
 if [ ! -s "$share/rc" ]; then
 	[ "$qrc" = 124 ] && echo "vm: timed out after $TIMEOUT s" >&2
