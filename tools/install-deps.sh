@@ -90,7 +90,7 @@ cpio
 # Debian 12's own kernel, the one linux-image-amd64 depends on, unpacked
 # here for the VM stage, never installed: no initramfs hook, no boot loader
 # entry; this machine's boot kernel stays what it is.
-VM_KERNEL_DIR=/var/cache/edgexdp/debian12-kernel
+VM_KERNEL_DIR=${EDGEXDP_VM_KERNEL:-/var/cache/edgexdp/debian12-kernel}
 
 missing=""
 for p in $PACKAGES; do
@@ -102,11 +102,11 @@ need_kernel=
 [ -z "$missing" ] && [ -z "$need_kernel" ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "install-deps: missing packages:$missing${need_kernel:+ (and Debian 12's kernel for the VM stage)}" >&2
+	echo "install-deps: missing:$missing${need_kernel:+ Debian-12-kernel(unpacked, for the VM stage)}" >&2
 	echo "install-deps: run as root: tools/install-deps.sh" >&2
 	exit 1
 fi
-echo "install-deps: installing:$missing${need_kernel:+ (and Debian 12's kernel, unpacked)}"
+echo "install-deps: installing:$missing${need_kernel:+ Debian-12-kernel(unpacked)}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
