@@ -83,13 +83,27 @@ topology_teardown() {
 	bpffs_teardown
 }
 
+# wait_tcp_listen NS PORT: until something listens on tcp PORT in NS (at
+# most 5 s): a fixed sleep is too short on a slow machine (TCG in the VM
+# stage).
+wait_tcp_listen() {
+	local tries=50
+	while [ "$tries" -gt 0 ]; do
+		[ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2")" ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	echo "nothing listens on tcp $2 in $1" >&2
+	return 1
+}
+
 # echo_service_start NS ADDR PORT: a TCP echo service, one line back per
 # line in; echo_service_stop PORT ends it.
 echo_service_start() {
 	ip netns exec "$1" socat TCP-LISTEN:"$3",bind="$2",reuseaddr,fork \
 		EXEC:cat 3>&- >/dev/null 2>&1 &
 	echo $! >"$BATS_FILE_TMPDIR/echo-$3.pid"
-	sleep 0.3
+	wait_tcp_listen "$1" "$3"
 }
 
 echo_service_stop() {
