@@ -44,7 +44,7 @@ suite() {
 	rm -f "$out"
 }
 
-echo "# vm stage: kernel $(uname -r)"
+echo "# kernel: $(uname -r) (the VM stage ran on it)"
 for t in tests/integration/cli.bats tests/vm/*.bats; do
 	suite "$(basename "$t" .bats)" bats --tap "$t"
 done
