@@ -61,8 +61,7 @@ static __always_inline bool droplog_take_token(struct edgexdp_droplog_bucket *b,
 	return true;
 }
 
-/* The frame's first bytes: at most the snap length, masked so that even
- * an older verifier sees the bound. */
+/* The frame's first bytes: at most the snap length. */
 static __always_inline void droplog_capture(struct xdp_md *ctx,
 					    struct edgexdp_drop_record *rec)
 {
@@ -71,11 +70,15 @@ static __always_inline void droplog_capture(struct xdp_md *ctx,
 
 	rec->pkt_len = len;
 	rec->cap_len = 0;
-	if (len < EDGEXDP_DROPLOG_SNAPLEN)
-		cap = len & (EDGEXDP_DROPLOG_SNAPLEN - 1);
-	else
-		cap = EDGEXDP_DROPLOG_SNAPLEN;
-	if (cap && !bpf_xdp_load_bytes(ctx, 0, rec->data, cap))
+	if (!len)
+		return;
+	cap = len < EDGEXDP_DROPLOG_SNAPLEN ? len : EDGEXDP_DROPLOG_SNAPLEN;
+	/* Linux 6.1's verifier learns no lower bound from cap != 0 and
+	 * refuses a load of maybe 0 bytes: state 1..SNAPLEN in a form it
+	 * reads, which clang must not fold away. */
+	barrier_var(cap);
+	cap = ((cap - 1) & (EDGEXDP_DROPLOG_SNAPLEN - 1)) + 1;
+	if (!bpf_xdp_load_bytes(ctx, 0, rec->data, cap))
 		rec->cap_len = cap;
 }
 
