@@ -78,6 +78,15 @@ FUZZ_PACKETS ?= 1000000
 FUZZ_SEED ?= $(shell date +%s)
 FUZZ_SECONDS ?=
 
+# libFuzzer on the config parser and the rule compiler, built by clang with
+# its sanitizers only for `make fuzz`, seeded with the example configs.
+LIBFUZZ_DIR := $(BUILD)/libfuzz
+LIBFUZZ_BIN := $(LIBFUZZ_DIR)/fuzz_config
+LIBFUZZ_OBJS := $(patsubst %.c,$(LIBFUZZ_DIR)/%.o,$(LIB_SRCS) \
+		  tests/libfuzz/fuzz_config.c)
+LIBFUZZ_SANITIZE := address,undefined -fno-omit-frame-pointer
+LIBFUZZ_SECONDS ?= 60
+
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
@@ -111,9 +120,15 @@ bench: deps
 	@tools/bench.sh
 
 fuzz: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(LIBFUZZ_BIN)
 	@$(FUZZ_BIN) $(if $(FUZZ_SECONDS),-t $(FUZZ_SECONDS),-n $(FUZZ_PACKETS)) \
 		-s $(FUZZ_SEED) -o $(BUILD)/fuzz
+	@mkdir -p $(LIBFUZZ_DIR)/corpus $(LIBFUZZ_DIR)/crashes
+	@cp tools/edgexdp.example.yaml tools/lab/edgexdp-lab.yaml \
+		$(LIBFUZZ_DIR)/corpus/
+	@$(LIBFUZZ_BIN) -max_total_time=$(LIBFUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix=$(LIBFUZZ_DIR)/crashes/ \
+		-print_final_stats=1 $(LIBFUZZ_DIR)/corpus
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 	$(call msg,BPF,$@)
@@ -175,6 +190,16 @@ $(BUILD)/tests/datapath/%.o $(BUILD)/tools/%.o: ALL_CFLAGS += -Itests/lib
 $(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(PKT_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(LIBFUZZ_DIR)/%.o: %.c | $(SKELS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(ALL_CFLAGS) -Wno-unknown-warning-option \
+		-fsanitize=fuzzer-no-link,$(LIBFUZZ_SANITIZE) -c $< -o $@
+
+$(LIBFUZZ_BIN): $(LIBFUZZ_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) -fsanitize=fuzzer,$(LIBFUZZ_SANITIZE) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/fuzz/%.o: ALL_CFLAGS += -Itests/lib -Itests/datapath
 

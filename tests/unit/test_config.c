@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -90,6 +93,45 @@ static const struct error_case error_cases[] = {
 	 -EINVAL,
 	 "t.yaml:2:35: unknown key in interface: 'mtu' (expected one of name, "
 	 "zone, source_check, internet)"},
+	{"port_leading_zero",
+	 IFACES "rules:\n  - { name: r, zone: internal, proto: tcp, ports: "
+		"'022' }\n",
+	 -EINVAL,
+	 "t.yaml:4:51: bad port: '022' (expected a port 1-65535, lo-hi, or [lo, "
+	 "hi])"},
+	{"duplicate_feature",
+	 IFACES "profile: lync2013-edge\nfeatures: [xmpp, federation, xmpp]\n",
+	 -EINVAL,
+	 "t.yaml:4:30: duplicate feature: 'xmpp' (expected each feature "
+	 "once)"},
+	{"features_without_profile", IFACES "features: [xmpp]\n", -EINVAL,
+	 "t.yaml:3:11: features without a profile: a list (expected profile: "
+	 "lync2013-edge, or no features)"},
+	{"profile_none_features",
+	 IFACES "profile: none\nfeatures: [federation]\n", -EINVAL,
+	 "t.yaml:4:11: features without a profile: a list (expected profile: "
+	 "lync2013-edge, or no features)"},
+	{"set_name_nul", IFACES "addresses:\n  \"a\\0b\": [10.0.0.1]\n",
+	 -EINVAL,
+	 "t.yaml:4:3: bad address set name: 'a\\x00b' (expected 1-63 characters of "
+	 "a-z, 0-9, _ and -, not 'any')"},
+	{"key_nul", "\"interfaces\\0x\":\n  - { name: eth0, zone: external }\n",
+	 -EINVAL,
+	 "t.yaml:1:1: key in config is not a name: 'interfaces\\x00x' (expected "
+	 "one of interfaces, xdp_mode, profile, features, addresses, nat, "
+	 "rules, conntrack)"},
+	{"iface_dotdot", "interfaces:\n  - { name: '..', zone: external }\n",
+	 -EINVAL,
+	 "t.yaml:2:13: bad interface name: '..' (expected at most 15 "
+	 "characters, no '/' or space)"},
+	{"iface_newline",
+	 "interfaces:\n  - { name: \"eth\\n0\", zone: external }\n", -EINVAL,
+	 "t.yaml:2:13: bad interface name: 'eth\\x0a0' (expected at most 15 "
+	 "characters, no '/' or space)"},
+	{"control_chars_escaped",
+	 "interfaces:\n  - { name: eth0, zone: \"\\e[31mred\" }\n", -EINVAL,
+	 "t.yaml:2:25: unknown zone: '\\x1b[31mred' (expected external or "
+	 "internal)"},
 	{"unknown_source_check",
 	 "interfaces:\n  - { name: eth0, zone: external, source_check: 1 }\n",
 	 -EINVAL,
@@ -413,6 +455,97 @@ static void test_missing_file(void **state)
 	assert_empty(&cfg);
 }
 
+/* Nesting: refused at the first collection past the limit, before libyaml
+ * (quadratic in depth) builds anything; 80 KB of '[' took 19 s. */
+static void test_nesting_limit(void **state)
+{
+	size_t n = 80 * 1024;
+	char *yaml = malloc(n + 64);
+	struct edgexdp_config cfg;
+	struct edgexdp_diag err;
+	int len = snprintf(yaml, 64, "%srules: ", IFACES);
+
+	(void)state;
+	assert_non_null(yaml);
+	memset(yaml + len, '[', n);
+	yaml[len + n] = '\0';
+	assert_int_equal(load(yaml, &cfg, &err), -E2BIG);
+	/* the root mapping is depth 1: the 16th '[' (column 23) is 17 */
+	assert_string_equal(err.msg, "t.yaml:3:23: nesting too deep: more than "
+				     "16 (expected at most 16)");
+	assert_empty(&cfg);
+	/* 16 levels are fine as far as the limit goes */
+	yaml[len + 14] = '\0';
+	assert_int_equal(load(yaml, &cfg, &err), -EINVAL);
+	assert_null(strstr(err.msg, "nesting"));
+	free(yaml);
+}
+
+/* A config of more values than any the maps can take is refused at the
+ * first one too many, before libyaml builds a document of them all. */
+static void test_too_many_values(void **state)
+{
+	size_t n = 1000001, len;
+	char *yaml = malloc(2 * n + 64);
+	struct edgexdp_config cfg;
+	struct edgexdp_diag err;
+
+	(void)state;
+	assert_non_null(yaml);
+	len = (size_t)snprintf(yaml, 64, "%srules: [", IFACES);
+	for (size_t i = 0; i < n; i++) {
+		yaml[len++] = '1';
+		yaml[len++] = ',';
+	}
+	yaml[len - 1] = ']';
+	yaml[len] = '\0';
+	assert_int_equal(load(yaml, &cfg, &err), -E2BIG);
+	assert_non_null(strstr(err.msg, ": too many values: more than 1000000 "
+					"(expected at most 1000000)"));
+	assert_int_equal(strncmp(err.msg, "t.yaml:3:", 9), 0);
+	assert_empty(&cfg);
+	free(yaml);
+}
+
+/* A FIFO would block the reader forever: refused without a read. */
+static void test_fifo(void **state)
+{
+	char path[] = "/tmp/edgexdp-test-fifo-XXXXXX";
+	struct edgexdp_config cfg;
+	struct edgexdp_diag err;
+	char fifo[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(path));
+	snprintf(fifo, sizeof(fifo), "%s/config.yaml", path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(config_load_file(fifo, &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, ": not a regular file (expected a "
+					"config file)"));
+	assert_empty(&cfg);
+	unlink(fifo);
+	rmdir(path);
+}
+
+/* A file over the size limit is refused before a byte is read. */
+static void test_file_too_large(void **state)
+{
+	char path[] = "/tmp/edgexdp-test-big-XXXXXX";
+	struct edgexdp_config cfg;
+	struct edgexdp_diag err;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	/* sparse: 64 MiB that cost no disk */
+	assert_int_equal(ftruncate(fd, 64 << 20), 0);
+	close(fd);
+	assert_int_equal(config_load_file(path, &cfg, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, ": file too large (expected at most "
+					"32 MiB)"));
+	unlink(path);
+}
+
 static void test_directory(void **state)
 {
 	struct edgexdp_config cfg;
@@ -523,7 +656,6 @@ static void test_values(void **state)
 {
 	const char *yaml = IFACES "xdp_mode: generic\n"
 				  "profile: none\n"
-				  "features: xmpp\n"
 				  "conntrack:\n"
 				  "  max_entries: 1024\n"
 				  "  tcp_established_timeout: 3600\n"
@@ -537,7 +669,7 @@ static void test_values(void **state)
 	assert_int_equal(load(yaml, &cfg, &err), 0);
 	assert_int_equal(cfg.xdp_mode, CFG_XDP_GENERIC);
 	assert_null(cfg.profile);
-	assert_int_equal(cfg.features, CFG_FEATURE_CORE | CFG_FEATURE_XMPP);
+	assert_int_equal(cfg.features, CFG_FEATURE_CORE);
 	assert_int_equal(cfg.ct_max_entries, 1024);
 	assert_int_equal(cfg.tcp_established_timeout, 3600);
 	assert_int_equal(cfg.udp_timeout, 30);
@@ -754,6 +886,10 @@ int main(void)
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_check_host),
+		cmocka_unit_test(test_nesting_limit),
+		cmocka_unit_test(test_too_many_values),
+		cmocka_unit_test(test_fifo),
+		cmocka_unit_test(test_file_too_large),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_iface_source),
 		cmocka_unit_test(test_values),

@@ -498,7 +498,6 @@ static void test_ocs2007_rows(void **state)
 static void test_no_profile(void **state)
 {
 	const char *yaml = "interfaces:\n  - { name: eth0, zone: external }\n"
-			   "features: [xmpp]\n"
 			   "rules:\n  - { name: only, zone: external, proto: "
 			   "tcp, ports: 1 }\n";
 	struct edgexdp_config cfg;

@@ -5,21 +5,25 @@
  * names FILE:LINE:COLUMN, the offending value and what was expected.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
 #include "addr.h"
 #include "config.h"
+#include "config_guard.h"
 #include "idtab.h"
 #include "profile.h"
 
-#define CFG_FILE_MAX (256u << 20)
 #define CT_MIN_ENTRIES 1024u
 #define CT_MAX_ENTRIES (16u << 20)
 #define VALUE_SHOWN_MAX 120
@@ -129,6 +133,13 @@ static const char *sval(const yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
+/* A scalar with a NUL byte inside: C would read it cut at the NUL. */
+static int has_nul(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE &&
+	       strlen(sval(n)) != n->data.scalar.length;
+}
+
 /* An empty plain scalar, `~` or `null`: YAML's null. */
 static int is_null(const yaml_node_t *n)
 {
@@ -143,6 +154,27 @@ static int is_null(const yaml_node_t *n)
 	return 0;
 }
 
+/* A scalar with NUL bytes, each shown as \x00 rather than ending it. */
+static const char *describe_nul(const yaml_node_t *n, char *buf, size_t len)
+{
+	size_t o = 0, shown = n->data.scalar.length;
+
+	if (shown > VALUE_SHOWN_MAX / 4)
+		shown = VALUE_SHOWN_MAX / 4;
+	buf[o++] = '\'';
+	for (size_t i = 0; i < shown && o + 6 < len; i++) {
+		char ch = (char)n->data.scalar.value[i];
+
+		if (ch)
+			buf[o++] = ch;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x00");
+	}
+	snprintf(buf + o, len - o, "%s'",
+		 n->data.scalar.length > shown ? "..." : "");
+	return buf;
+}
+
 /* How an offending node is shown: 'value', a list, a mapping. */
 static const char *describe(const yaml_node_t *n, char *buf, size_t len)
 {
@@ -155,6 +187,8 @@ static const char *describe(const yaml_node_t *n, char *buf, size_t len)
 		return "a mapping";
 	if (is_null(n))
 		return "an empty value";
+	if (has_nul(n))
+		return describe_nul(n, buf, len);
 	snprintf(buf, len, "'%.*s%s'", VALUE_SHOWN_MAX, sval(n),
 		 strlen(sval(n)) > VALUE_SHOWN_MAX ? "..." : "");
 	return buf;
@@ -226,7 +260,7 @@ static int map_fields(struct pctx *c, const yaml_node_t *map, const char *what,
 		yaml_node_t *k = node_at(c, p->key);
 		size_t i = 0;
 
-		if (k->type != YAML_SCALAR_NODE)
+		if (k->type != YAML_SCALAR_NODE || has_nul(k))
 			return fail(c, k,
 				    "key in %s is not a name: %s (expected one "
 				    "of %s)",
@@ -405,6 +439,23 @@ static int parse_bool(struct pctx *c, const yaml_node_t *n, const char *what,
 	return 0;
 }
 
+/* What the kernel takes as a device name (dev_valid_name()): 1-15
+ * characters, not "." or "..", no '/', ':' or white space; and nothing a
+ * terminal would act on. */
+static int iface_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len >= IF_NAMESIZE || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return 0;
+	for (; *name; name++)
+		if (*name == '/' || *name == ':' || isspace((unsigned char)*name) ||
+		    iscntrl((unsigned char)*name) || (unsigned char)*name >= 0x7f)
+			return 0;
+	return 1;
+}
+
 static int parse_iface_name(struct pctx *c, const yaml_node_t *n, size_t idx,
 			    const char **name)
 {
@@ -413,8 +464,7 @@ static int parse_iface_name(struct pctx *c, const yaml_node_t *n, size_t idx,
 	err = get_str(c, n, "interface name", "a network interface name", name);
 	if (err)
 		return err;
-	if (!**name || strlen(*name) >= IF_NAMESIZE || strchr(*name, '/') ||
-	    strchr(*name, ' '))
+	if (!iface_name_ok(*name))
 		return fail(c, n,
 			    "bad interface name: '%s' (expected at most %d "
 			    "characters, no '/' or space)",
@@ -533,7 +583,8 @@ static int parse_profile(struct pctx *c, const yaml_node_t *key,
 	return c->cfg->profile ? 0 : -ENOMEM;
 }
 
-static int parse_feature(struct pctx *c, const yaml_node_t *n)
+static int parse_feature(struct pctx *c, const yaml_node_t *n,
+			 unsigned int *listed)
 {
 	const char *expected = "core, federation, ocs2007_federation, "
 			       "public_im, xmpp or centralized_logging";
@@ -547,25 +598,40 @@ static int parse_feature(struct pctx *c, const yaml_node_t *n)
 	if (i < 0)
 		return fail(c, n, "unknown feature: '%s' (expected %s)", s,
 			    expected);
+	if (*listed & (1u << i))
+		return fail(c, n,
+			    "duplicate feature: '%s' (expected each feature "
+			    "once)",
+			    s);
+	*listed |= 1u << i;
 	c->cfg->features |= 1u << i;
 	return 0;
 }
 
 static int parse_features(struct pctx *c, const yaml_node_t *n)
 {
-	int err;
+	unsigned int listed = 0;
+	int err = 0;
 
 	if (is_null(n))
 		return 0;
 	if (n->type == YAML_SCALAR_NODE)
-		return parse_feature(c, n);
-	if (n->type != YAML_SEQUENCE_NODE)
+		err = parse_feature(c, n, &listed);
+	else if (n->type != YAML_SEQUENCE_NODE)
 		return wrong_type(c, n, "features", "a list of feature names");
-	for (size_t i = 0; i < seq_len(n); i++) {
-		err = parse_feature(c, seq_item(c, n, i));
-		if (err)
-			return err;
-	}
+	for (size_t i = 0; n->type == YAML_SEQUENCE_NODE && !err &&
+			   i < seq_len(n);
+	     i++)
+		err = parse_feature(c, seq_item(c, n, i), &listed);
+	if (err)
+		return err;
+	/* Features choose among a profile's rules: without one, nothing. */
+	if (!c->cfg->profile && (listed & ~CFG_FEATURE_CORE))
+		return fail(c, n,
+			    "features without a profile: %s (expected "
+			    "profile: %s, or no features)",
+			    n->type == YAML_SCALAR_NODE ? "'features'" : "a list",
+			    PROFILE_LYNC2013_EDGE);
 	return 0;
 }
 
@@ -671,7 +737,8 @@ static int parse_addresses(struct pctx *c, const yaml_node_t *n)
 		yaml_node_t *k = node_at(c, p->key);
 		struct cfg_addrset *set = &cfg->addrsets[cfg->n_addrsets];
 
-		if (k->type != YAML_SCALAR_NODE || !valid_name(sval(k)) ||
+		if (k->type != YAML_SCALAR_NODE || has_nul(k) ||
+		    !valid_name(sval(k)) ||
 		    strcmp(sval(k), "any") == 0)
 			return fail(
 				c, k,
@@ -807,6 +874,9 @@ static int parse_port_text(const char *text, uint16_t *out)
 
 	while (*text == ' ')
 		text++;
+	/* YAML 1.1 reads 022 as octal 18: refuse rather than guess. */
+	if (text[0] == '0')
+		return -EINVAL;
 	if (parse_uint(text, 65535, &v) || v == 0)
 		return -EINVAL;
 	*out = (uint16_t)v;
@@ -1356,7 +1426,9 @@ int config_load_buffer(const char *name, const char *buf, size_t len,
 		return -ENOMEM;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	ret = load_document(&c, &parser, buf, len);
+	ret = config_guard_scan(name, buf, len, err);
+	if (!ret)
+		ret = load_document(&c, &parser, buf, len);
 	yaml_parser_delete(&parser);
 	idtab_free(&c.set_names);
 	idtab_free(&c.rule_names);
@@ -1367,37 +1439,42 @@ int config_load_buffer(const char *name, const char *buf, size_t len,
 	return ret;
 }
 
+/*
+ * Only a regular file, opened without blocking: a FIFO would wait for a
+ * writer forever, a device could be endless. Its size is known before a
+ * byte is read, so a file over the limit costs nothing.
+ */
 static int read_file(const char *path, char **out, size_t *out_len)
 {
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	FILE *f;
-	int err = 0;
+	struct stat st;
+	size_t len = 0;
+	char *buf;
+	int fd, err = 0;
 
-	f = fopen(path, "r");
-	if (!f)
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		return -errno;
-	for (;;) {
-		if (len == cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			nb = cap <= CFG_FILE_MAX ? realloc(buf, cap) : NULL;
-			if (!nb) {
-				err = cap > CFG_FILE_MAX ? -EFBIG : -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		len += fread(buf + len, 1, cap - len, f);
-		if (ferror(f)) {
-			err = errno ? -errno : -EIO;
-			break;
-		}
-		if (feof(f))
-			break;
+	if (fstat(fd, &st)) {
+		err = -errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	} else if ((uint64_t)st.st_size > CFG_FILE_MAX) {
+		err = -EFBIG;
 	}
-	fclose(f);
+	buf = err ? NULL : malloc((size_t)st.st_size + 1);
+	if (!err && !buf)
+		err = -ENOMEM;
+	while (!err && len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno != EINTR)
+			err = -errno;
+		else if (n == 0)
+			break; /* it shrank while we read: take what is there */
+		else if (n > 0)
+			len += (size_t)n;
+	}
+	close(fd);
 	if (err) {
 		free(buf);
 		return err;
@@ -1416,10 +1493,16 @@ int config_load_file(const char *path, struct edgexdp_config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	ret = read_file(path, &buf, &len);
-	if (ret) {
+	if (ret == -EINVAL)
+		diag_set(err, 0, "%s: not a regular file (expected a config file)",
+			 path);
+	else if (ret == -EFBIG)
+		diag_set(err, 0, "%s: file too large (expected at most %u MiB)",
+			 path, CFG_FILE_MAX >> 20);
+	else if (ret)
 		diag_set(err, 0, "%s: %s", path, strerror(-ret));
+	if (ret)
 		return ret;
-	}
 	ret = config_load_buffer(path, buf, len, cfg, err);
 	free(buf);
 	return ret;

@@ -10,6 +10,28 @@
 
 static edgexdp_print_fn print_fn;
 
+/*
+ * A message may quote a value from a file: its control characters would
+ * reach the operator's terminal as escape sequences. Each becomes \xNN.
+ */
+static void escape_controls(char *msg, size_t size)
+{
+	char out[sizeof(((struct edgexdp_diag *)0)->msg)];
+	size_t o = 0;
+
+	for (const char *p = msg; *p && o + 5 < sizeof(out); p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch < 0x20 || ch == 0x7f)
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x",
+					      ch);
+		else
+			out[o++] = (char)ch;
+	}
+	out[o] = '\0';
+	snprintf(msg, size, "%s", out);
+}
+
 void diag_clear(struct edgexdp_diag *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -32,6 +54,7 @@ int diag_set(struct edgexdp_diag *d, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
 	va_end(ap);
+	escape_controls(d->msg, sizeof(d->msg));
 	used = strlen(d->msg);
 	if (err)
 		snprintf(d->msg + used, sizeof(d->msg) - used, ": %s%s",
@@ -52,6 +75,7 @@ void diag_vset_at(struct edgexdp_diag *d, const char *file, unsigned int line,
 	snprintf(d->msg, sizeof(d->msg), "%s:%u:%u: ", d->file, line, column);
 	used = strlen(d->msg);
 	vsnprintf(d->msg + used, sizeof(d->msg) - used, fmt, ap);
+	escape_controls(d->msg, sizeof(d->msg));
 }
 
 void diag_set_at(struct edgexdp_diag *d, const char *file, unsigned int line,
