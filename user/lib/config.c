@@ -440,8 +440,9 @@ static int parse_bool(struct pctx *c, const yaml_node_t *n, const char *what,
 }
 
 /* What the kernel takes as a device name (dev_valid_name()): 1-15
- * characters, not "." or "..", no '/', ':' or white space; and nothing a
- * terminal would act on. */
+ * characters, not "." or "..", no '/' or white space; and nothing a
+ * terminal would act on. An alias's ':' is left to config_check_host(),
+ * which says what the kernel would resolve it to. */
 static int iface_name_ok(const char *name)
 {
 	size_t len = strlen(name);
@@ -450,7 +451,7 @@ static int iface_name_ok(const char *name)
 	    !strcmp(name, ".."))
 		return 0;
 	for (; *name; name++)
-		if (*name == '/' || *name == ':' || isspace((unsigned char)*name) ||
+		if (*name == '/' || isspace((unsigned char)*name) ||
 		    iscntrl((unsigned char)*name) || (unsigned char)*name >= 0x7f)
 			return 0;
 	return 1;
