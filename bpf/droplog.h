@@ -2,8 +2,8 @@
 /*
  * The drop log (include/edgexdp.h): a record per dropped packet while a
  * listener has switched it on, at most `rate` per second per reason and
- * CPU. Only the drop path comes here, and with no listener it stops at one
- * inlined array read.
+ * CPU. Only the drop path comes here, and with no listener it stops at a
+ * flag of the NIC's entry, which the packet has read already.
  *
  * Uses the droplog_config, droplog_buckets and droplog maps (bpf/maps.h).
  */
@@ -157,22 +157,30 @@ __noinline int droplog_emit(struct xdp_md *ctx, __u32 what, __u32 rule_id,
 	return 0;
 }
 
-/* On a drop: is anyone listening? One inlined array read when not. */
-static __always_inline void droplog_maybe(struct xdp_md *ctx, __u32 verdict,
-					  __u32 rule_id,
-					  const struct packet *pkt)
+/* A drop on a NIC whose entry has the EDGEXDP_IFACE_DROPLOG flag: the
+ * caller tested it, on the entry it read for the packet anyway. */
+static __always_inline void droplog_drop(struct xdp_md *ctx, __u32 verdict,
+					 __u32 rule_id,
+					 const struct packet *pkt)
+{
+	__u32 what = verdict_counter(verdict) & 0xff;
+
+	what |= (__u32)pkt->family << 8 | (__u32)pkt->l4proto << 16;
+	droplog_emit(ctx, what, rule_id, pkt->l3_off,
+		     (__u32)pkt->sport << 16 | pkt->dport);
+}
+
+/* A drop on a NIC with no entry to carry the flag: droplog_config says. */
+static __always_inline void droplog_unknown_iface(struct xdp_md *ctx,
+						  __u32 verdict)
 {
 	struct edgexdp_droplog_config *cfg;
-	__u32 zero = 0, what;
+	__u32 zero = 0;
 
 	cfg = bpf_map_lookup_elem(&droplog_config, &zero);
-	if (!cfg || !cfg->enabled)
-		return;
-	what = verdict_counter(verdict) & 0xff;
-	if (pkt)
-		what |= (__u32)pkt->family << 8 | (__u32)pkt->l4proto << 16;
-	droplog_emit(ctx, what, rule_id, pkt ? pkt->l3_off : 0,
-		     pkt ? ((__u32)pkt->sport << 16 | pkt->dport) : 0);
+	if (cfg && cfg->enabled)
+		droplog_emit(ctx, verdict_counter(verdict) & 0xff, RULE_NONE, 0,
+			     0);
 }
 
 #endif /* EDGEXDP_DROPLOG_H */

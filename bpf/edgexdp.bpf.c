@@ -364,7 +364,7 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	if (!iface || !iface->configured || iface->zone >= EDGEXDP_ZONE_COUNT) {
 		ss = slot_stats_get(EDGEXDP_STATS_NO_IFACE);
 		verdict = VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE);
-		droplog_maybe(ctx, verdict, RULE_NONE, NULL);
+		droplog_unknown_iface(ctx, verdict);
 		return verdict_account(ss, verdict, bytes);
 	}
 	d.zone = iface->zone;
@@ -374,8 +374,8 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	ss = slot_stats_get(iface->slot);
 
 	verdict = decide(ctx, &pkt, data, &d);
-	if (verdict_is_drop(verdict))
-		droplog_maybe(ctx, verdict, d.rule_id, &pkt);
+	if (verdict_is_drop(verdict) && (d.iface_flags & EDGEXDP_IFACE_DROPLOG))
+		droplog_drop(ctx, verdict, d.rule_id, &pkt);
 
 	if (verdict_is_pass(verdict) && d.rule_id != RULE_NONE) {
 		rule_stats_add(d.rule_id, bytes,

@@ -132,6 +132,8 @@ enum edgexdp_source_check {
 
 /* struct edgexdp_iface.flags */
 #define EDGEXDP_IFACE_INTERNET (1U << 0) /* faces the Internet */
+/* A drop log listener wants this NIC's drops (set and cleared by it). */
+#define EDGEXDP_IFACE_DROPLOG (1U << 1)
 
 /* interfaces: array indexed by ingress ifindex -> what this NIC is. */
 struct edgexdp_iface {
@@ -315,10 +317,12 @@ struct edgexdp_iface_stats {
 
 /*
  * The drop log: a record per dropped packet, through the droplog ring
- * buffer, while a listener (`edgexdp log`) has switched it on in
- * droplog_config. Off by default: then a drop costs one inlined array
- * read more, and a pass nothing. Rate-limited by a token bucket per reason
- * and CPU (droplog_buckets), so a flood of drops is no flood of records.
+ * buffer, while a listener (`edgexdp log`) has switched it on: a flag in
+ * each NIC's interfaces entry, which every packet reads anyway, and
+ * droplog_config for NICs without one. Off by default: then a drop costs
+ * one test of a byte already read, and a pass nothing. Rate-limited by a token
+ * bucket per reason and CPU (droplog_buckets), so a flood of drops is no flood
+ * of records.
  */
 #define EDGEXDP_DROPLOG_SNAPLEN 128 /* frame bytes kept; a power of 2 */
 #define EDGEXDP_DROPLOG_RING_BYTES (1U << 20) /* ~5000 records */

@@ -51,11 +51,14 @@ static size_t drain(struct collected *c)
 	return c->n;
 }
 
+/* As `edgexdp log` does: the config, and the flag of the NIC's entry
+ * (case_setup's NIC, with the drop log flag or without). */
 static void droplog_set(__u32 enabled, __u32 rate)
 {
 	struct edgexdp_droplog_config cfg = {.enabled = enabled, .rate = rate};
 	__u32 zero = 0;
 
+	dp_nic_set(EDGEXDP_SOURCE_STRICT, enabled ? EDGEXDP_IFACE_DROPLOG : 0);
 	assert_int_equal(
 		bpf_map_update_elem(bpf_map__fd(g_dp.skel->maps.droplog_config),
 				    &zero, &cfg, BPF_ANY),

@@ -72,7 +72,7 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	int ring_fd, err;
 
 	memset(r, 0, sizeof(*r));
-	r->config_fd = r->rule_info_fd = -1;
+	r->config_fd = r->rule_info_fd = r->ifaces_fd = -1;
 	r->fn = fn;
 	r->ctx = ctx;
 	err = loader_read_info(&r->info);
@@ -84,7 +84,9 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	r->config_fd = maps_open_pinned("droplog_config");
 	ring_fd = maps_open_pinned("droplog");
 	r->rule_info_fd = maps_open_pinned(PIN_RULE_INFO);
-	if (r->config_fd < 0 || ring_fd < 0 || r->rule_info_fd < 0) {
+	r->ifaces_fd = maps_open_pinned("interfaces");
+	if (r->config_fd < 0 || ring_fd < 0 || r->rule_info_fd < 0 ||
+	    r->ifaces_fd < 0) {
 		err = -ENOENT;
 		diag_set(d, 0,
 			 "the loaded filter has no drop log (an older edgexdp "
@@ -122,10 +124,35 @@ static int set_config(struct drops_reader *r, __u32 enabled, __u32 rate)
 								       : 0;
 }
 
+/* The switch the data path tests on a drop: a flag of each NIC's entry,
+ * which it has read for the packet anyway. */
+static int set_iface_flags(struct drops_reader *r, int on)
+{
+	for (__u32 i = 0; i < r->info.n_ifaces; i++) {
+		__u32 key = r->info.ifaces[i].ifindex;
+		struct edgexdp_iface e;
+		__u8 want;
+
+		if (bpf_map_lookup_elem(r->ifaces_fd, &key, &e))
+			return -errno;
+		want = on ? e.flags | EDGEXDP_IFACE_DROPLOG
+			  : e.flags & ~EDGEXDP_IFACE_DROPLOG;
+		if (want == e.flags || !e.configured)
+			continue;
+		e.flags = want;
+		if (bpf_map_update_elem(r->ifaces_fd, &key, &e, BPF_EXIST))
+			return -errno;
+	}
+	return 0;
+}
+
 int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d)
 {
 	int err = set_config(r, 1, rate);
 
+	if (!err)
+		err = set_iface_flags(r, 1);
+	r->enabled = !err;
 	return err ? diag_set(d, err, "cannot switch the drop log on") : 0;
 }
 
@@ -133,13 +160,19 @@ int drops_poll(struct drops_reader *r, int timeout_ms)
 {
 	int n = ring_buffer__poll(r->rb, timeout_ms);
 
+	if (n >= 0 && r->enabled)
+		set_iface_flags(r, 1); /* a reload rewrote the entries */
 	return n < 0 ? n : 0;
 }
 
 void drops_close(struct drops_reader *r)
 {
-	if (r->config_fd >= 0) {
+	if (r->ifaces_fd >= 0) {
 		/* Off again: with no listener a drop costs what it did. */
+		set_iface_flags(r, 0);
+		close(r->ifaces_fd);
+	}
+	if (r->config_fd >= 0) {
 		set_config(r, 0, 0);
 		close(r->config_fd);
 	}
@@ -147,5 +180,6 @@ void drops_close(struct drops_reader *r)
 		close(r->rule_info_fd);
 	ring_buffer__free(r->rb);
 	r->rb = NULL;
-	r->config_fd = r->rule_info_fd = -1;
+	r->config_fd = r->rule_info_fd = r->ifaces_fd = -1;
+	r->enabled = 0;
 }
