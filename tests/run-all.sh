@@ -74,12 +74,11 @@ done
 
 # The same suites on the kernel a Debian 12 gateway runs: qemu boots
 # Debian's 6.1 (tools/vm.sh, tests/vm/run.sh). Not booting is a failure.
-# Opt-in until edgexdp_xdp loads there again: with the drop log, its stack
-# and droplog_emit's add up to 544 bytes, over 6.1's 512.
 echo "== VM stage: Debian 12's kernel in qemu"
-if [ -z "${EDGEXDP_VM:-}" ]; then
-	echo "!!!!!! VM STAGE NOT RUN: nothing was tested on Debian 12's 6.1 kernel."
-	echo "!!!!!! Run it with EDGEXDP_VM=1 make test (see README, Kernels)."
+if [ -n "${EDGEXDP_SKIP_VM:-}" ]; then
+	echo "!!!!!! VM STAGE SKIPPED (EDGEXDP_SKIP_VM is set): nothing was tested on"
+	echo "!!!!!! Debian 12's kernel. Counted as failed: this run proves nothing there."
+	broken+=("VM stage skipped (EDGEXDP_SKIP_VM)")
 else
 	run_tap "VM stage" tools/vm.sh tests/vm/run.sh
 fi
