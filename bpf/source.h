@@ -63,8 +63,12 @@ static __always_inline bool addr_is_own(const struct edgexdp_addr *addr,
  * only that one exists. A NIC that does not forward cannot be asked (the
  * helper answers FWD_DISABLED): that host routes nothing, the kernel's
  * own rp_filter stands, and the check passes.
+ *
+ * Not inlined: its 64-byte lookup struct then lives in a frame of its own,
+ * only on the new-flow path, instead of in the main program's frame, which
+ * Linux 6.1 caps (with the deepest call below it) at 512 bytes.
  */
-static __always_inline bool reverse_path_ok(struct xdp_md *ctx,
+static __noinline bool reverse_path_ok(struct xdp_md *ctx,
 					    const struct flow_tuple *t,
 					    __u32 ifindex, __u8 mode)
 {
