@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Connection tracking: one LRU entry per flow, shared by both directions
- * because the key orders the two endpoints. The TCP state machine is a
- * small subset of the kernel's: enough to refuse ACK floods, replies
- * nobody asked for and handshakes run backwards.
+ * Connection tracking: one entry per flow, shared by both directions
+ * because the key orders the two endpoints, in one of two tables. A flow
+ * opens unconfirmed (ct_unconfirmed) and moves to conntrack when both
+ * sides have proven their address (include/edgexdp.h, enum
+ * edgexdp_ct_state); a flood of spoofed openings thus only ever competes
+ * with other unconfirmed flows. The TCP state machine is in ct_tcp.h.
  *
  * The helpers take the flow table they work on, so that one code serves
  * every table (bpf/maps.h); only nat_canon is used by name.
@@ -17,6 +19,10 @@
 /* struct edgexdp_ct_entry.fin_seen */
 #define CT_FIN_FROM_A (1U << 0)
 #define CT_FIN_FROM_B (1U << 1)
+#define CT_FIN_BOTH (CT_FIN_FROM_A | CT_FIN_FROM_B)
+
+/* uapi/asm-generic/errno-base.h: vmlinux.h carries no macros. */
+#define EEXIST 17
 
 #define ADDR_WORDS (sizeof(struct edgexdp_addr) / sizeof(__u32))
 
@@ -114,33 +120,142 @@ static __always_inline bool ct_key_build(struct edgexdp_ct_key *key,
 	return false;
 }
 
+/* The table a flow in this state lives in. */
+static __always_inline bool ct_state_confirmed(__u8 state)
+{
+	return state == EDGEXDP_CT_ESTABLISHED || state == EDGEXDP_CT_CLOSING;
+}
+
 static __always_inline __u64 ct_timeout(const struct edgexdp_ct_key *key,
 					const struct edgexdp_ct_entry *ct,
 					const struct edgexdp_settings *s)
 {
-	if (key->l4proto == IPPROTO_UDP)
-		return s->udp_timeout_ns;
-	if (ct->state == EDGEXDP_CT_ESTABLISHED)
-		return s->tcp_established_timeout_ns;
-	return s->tcp_transitory_timeout_ns;
+	switch (ct->state) {
+	case EDGEXDP_CT_ESTABLISHED:
+		return key->l4proto == IPPROTO_UDP
+			       ? s->udp_timeout_ns
+			       : s->tcp_established_timeout_ns;
+	case EDGEXDP_CT_NEW:
+		return s->udp_unreplied_timeout_ns;
+	case EDGEXDP_CT_SYN_SENT:
+	case EDGEXDP_CT_SYN_RECV:
+		return s->tcp_handshake_timeout_ns;
+	default:
+		return s->tcp_transitory_timeout_ns;
+	}
+}
+
+static __always_inline struct ct_scratch *ct_scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&ct_scratch, &zero);
+}
+
+/* A flow table, and which one it is: its counters in ct_stats. */
+struct ct_table {
+	void *map;
+	__u32 which; /* enum edgexdp_ct_table */
+};
+
+static __always_inline struct edgexdp_ct_stats *ct_stats_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&ct_stats, &zero);
+}
+
+static __always_inline void ct_table_get(struct ct_table *t,
+					 enum edgexdp_ct_table which)
+{
+	if (which == EDGEXDP_CT_CONFIRMED)
+		t->map = &conntrack;
+	else
+		t->map = &ct_unconfirmed;
+	t->which = which;
+}
+
+/* The table's counters, looked up only when one moves: rarely, but for
+ * the inserts of a flood. */
+static __always_inline struct edgexdp_ct_table_stats *
+ct_table_stats(const struct ct_table *t)
+{
+	struct edgexdp_ct_stats *cs = ct_stats_get();
+
+	if (!cs || t->which >= EDGEXDP_CT_TABLE_COUNT)
+		return NULL;
+	return &cs->table[t->which];
+}
+
+/* Every delete goes through here: only one that removed an entry counts,
+ * so that a race of two CPUs over one flow counts once. */
+static __always_inline void ct_delete(const struct ct_table *t,
+				      const struct edgexdp_ct_key *key)
+{
+	struct edgexdp_ct_table_stats *ts;
+
+	if (bpf_map_delete_elem(t->map, key))
+		return;
+	ts = ct_table_stats(t);
+	if (ts)
+		ts->removed++;
+}
+
+/*
+ * Inserts a flow that must not exist yet. Losing a race with another CPU
+ * inserting the same flow is fine: the flow exists either way. Any other
+ * refusal means the LRU found no entry to reuse; it is counted.
+ */
+static __always_inline int ct_insert(const struct ct_table *t,
+				     const struct edgexdp_ct_key *key,
+				     const struct edgexdp_ct_entry *ct)
+{
+	int err = bpf_map_update_elem(t->map, key, ct, BPF_NOEXIST);
+	struct edgexdp_ct_table_stats *ts;
+
+	if (err == -EEXIST)
+		return err;
+	ts = ct_table_stats(t);
+	if (ts && err == 0)
+		ts->created++;
+	else if (ts)
+		ts->insert_failed++;
+	return err;
 }
 
 /* An expired entry is gone: deleting it now lets a new flow reuse the
  * tuple at once instead of waiting for the LRU to evict it. */
 static __always_inline struct edgexdp_ct_entry *
-ct_lookup_live(void *table, const struct edgexdp_ct_key *key,
+ct_lookup_live(const struct ct_table *t, const struct edgexdp_ct_key *key,
 	       const struct edgexdp_settings *s, __u64 now)
 {
 	struct edgexdp_ct_entry *ct;
 
-	ct = bpf_map_lookup_elem(table, key);
+	ct = bpf_map_lookup_elem(t->map, key);
 	if (!ct)
 		return NULL;
 	if (age_exceeds(now, ct->last_seen_ns, ct_timeout(key, ct, s))) {
-		bpf_map_delete_elem(table, key);
+		ct_delete(t, key);
 		return NULL;
 	}
 	return ct;
+}
+
+/* The live flow of either table: for packets related to a flow (an ICMP
+ * error, a later fragment), which move no state. */
+static __always_inline struct edgexdp_ct_entry *
+ct_lookup_any(const struct edgexdp_ct_key *key,
+	      const struct edgexdp_settings *s, __u64 now)
+{
+	struct edgexdp_ct_entry *ct;
+	struct ct_table t;
+
+	ct_table_get(&t, EDGEXDP_CT_CONFIRMED);
+	ct = ct_lookup_live(&t, key, s, now);
+	if (ct)
+		return ct;
+	ct_table_get(&t, EDGEXDP_CT_UNCONFIRMED);
+	return ct_lookup_live(&t, key, s, now);
 }
 
 /*
@@ -156,130 +271,53 @@ static __always_inline void ct_touch(struct edgexdp_ct_entry *ct, __u64 now)
 		ct->last_seen_ns = now;
 }
 
-/* Only a bare SYN may open a flow; SYN+ACK, SYN+RST, SYN+FIN cannot. */
-static __always_inline bool tcp_opens_flow(__u8 flags)
-{
-	return (flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST | TCPHDR_FIN)) ==
-	       TCPHDR_SYN;
-}
-
 /*
- * A bare SYN on a closing flow starts a new connection on the same tuple,
- * as Linux allows when a port is reused from TIME_WAIT: the old entry goes
- * and the rules decide the SYN afresh.
+ * Moves a flow that just confirmed from ct_unconfirmed to conntrack; true
+ * when this CPU moved it. When conntrack refuses it (counted as its
+ * insert_failed), the flow stays where it is, unconfirmed, and the next
+ * packet tries again.
  */
-static __always_inline bool ct_tcp_reopens(void *table,
-					   struct edgexdp_ct_entry *ct,
-					   const struct edgexdp_ct_key *key,
-					   const struct packet *pkt)
+static __always_inline bool ct_promote(const struct ct_table *unconfirmed,
+				       const struct ct_table *confirmed,
+				       const struct edgexdp_ct_key *key,
+				       const struct edgexdp_ct_entry *ct)
 {
-	if (pkt->l4proto != IPPROTO_TCP || ct->state != EDGEXDP_CT_CLOSING ||
-	    !tcp_opens_flow(pkt->tcp_flags))
-		return false;
-	bpf_map_delete_elem(table, key);
-	return true;
+	int err;
+
+	/* The map value itself is the value to insert: no copy on the
+	 * stack, which the verifier caps at 512 bytes. */
+	err = ct_insert(confirmed, key, ct);
+	if (err == 0 || err == -EEXIST)
+		ct_delete(unconfirmed, key);
+	return err == 0;
 }
 
-/* A SYN, with or without ACK: the handshake's two opening segments. */
-static __always_inline __u32 ct_tcp_syn(struct edgexdp_ct_entry *ct, __u8 flags,
-					bool from_initiator)
+/* Counts why a flow confirmed, once: only the CPU that moved it. */
+static __always_inline void
+ct_count_confirmed(const struct edgexdp_ct_key *key,
+		   const struct edgexdp_ct_entry *ct)
 {
-	if (flags & TCPHDR_ACK) {
-		/* Only the responder answers a SYN. */
-		if (from_initiator)
-			return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
-		if (ct->state == EDGEXDP_CT_SYN_SENT)
-			ct->state = EDGEXDP_CT_SYN_RECV;
-		/* Retransmitted SYN+ACKs pass in any later state. */
-		return VERDICT_PASS(EDGEXDP_PASS_FLOW);
-	}
-	/* A SYN is a retransmit only while the handshake has not moved. */
-	if (from_initiator && ct->state == EDGEXDP_CT_SYN_SENT)
-		return VERDICT_PASS(EDGEXDP_PASS_FLOW);
-	return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
-}
+	struct edgexdp_ct_stats *cs = ct_stats_get();
 
-/* Any segment without SYN or RST. */
-static __always_inline __u32 ct_tcp_segment(struct edgexdp_ct_entry *ct,
-					    __u8 flags, bool from_a,
-					    bool from_initiator)
-{
-	__u8 state = ct->state;
-
-	/*
-	 * Only the initiator's ACK may follow a SYN before a SYN+ACK is
-	 * seen: when the responder is this host itself, its SYN+ACK leaves
-	 * without passing XDP, which sees ingress only. Nothing from the
-	 * responder's side passes before its SYN+ACK.
-	 */
-	if (state == EDGEXDP_CT_SYN_SENT) {
-		if (!from_initiator || !(flags & TCPHDR_ACK))
-			return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
-		state = EDGEXDP_CT_ESTABLISHED;
-	}
-	if (state == EDGEXDP_CT_SYN_RECV) {
-		/* Every segment after the SYN carries an ACK (RFC 9293). */
-		if (!(flags & TCPHDR_ACK))
-			return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
-		if (from_initiator)
-			state = EDGEXDP_CT_ESTABLISHED;
-	}
-	if (flags & TCPHDR_FIN) {
-		ct->fin_seen |= from_a ? CT_FIN_FROM_A : CT_FIN_FROM_B;
-		state = EDGEXDP_CT_CLOSING;
-	}
-	if (state != ct->state)
-		ct->state = state;
-	return VERDICT_PASS(EDGEXDP_PASS_FLOW);
-}
-
-static __always_inline __u32 ct_tcp_update(void *table,
-					   struct edgexdp_ct_entry *ct,
-					   const struct edgexdp_ct_key *key,
-					   __u8 flags, bool from_a, __u64 now)
-{
-	bool from_initiator = from_a == (bool)ct->initiator_is_a;
-	__u32 verdict;
-
-	/* Either side may abort at any time; the flow ends with it. */
-	if (flags & TCPHDR_RST) {
-		bpf_map_delete_elem(table, key);
-		return VERDICT_PASS(EDGEXDP_PASS_FLOW);
-	}
-	if (flags & TCPHDR_SYN)
-		verdict = ct_tcp_syn(ct, flags, from_initiator);
+	if (!cs)
+		return;
+	if (key->l4proto == IPPROTO_UDP)
+		cs->confirmed_udp++;
+	else if (ct->flags & EDGEXDP_CT_F_LIBERAL)
+		cs->confirmed_unseen++;
 	else
-		verdict = ct_tcp_segment(ct, flags, from_a, from_initiator);
-	if (verdict_is_pass(verdict))
-		ct_touch(ct, now);
-	return verdict;
+		cs->confirmed_tcp++;
 }
 
+/* UDP: the first datagram back makes it a conversation. A datagram from
+ * the initiator again proves nothing; an ICMP error never gets here. */
 static __always_inline __u32 ct_udp_update(struct edgexdp_ct_entry *ct,
 					   bool from_a, __u64 now)
 {
-	/* The first datagram back makes it a conversation. */
 	if (ct->state == EDGEXDP_CT_NEW && from_a != (bool)ct->initiator_is_a)
 		ct->state = EDGEXDP_CT_ESTABLISHED;
 	ct_touch(ct, now);
 	return VERDICT_PASS(EDGEXDP_PASS_FLOW);
-}
-
-/* A lost race with another CPU creating the same flow is fine: the flow
- * exists either way, and the packet passes either way. */
-static __always_inline void ct_create(void *table,
-				      const struct edgexdp_ct_key *key,
-				      __u32 rule_id, bool from_a, __u64 now)
-{
-	struct edgexdp_ct_entry ct = {
-		.last_seen_ns = now,
-		.rule_id = rule_id,
-		.state = key->l4proto == IPPROTO_TCP ? EDGEXDP_CT_SYN_SENT
-						     : EDGEXDP_CT_NEW,
-		.initiator_is_a = from_a,
-	};
-
-	bpf_map_update_elem(table, key, &ct, BPF_NOEXIST);
 }
 
 #endif /* EDGEXDP_CONNTRACK_H */

@@ -18,6 +18,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "conntrack.h"
+#include "ct_tcp.h"
 #include "classify.h"
 #include "source.h"
 #include "linkctl.h"
@@ -70,29 +71,114 @@ static __always_inline __u32 decide_later_fragment(const struct packet *pkt,
 }
 
 /* A live flow owns the packet; its state machine decides. */
-static __always_inline __u32 decide_tracked(struct edgexdp_ct_entry *ct,
-					    const struct edgexdp_ct_key *key,
-					    const struct packet *pkt,
-					    bool from_a, struct decision *d)
+static __always_inline __u32 decide_tracked(
+	const struct ct_table *t, struct edgexdp_ct_entry *ct,
+	const struct edgexdp_ct_key *key, const struct packet *pkt, bool from_a,
+	const struct edgexdp_settings *s, struct decision *d)
 {
 	d->rule_id = ct->rule_id;
 	d->flow = *key;
 	if (pkt->l4proto == IPPROTO_TCP)
-		return ct_tcp_update(&conntrack, ct, key, pkt->tcp_flags,
-				     from_a, d->now);
+		return ct_tcp_update(t, ct, key, pkt, from_a, s, d->now);
 	return ct_udp_update(ct, from_a, d->now);
 }
 
+/* An unconfirmed flow's packet: when it confirms the flow, the flow moves
+ * to conntrack. A RST has ended the flow instead: nothing to move. */
+static __always_inline __u32 decide_unconfirmed(
+	const struct ct_table *unconfirmed, const struct ct_table *confirmed,
+	struct edgexdp_ct_entry *ct, const struct edgexdp_ct_key *key,
+	const struct packet *pkt, bool from_a, const struct edgexdp_settings *s,
+	struct decision *d)
+{
+	__u32 verdict;
+
+	verdict = decide_tracked(unconfirmed, ct, key, pkt, from_a, s, d);
+	if (!verdict_is_pass(verdict) || !ct_state_confirmed(ct->state) ||
+	    (pkt->l4proto == IPPROTO_TCP && (pkt->tcp_flags & TCPHDR_RST)))
+		return verdict;
+	if (ct_promote(unconfirmed, confirmed, key, ct))
+		ct_count_confirmed(key, ct);
+	return verdict;
+}
+
+/*
+ * A flow no table knows: the rules decide, then the source check, and an
+ * allowed one opens unconfirmed. Without room for it, the packet still
+ * passes, and the flow's next packet finds no flow: as for a full
+ * nf_conntrack table.
+ */
+static __always_inline __u32
+decide_new(struct xdp_md *ctx, const struct ct_table *unconfirmed,
+	   const struct edgexdp_ct_key *key, const struct packet *pkt,
+	   const struct edgexdp_port_entry *to_port,
+	   const struct edgexdp_port_entry *from_port, bool from_a,
+	   struct decision *d)
+{
+	struct ct_scratch *scratch;
+	struct edgexdp_ct_entry *ct;
+	struct flow_tuple t;
+	__u32 verdict, rule_id;
+
+	if (pkt->l4proto == IPPROTO_TCP && !tcp_opens_flow(pkt->tcp_flags))
+		return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
+	tuple_load(&t, pkt);
+	verdict = classify(&t, to_port, from_port, d->zone, &rule_id);
+	if (!verdict_is_pass(verdict))
+		return verdict;
+	/* Only now, when a flow would open: established packets never pay. */
+	verdict = source_verdict(ctx, &t, d->source_check, d->iface_flags);
+	if (verdict)
+		return verdict;
+	scratch = ct_scratch_get();
+	if (!scratch)
+		return VERDICT_ABORT;
+	ct = &scratch->entry;
+	__builtin_memset(ct, 0, sizeof(*ct));
+	ct->last_seen_ns = d->now;
+	ct->rule_id = rule_id;
+	ct->initiator_is_a = from_a;
+	if (pkt->l4proto == IPPROTO_TCP) {
+		ct->state = EDGEXDP_CT_SYN_SENT;
+		ct_tcp_open(scratch, pkt, from_a);
+	} else {
+		ct->state = EDGEXDP_CT_NEW;
+	}
+	ct_insert(unconfirmed, key, ct);
+	d->rule_id = rule_id;
+	d->flow = *key;
+	return VERDICT_PASS(EDGEXDP_PASS_NEW_FLOW);
+}
+
+/* Past any TCP header the parser can reach (see QUOTE_OFF_MAX). */
+#define TCP_OPTS_OFF_MAX 0x3fff
+
+/*
+ * The window scale of a SYN whose options are opt_len bytes at opts_off
+ * into the frame. A global function, checked once on its own: inlined, its
+ * loop would be walked once for every way the headers before it can be
+ * laid out, past the verifier's limit.
+ */
+__noinline __u32 tcp_wscale(struct xdp_md *ctx, __u32 opts_off, __u32 opt_len)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+
+	if (opts_off > TCP_OPTS_OFF_MAX)
+		return TCP_WSCALE_NONE;
+	return parse_tcp_wscale(data + opts_off, opt_len, data_end);
+}
+
 static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
-					    const struct packet *pkt,
+					    struct packet *pkt,
 					    struct decision *d)
 {
 	const struct edgexdp_port_entry *to_port, *from_port = NULL;
+	struct ct_table confirmed, unconfirmed;
 	const struct edgexdp_settings *s;
 	struct edgexdp_ct_entry *ct;
 	struct edgexdp_ct_key key;
 	struct flow_tuple t;
-	__u32 verdict, rule_id;
 	bool from_a, opens;
 
 	/*
@@ -114,31 +200,34 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 	if (!port_is_named(to_port) && !port_has_sport_group(from_port) &&
 	    (opens || !port_has_group(from_port)))
 		return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
+	/* Only a SYN's options matter to the flow: read them once here. */
+	if (pkt->l4proto == IPPROTO_TCP && (pkt->tcp_flags & TCPHDR_SYN))
+		pkt->tcp_wscale =
+			tcp_wscale(ctx, pkt->l4_off + sizeof(struct tcphdr),
+				   pkt->tcp_doff - sizeof(struct tcphdr));
 
 	s = settings_get();
 	if (!s)
 		return VERDICT_ABORT;
+	ct_table_get(&confirmed, EDGEXDP_CT_CONFIRMED);
+	ct_table_get(&unconfirmed, EDGEXDP_CT_UNCONFIRMED);
 	d->now = flow_clock_ns();
 	tuple_load(&t, pkt);
 	from_a = ct_key_build(&key, &t, s);
-	ct = ct_lookup_live(&conntrack, &key, s, d->now);
-	if (ct && !ct_tcp_reopens(&conntrack, ct, &key, pkt))
-		return decide_tracked(ct, &key, pkt, from_a, d);
 
-	if (pkt->l4proto == IPPROTO_TCP && !opens)
-		return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
-	verdict = classify(&t, to_port, from_port, d->zone, &rule_id);
-	if (!verdict_is_pass(verdict))
-		return verdict;
-	/* Only now, when a flow would open: established packets never pay. */
-	verdict = source_verdict(ctx, &t, d->source_check, d->iface_flags);
-	if (verdict)
-		return verdict;
-	verdict = VERDICT_PASS(EDGEXDP_PASS_NEW_FLOW);
-	ct_create(&conntrack, &key, rule_id, from_a, d->now);
-	d->rule_id = rule_id;
-	d->flow = key;
-	return verdict;
+	ct = ct_lookup_live(&confirmed, &key, s, d->now);
+	if (ct) {
+		if (!ct_tcp_reopens(&confirmed, ct, &key, pkt))
+			return decide_tracked(&confirmed, ct, &key, pkt, from_a,
+					      s, d);
+	} else {
+		ct = ct_lookup_live(&unconfirmed, &key, s, d->now);
+		if (ct)
+			return decide_unconfirmed(&unconfirmed, &confirmed, ct,
+						  &key, pkt, from_a, s, d);
+	}
+	return decide_new(ctx, &unconfirmed, &key, pkt, to_port, from_port,
+			  from_a, d);
 }
 
 /*
@@ -162,7 +251,8 @@ static __always_inline __u32 decide_icmp_error(const struct packet *pkt,
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	d->now = flow_clock_ns();
 	ct_key_build(&key, quoted, s);
-	ct = ct_lookup_live(&conntrack, &key, s, d->now);
+	/* Related to a flow of either table; it confirms neither. */
+	ct = ct_lookup_any(&key, s, d->now);
 	if (!ct)
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	d->rule_id = ct->rule_id;

@@ -62,7 +62,7 @@ frag_later_verdict(const struct packet *pkt, const struct edgexdp_settings *s,
 	entry = bpf_map_lookup_elem(&frags, &key);
 	if (!entry || age_exceeds(now, entry->last_seen_ns, s->frag_timeout_ns))
 		return VERDICT_DROP(EDGEXDP_DROP_FRAGMENT);
-	if (!ct_lookup_live(&conntrack, &entry->flow, s, now))
+	if (!ct_lookup_any(&entry->flow, s, now))
 		return VERDICT_DROP(EDGEXDP_DROP_FRAGMENT);
 	*rule_id = entry->rule_id;
 	return VERDICT_PASS(EDGEXDP_PASS_FRAGMENT);

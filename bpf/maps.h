@@ -71,13 +71,71 @@ struct {
 	__type(value, struct edgexdp_addr);
 } nat_canon SEC(".maps");
 
-/* LRU: under a flood of new flows the oldest go, not the new ones. */
+/*
+ * Confirmed flows: only a flow whose two sides have both proven their
+ * address gets here, so unconfirmed traffic can never evict one. LRU: when
+ * it is full, the least recently used confirmed flow goes (expired ones
+ * first, as they are the oldest), and ct_stats counts it. One LRU list
+ * for all CPUs: inserts are rare (one per handshake), and a per-CPU list
+ * would evict on a CPU whose share is full while others have room.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, EDGEXDP_CT_DEFAULT_ENTRIES);
 	__type(key, struct edgexdp_ct_key);
 	__type(value, struct edgexdp_ct_entry);
 } conntrack SEC(".maps");
+
+/*
+ * Unconfirmed flows: a bare SYN or an unreplied datagram, which anyone can
+ * spoof. Smaller, short timeouts, and an LRU of its own, so a flood only
+ * displaces other unconfirmed flows. Per-CPU LRU lists: a flood inserts
+ * on every packet, and the common list's lock is where it would spend
+ * its time.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__uint(max_entries, EDGEXDP_CT_UNCONFIRMED_DEFAULT_ENTRIES);
+	__type(key, struct edgexdp_ct_key);
+	__type(value, struct edgexdp_ct_entry);
+} ct_unconfirmed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct edgexdp_ct_stats);
+} ct_stats SEC(".maps");
+
+/* One TCP segment, as the window checks see it (bpf/ct_tcp.h). */
+struct tcp_seg {
+	__u32 seq;
+	__u32 ack;
+	__u32 end; /* seq + payload, + 1 for a SYN, + 1 for a FIN */
+	__u32 win; /* the raw window field */
+	__u8 flags;
+	__u8 wscale; /* a SYN's window scale option, or TCP_WSCALE_NONE */
+	__u8 from_a; /* sent by endpoint a of the flow's key */
+	__u8 local_responders; /* the setting (include/edgexdp.h) */
+};
+
+/*
+ * Where conntrack builds a new flow's entry and the segment it judges: the
+ * program's stack (512 bytes for it and every function it calls) has no
+ * room left for them. Per CPU, so no other packet shares it.
+ */
+struct ct_scratch {
+	struct edgexdp_ct_entry entry;
+	struct tcp_seg seg;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ct_scratch);
+} ct_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -45,7 +45,9 @@
 #define EDGEXDP_MAX_PREFIXES 262144 /* per address family */
 #define EDGEXDP_MAX_RULE_MATCHES (1 << 20)
 #define EDGEXDP_MAX_NAT_PAIRS 4096
-#define EDGEXDP_CT_DEFAULT_ENTRIES 262144
+#define EDGEXDP_CT_DEFAULT_ENTRIES 262144 /* confirmed flows: conntrack */
+/* Unconfirmed flows (ct_unconfirmed): a flood fills this table only. */
+#define EDGEXDP_CT_UNCONFIRMED_DEFAULT_ENTRIES 65536
 #define EDGEXDP_FRAG_ENTRIES 16384
 #define EDGEXDP_PORTS_PER_PROTO 65536
 /* A rule's port range that names no port on that side: every port. */
@@ -58,8 +60,11 @@
 
 /* Default timeouts in seconds (the config overrides the first two). */
 #define EDGEXDP_TCP_ESTABLISHED_TIMEOUT 7200
-#define EDGEXDP_UDP_TIMEOUT 60
-#define EDGEXDP_TCP_TRANSITORY_TIMEOUT 120 /* SYN sent/received, closing */
+#define EDGEXDP_UDP_TIMEOUT 60 /* replied */
+#define EDGEXDP_TCP_TRANSITORY_TIMEOUT 120 /* closing: a FIN was seen */
+/* Unconfirmed flows: short, as nf_conntrack's unassured ones. */
+#define EDGEXDP_TCP_HANDSHAKE_TIMEOUT 30 /* SYN sent/received */
+#define EDGEXDP_UDP_UNREPLIED_TIMEOUT 30
 #define EDGEXDP_FRAG_TIMEOUT 30
 
 #define EDGEXDP_NSEC_PER_SEC 1000000000ULL
@@ -104,10 +109,16 @@ enum edgexdp_drop_reason {
 	EDGEXDP_DROP_UNKNOWN_IFACE, /* ingress NIC not in the config */
 	EDGEXDP_DROP_SPOOFED_SOURCE, /* new flow whose source fails the NIC's
 				      * source check (RFC 3704) */
+	EDGEXDP_DROP_TCP_WINDOW, /* seq or ack outside the flow's window */
 	EDGEXDP_DROP_REASON_COUNT,
 };
 
-/* TCP flow states, a small subset of the kernel's conntrack. */
+/*
+ * Flow states, a subset of the kernel's conntrack. NEW, SYN_SENT and
+ * SYN_RECV are unconfirmed and live in ct_unconfirmed; a flow is confirmed
+ * (moves to conntrack) when both sides have proven their address: for TCP,
+ * the initiator's ACK of the responder's SYN+ACK; for UDP, a reply.
+ */
 enum edgexdp_ct_state {
 	EDGEXDP_CT_NEW = 0, /* UDP: opened, no reply yet */
 	EDGEXDP_CT_ESTABLISHED, /* UDP: replied; TCP: handshake done */
@@ -134,6 +145,13 @@ enum edgexdp_source_check {
 #define EDGEXDP_IFACE_INTERNET (1U << 0) /* faces the Internet */
 /* A drop log listener wants this NIC's drops (set and cleared by it). */
 #define EDGEXDP_IFACE_DROPLOG (1U << 1)
+
+/* The flow tables; which one a state lives in is above. */
+enum edgexdp_ct_table {
+	EDGEXDP_CT_CONFIRMED = 0, /* map conntrack */
+	EDGEXDP_CT_UNCONFIRMED, /* map ct_unconfirmed */
+	EDGEXDP_CT_TABLE_COUNT,
+};
 
 /* interfaces: array indexed by ingress ifindex -> what this NIC is. */
 struct edgexdp_iface {
@@ -165,8 +183,16 @@ struct edgexdp_settings {
 	__u64 tcp_transitory_timeout_ns;
 	__u64 udp_timeout_ns;
 	__u64 frag_timeout_ns;
+	__u64 tcp_handshake_timeout_ns; /* unconfirmed TCP */
+	__u64 udp_unreplied_timeout_ns; /* unconfirmed UDP */
 	__u32 nat_enabled; /* nonzero: look up nat_canon for each address */
-	__u32 pad;
+	/*
+	 * Nonzero: the initiator's ACK completes a handshake whose SYN+ACK
+	 * was never seen (config conntrack.local_responders), for servers on
+	 * this host, whose SYN+ACKs leave without passing XDP. A blind
+	 * spoofer can then confirm flows; their windows go unchecked.
+	 */
+	__u32 tcp_local_responders;
 	__u64 nat_filter[EDGEXDP_NAT_FILTER_WORDS];
 };
 
@@ -245,13 +271,57 @@ struct edgexdp_ct_key {
 	__u8 pad[2];
 };
 
+/*
+ * What one side of a TCP flow has sent and may send, as nf_conntrack's
+ * struct ip_ct_tcp_state; sequence numbers in host order.
+ */
+struct edgexdp_ct_tcp_side {
+	__u32 end; /* past the last byte sent: seq + len (+1 for SYN/FIN) */
+	__u32 maxend; /* past the last byte the peer's window allows */
+	__u32 maxwin; /* largest window this side advertised, scaled */
+	__u8 wscale; /* its window scale (RFC 7323), 0 unless both sent one */
+	__u8 flags; /* EDGEXDP_CT_SIDE_* */
+	__u8 pad[2];
+};
+
+#define EDGEXDP_CT_SIDE_SEEN (1U << 0) /* end/maxend/maxwin are known */
+#define EDGEXDP_CT_SIDE_WSCALE (1U << 1) /* its SYN had a window scale */
+
+/* struct edgexdp_ct_entry.flags */
+/* No handshake seen (kept across a load, local responder): no window
+ * checks, as nf_conntrack's "be liberal" for flows it picks up. */
+#define EDGEXDP_CT_F_LIBERAL (1U << 0)
+
 struct edgexdp_ct_entry {
 	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
 	__u32 rule_id; /* the rule that opened the flow */
 	__u8 state; /* enum edgexdp_ct_state */
 	__u8 initiator_is_a; /* 1 if the opener was endpoint a of the key */
 	__u8 fin_seen; /* bit 0: from a, bit 1: from b */
-	__u8 pad;
+	__u8 flags; /* EDGEXDP_CT_F_* */
+	struct edgexdp_ct_tcp_side side[2]; /* [0]: endpoint a, [1]: b */
+};
+
+/*
+ * ct_stats: per-CPU array of one, what happened to the flow tables. An
+ * entry in a table was created and not yet removed, or the LRU took it:
+ * userspace derives what the LRU displaced from these and the entries
+ * it counts (created - removed - present). Userspace adds what it does
+ * itself (seeds, kept flows a new config refuses) on CPU 0.
+ */
+struct edgexdp_ct_table_stats {
+	__u64 created; /* entries inserted */
+	__u64 removed; /* entries deleted: ended, expired, promoted */
+	__u64 insert_failed; /* the map refused an insert: no free entry */
+	__u64 pad;
+};
+
+struct edgexdp_ct_stats {
+	struct edgexdp_ct_table_stats table[EDGEXDP_CT_TABLE_COUNT];
+	__u64 confirmed_tcp; /* handshakes completed by the right ACK */
+	__u64 confirmed_udp; /* first replies */
+	__u64 confirmed_unseen; /* local_responders: no SYN+ACK seen */
+	__u64 pad;
 };
 
 /* frags key: one IP datagram whose first fragment was allowed. */
@@ -420,6 +490,8 @@ struct edgexdp_load_info {
 	__u64 loaded_at; /* seconds since the epoch */
 	__u32 n_ifaces;
 	__u32 ct_max_entries;
+	__u32 ct_unconfirmed_max_entries;
+	__u32 pad;
 	char config_path[EDGEXDP_PATH_LEN];
 	struct edgexdp_attached_iface ifaces[EDGEXDP_MAX_IFACES];
 };

@@ -45,7 +45,9 @@ assert() {
 # topology_gw_peer GW PEER: a gateway namespace with veth-ext (external,
 # 203.0.113.10/24) and veth-int (internal, 172.25.33.10/24), their peers
 # p-ext / p-int in PEER (.99 of each), and an edgexdp config for them in
-# $CFG with the whole profile.
+# $CFG with the whole profile. The services the tests reach run on the
+# gateway itself, whose SYN+ACKs leave by egress, unseen by XDP: hence
+# conntrack.local_responders.
 topology_gw_peer() {
 	local gw=$1 peer=$2
 	ip netns add "$gw"
@@ -70,6 +72,7 @@ topology_gw_peer() {
 	  webconf_edge: [203.0.113.20]
 	  av_edge: [203.0.113.30]
 	  edge_internal: [172.25.33.10]
+	conntrack: { local_responders: true }
 	YAML
 }
 

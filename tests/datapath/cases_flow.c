@@ -21,6 +21,8 @@
 #define TCP_EST_NS ((uint64_t)ORACLE_TCP_ESTABLISHED_TIMEOUT * SEC)
 #define TCP_TRANS_NS ((uint64_t)EDGEXDP_TCP_TRANSITORY_TIMEOUT * SEC)
 #define UDP_NS ((uint64_t)ORACLE_UDP_TIMEOUT * SEC)
+#define TCP_HANDSHAKE_NS ((uint64_t)EDGEXDP_TCP_HANDSHAKE_TIMEOUT * SEC)
+#define UDP_UNREPLIED_NS ((uint64_t)EDGEXDP_UDP_UNREPLIED_TIMEOUT * SEC)
 #define FRAG_NS ((uint64_t)EDGEXDP_FRAG_TIMEOUT * SEC)
 
 #define EXT EDGEXDP_ZONE_EXTERNAL
@@ -568,8 +570,12 @@ static void syn_sent_expires(void **state)
 {
 	tcp_send("SYN", C, F_SYN, WANT_NEW(HTTPS_RULE));
 	ct_age(IPPROTO_TCP, https.client, https.cport, https.server,
-	       https.sport, TCP_TRANS_NS + SEC);
-	tcp_send("SYN-ACK after the transitory timeout", S, F_SYN | F_ACK,
+	       https.sport, TCP_HANDSHAKE_NS - SEC);
+	tcp_send("SYN repeated 1 s before the handshake timeout", C, F_SYN,
+		 WANT_FLOW(HTTPS_RULE));
+	ct_age(IPPROTO_TCP, https.client, https.cport, https.server,
+	       https.sport, TCP_HANDSHAKE_NS + SEC);
+	tcp_send("SYN-ACK after the handshake timeout", S, F_SYN | F_ACK,
 		 WANT_DROP(EDGEXDP_DROP_TCP_STATE));
 	expect_ct(&https, -1, "expiry");
 }
@@ -581,9 +587,14 @@ static void udp_expires(void **state)
 
 	flow_pkt(&p, &dns, true, false, 0, 40);
 	step("query", dns.zone, &p, WANT_NEW(rule));
+	/* Unreplied, it runs on the short timeout; the reply confirms it. */
+	ct_age(IPPROTO_UDP, dns.client, dns.cport, dns.server, dns.sport,
+	       UDP_UNREPLIED_NS - SEC);
+	flow_pkt(&p, &dns, false, false, 0, 200);
+	step("reply 1 s before the unreplied timeout", dns.zone, &p,
+	     WANT_FLOW(rule));
 	ct_age(IPPROTO_UDP, dns.client, dns.cport, dns.server, dns.sport,
 	       UDP_NS - SEC);
-	flow_pkt(&p, &dns, false, false, 0, 200);
 	step("reply 1 s before the UDP timeout", dns.zone, &p, WANT_FLOW(rule));
 	ct_age(IPPROTO_UDP, dns.client, dns.cport, dns.server, dns.sport,
 	       UDP_NS + SEC);
@@ -615,11 +626,11 @@ static void data_before_synack(void **state)
 	tcp_send("client segment without ACK", C, F_PSH,
 		 WANT_DROP(EDGEXDP_DROP_MALFORMED));
 	expect_ct(&https, EDGEXDP_CT_SYN_SENT, "bad segments");
-	/* A responder on this host answers by egress, which XDP never
-	 * sees: the initiator's ACK is the first sign of the SYN-ACK. */
+	/* The gateway sees both directions: an ACK of a SYN-ACK nobody saw
+	 * is a blind spoofer's (local_responders is off). */
 	tcp_send("client ACK with the SYN-ACK unseen", C, F_ACK,
-		 WANT_FLOW(HTTPS_RULE));
-	expect_ct(&https, EDGEXDP_CT_ESTABLISHED, "local responder");
+		 WANT_DROP(EDGEXDP_DROP_TCP_STATE));
+	expect_ct(&https, EDGEXDP_CT_SYN_SENT, "unseen SYN-ACK");
 }
 
 static void syn_recv_needs_ack(void **state)
@@ -676,6 +687,9 @@ static void settings_match_config(void **state)
 	assert_int_equal(s.udp_timeout_ns, UDP_NS);
 	assert_int_equal(s.tcp_transitory_timeout_ns, TCP_TRANS_NS);
 	assert_int_equal(s.frag_timeout_ns, FRAG_NS);
+	assert_int_equal(s.tcp_handshake_timeout_ns, TCP_HANDSHAKE_NS);
+	assert_int_equal(s.udp_unreplied_timeout_ns, UDP_UNREPLIED_NS);
+	assert_int_equal(s.tcp_local_responders, 0);
 	assert_int_not_equal(s.nat_enabled, 0);
 	assert_memory_equal(&s, &g_dp.rs.settings, sizeof(s));
 }

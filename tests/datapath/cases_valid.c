@@ -360,6 +360,9 @@ static void fragments_die_with_flow(void **state)
 					 .sport = 40001,
 					 .dport = 443,
 					 .tcp_flags = F_ACK | F_PSH,
+					 /* in the window https_open left */
+					 .seq = TCP_ISN_INITIATOR + 1,
+					 .ack = TCP_ISN_RESPONDER + 1,
 					 .frag = true,
 					 .frag_len = 24,
 					 .frag_more = true,

@@ -113,7 +113,10 @@ int dp_setup(void)
 			g_dp.rs.n_ifaces);
 		return -1;
 	}
-	/* The maps as `load` makes them, then the program. */
+	/* The maps as `load` makes them, then the program. Small flow
+	 * tables, which the flood cases fill in a blink. */
+	g_dp.rs.ct_max_entries = DP_CONFIRMED_ENTRIES;
+	g_dp.rs.ct_unconfirmed_max_entries = DP_UNCONFIRMED_ENTRIES;
 	g_dp.skel = edgexdp_bpf__open();
 	if (!g_dp.skel) {
 		fprintf(stderr, "datapath: edgexdp_bpf__open: %s\n",
@@ -495,10 +498,29 @@ static unsigned int map_count(int fd, size_t key_size)
 	return n;
 }
 
+/* The flow tables, by enum edgexdp_ct_table. */
+int ct_table_fd(int table)
+{
+	return bpf_map__fd(table == EDGEXDP_CT_CONFIRMED
+				   ? g_dp.skel->maps.conntrack
+				   : g_dp.skel->maps.ct_unconfirmed);
+}
+
 void ct_clear(void)
 {
-	map_clear(bpf_map__fd(g_dp.skel->maps.conntrack),
-		  sizeof(struct edgexdp_ct_key));
+	int ncpu = libbpf_num_possible_cpus();
+	struct edgexdp_ct_stats *zeros;
+	__u32 zero = 0;
+
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++)
+		map_clear(ct_table_fd(t), sizeof(struct edgexdp_ct_key));
+	/* Each case counts from zero. */
+	zeros = calloc((size_t)ncpu, sizeof(*zeros));
+	if (!zeros || bpf_map_update_elem(bpf_map__fd(g_dp.skel->maps.ct_stats),
+					  &zero, zeros, BPF_ANY))
+		fail_msg("ct_stats reset: %s", strerror(errno));
+	free(zeros);
+	tcp_seq_reset();
 }
 
 void frags_clear(void)
@@ -509,8 +531,32 @@ void frags_clear(void)
 
 unsigned int ct_count(void)
 {
-	return map_count(bpf_map__fd(g_dp.skel->maps.conntrack),
-			 sizeof(struct edgexdp_ct_key));
+	return ct_count_in(EDGEXDP_CT_CONFIRMED) +
+	       ct_count_in(EDGEXDP_CT_UNCONFIRMED);
+}
+
+unsigned int ct_count_in(int table)
+{
+	return map_count(ct_table_fd(table), sizeof(struct edgexdp_ct_key));
+}
+
+void ct_stats_read(struct edgexdp_ct_stats *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	const size_t n = sizeof(*out) / sizeof(__u64);
+	__u64 *values, *sum = (__u64 *)out;
+	__u32 zero = 0;
+
+	values = calloc((size_t)ncpu * n, sizeof(__u64));
+	if (!values ||
+	    bpf_map_lookup_elem(bpf_map__fd(g_dp.skel->maps.ct_stats), &zero,
+				values))
+		fail_msg("ct_stats lookup: %s", strerror(errno));
+	memset(out, 0, sizeof(*out));
+	for (int cpu = 0; cpu < ncpu; cpu++)
+		for (size_t i = 0; i < n; i++)
+			sum[i] += values[(size_t)cpu * n + i];
+	free(values);
 }
 
 unsigned int frags_count(void)
@@ -549,14 +595,22 @@ bool ct_key_of(struct edgexdp_ct_key *key, uint8_t l4proto, const char *src,
 	return false;
 }
 
-bool ct_get(uint8_t l4proto, const char *src, uint16_t sport, const char *dst,
-	    uint16_t dport, struct edgexdp_ct_entry *out)
+int ct_table_of(uint8_t l4proto, const char *src, uint16_t sport,
+		const char *dst, uint16_t dport, struct edgexdp_ct_entry *out)
 {
 	struct edgexdp_ct_key key;
 
 	ct_key_of(&key, l4proto, src, sport, dst, dport);
-	return bpf_map_lookup_elem(bpf_map__fd(g_dp.skel->maps.conntrack), &key,
-				   out) == 0;
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++)
+		if (bpf_map_lookup_elem(ct_table_fd(t), &key, out) == 0)
+			return t;
+	return -1;
+}
+
+bool ct_get(uint8_t l4proto, const char *src, uint16_t sport, const char *dst,
+	    uint16_t dport, struct edgexdp_ct_entry *out)
+{
+	return ct_table_of(l4proto, src, sport, dst, dport, out) >= 0;
 }
 
 uint64_t mono_ns(void)
@@ -571,18 +625,20 @@ uint64_t mono_ns(void)
 void ct_age(uint8_t l4proto, const char *src, uint16_t sport, const char *dst,
 	    uint16_t dport, uint64_t age_ns)
 {
-	int fd = bpf_map__fd(g_dp.skel->maps.conntrack);
 	struct edgexdp_ct_entry ct;
 	struct edgexdp_ct_key key;
+	int fd, t;
 
 	if (age_ns >= mono_ns())
 		fail_msg("this boot is younger than the %llu s to age a flow "
 			 "by: rerun later",
 			 (unsigned long long)(age_ns / EDGEXDP_NSEC_PER_SEC));
 	ct_key_of(&key, l4proto, src, sport, dst, dport);
-	if (bpf_map_lookup_elem(fd, &key, &ct))
+	t = ct_table_of(l4proto, src, sport, dst, dport, &ct);
+	if (t < 0)
 		fail_msg("ct_age: no flow %s:%u -> %s:%u", src, sport, dst,
 			 dport);
+	fd = ct_table_fd(t);
 	ct.last_seen_ns = mono_ns() - age_ns;
 	if (bpf_map_update_elem(fd, &key, &ct, BPF_EXIST))
 		fail_msg("ct_age: update: %s", strerror(errno));
@@ -609,6 +665,15 @@ void frags_age_all(uint64_t age_ns)
 	}
 }
 
+void dp_settings_set(const struct edgexdp_settings *s)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(bpf_map__fd(g_dp.skel->maps.settings), &zero, s,
+				BPF_EXIST))
+		fail_msg("settings update: %s", strerror(errno));
+}
+
 void dp_settings(struct edgexdp_settings *out)
 {
 	__u32 zero = 0;
@@ -618,8 +683,78 @@ void dp_settings(struct edgexdp_settings *out)
 		fail_msg("settings lookup: %s", strerror(errno));
 }
 
+/*
+ * What each direction of the conversations a case scripts has sent, so
+ * that mk_tcp numbers segments as a TCP stack would: a SYN starts at its
+ * side's ISN, later segments follow on, and an ACK acknowledges all the
+ * other side sent. Reset with the flow tables, before each case.
+ */
+#define TCP_SEQ_DIRS 16
+static struct tcp_seq_dir {
+	struct edgexdp_addr src, dst; /* NAT-canonical, as the flow key */
+	uint16_t sport, dport;
+	uint32_t next;
+} tcp_dirs[TCP_SEQ_DIRS];
+static size_t n_tcp_dirs;
+
+void tcp_seq_reset(void)
+{
+	n_tcp_dirs = 0;
+}
+
+static struct tcp_seq_dir *tcp_dir(const char *src_s, uint16_t sport,
+				   const char *dst_s, uint16_t dport, bool add)
+{
+	struct edgexdp_addr src = {0}, dst = {0};
+	struct tcp_seq_dir *d;
+
+	int fam = pkt_addr(src_s, &src);
+
+	pkt_addr(dst_s, &dst);
+	oracle_nat_canon(&src, fam);
+	oracle_nat_canon(&dst, fam);
+	for (size_t i = 0; i < n_tcp_dirs; i++) {
+		d = &tcp_dirs[i];
+		if (d->sport == sport && d->dport == dport &&
+		    !memcmp(&d->src, &src, sizeof(src)) &&
+		    !memcmp(&d->dst, &dst, sizeof(dst)))
+			return d;
+	}
+	if (!add || n_tcp_dirs == TCP_SEQ_DIRS)
+		return NULL;
+	d = &tcp_dirs[n_tcp_dirs++];
+	d->src = src;
+	d->dst = dst;
+	d->sport = sport;
+	d->dport = dport;
+	return d;
+}
+
 void mk_tcp(struct pkt *p, const char *src, uint16_t sport, const char *dst,
 	    uint16_t dport, uint8_t flags, size_t payload)
+{
+	struct tcp_seq_dir *me = tcp_dir(src, sport, dst, dport, true);
+	struct tcp_seq_dir *peer = tcp_dir(dst, dport, src, sport, false);
+	uint32_t seq, ack = 0;
+
+	if (flags & F_SYN)
+		me->next =
+			(flags & F_ACK) ? TCP_ISN_RESPONDER : TCP_ISN_INITIATOR;
+	else if (!me->next)
+		me->next = TCP_ISN_INITIATOR + 1; /* a segment out of nowhere */
+	seq = me->next;
+	if (flags & F_ACK)
+		ack = peer ? peer->next : TCP_ISN_RESPONDER + 1;
+	/* A RST consumes nothing; SYN and FIN one sequence number each. */
+	if (!(flags & F_RST))
+		me->next += (uint32_t)payload + !!(flags & F_SYN) +
+			    !!(flags & F_FIN);
+	mk_tcp_seq(p, src, sport, dst, dport, flags, seq, ack, payload);
+}
+
+void mk_tcp_seq(struct pkt *p, const char *src, uint16_t sport, const char *dst,
+		uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+		size_t payload)
 {
 	pkt_build(p, &(struct pkt_spec){.src = src,
 					.dst = dst,
@@ -627,8 +762,8 @@ void mk_tcp(struct pkt *p, const char *src, uint16_t sport, const char *dst,
 					.sport = sport,
 					.dport = dport,
 					.tcp_flags = flags,
-					.seq = 1000,
-					.ack = (flags & F_ACK) ? 2000 : 0,
+					.seq = seq,
+					.ack = ack,
 					.payload_len = payload});
 }
 

@@ -63,10 +63,27 @@ void dp_nic_set(uint8_t source_check, uint8_t flags);
 
 /* The settings map's one entry, as the data path reads it. */
 void dp_settings(struct edgexdp_settings *out);
+/* Replace it (a case that does must restore it: dp_settings first). */
+void dp_settings_set(const struct edgexdp_settings *s);
 
-/* Shorthands for the packets most cases send. */
+/* The flow tables' sizes in these tests: small, for the flood cases. */
+#define DP_CONFIRMED_ENTRIES 4096
+#define DP_UNCONFIRMED_ENTRIES 1024
+
+/*
+ * Shorthands for the packets most cases send. mk_tcp numbers a case's
+ * segments as TCP stacks would (a SYN at its side's ISN, an ACK of all the
+ * peer sent), so scripted conversations are in window; mk_tcp_seq sets
+ * seq and ack by hand, for the cases about them.
+ */
+#define TCP_ISN_INITIATOR 1000U
+#define TCP_ISN_RESPONDER 500000U
 void mk_tcp(struct pkt *p, const char *src, uint16_t sport, const char *dst,
 	    uint16_t dport, uint8_t flags, size_t payload);
+void mk_tcp_seq(struct pkt *p, const char *src, uint16_t sport, const char *dst,
+		uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+		size_t payload);
+void tcp_seq_reset(void);
 void mk_udp(struct pkt *p, const char *src, uint16_t sport, const char *dst,
 	    uint16_t dport, size_t payload);
 
@@ -116,7 +133,14 @@ const char *ct_state_name(int state);
 /* conntrack and frags */
 void ct_clear(void);
 void frags_clear(void);
-unsigned int ct_count(void);
+unsigned int ct_count(void); /* both tables */
+unsigned int ct_count_in(int table); /* enum edgexdp_ct_table */
+int ct_table_fd(int table);
+/* The ct_stats counters, summed over the CPUs. */
+void ct_stats_read(struct edgexdp_ct_stats *out);
+/* The table holding the flow (enum edgexdp_ct_table), or -1. */
+int ct_table_of(uint8_t l4proto, const char *src, uint16_t sport,
+		const char *dst, uint16_t dport, struct edgexdp_ct_entry *out);
 unsigned int frags_count(void);
 /* Build the documented direction-free key (NAT-canonical, a < b) of
  * src:sport -> dst:dport; returns whether src is endpoint a. */
@@ -161,5 +185,6 @@ void cases_source(void);
 void cases_valid(void);
 void cases_droplog(void);
 void cases_sport(void);
+void cases_ct(void);
 
 #endif /* DATAPATH_HARNESS_H */

@@ -46,6 +46,7 @@ int main(void)
 	cases_valid();
 	cases_droplog();
 	cases_sport();
+	cases_ct();
 
 	printf("datapath: %zu cases:", g_n_cases);
 	for (size_t i = 0; i < g_n_cats; i++)

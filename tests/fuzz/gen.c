@@ -75,6 +75,7 @@ struct conv {
 	uint16_t pa, pb;
 	enum edgexdp_zone zone;
 	unsigned int step; /* of its scripted opening */
+	uint32_t next[2]; /* TCP: what a, then b, sends next */
 };
 
 /* A host of a rule's side: one of its roles', or any host of the zone. */
@@ -256,6 +257,30 @@ static const struct {
 } script[] = {{true, 0x02}, {false, 0x12}, {true, 0x10}, {true, 0x18},
 	      {false, 0x18}, {true, 0x11}, {false, 0x11}, {true, 0x10}};
 
+/*
+ * Sequence numbers as a TCP stack would number the conversation, so that
+ * its handshakes complete and its data is in window; now and then a wild
+ * guess instead, which the data path must refuse.
+ */
+static void tcp_numbers(uint64_t *rng, struct conv *c, bool fwd, bool scripted,
+			struct pkt_spec *s)
+{
+	uint32_t *me = &c->next[!fwd], peer = c->next[fwd];
+
+	if (!scripted && chance(rng, 20)) {
+		s->seq = (uint32_t)gen_rand(rng);
+		s->ack = (uint32_t)gen_rand(rng);
+		return;
+	}
+	if (s->tcp_flags & 0x02) /* a SYN starts its side afresh */
+		*me = (uint32_t)gen_rand(rng);
+	s->seq = *me;
+	s->ack = (s->tcp_flags & 0x10) ? peer : 0;
+	if (!(s->tcp_flags & 0x04))
+		*me += (uint32_t)s->payload_len + !!(s->tcp_flags & 0x02) +
+		       !!(s->tcp_flags & 0x01);
+}
+
 static void conv_packet(uint64_t *rng, struct gen_step *st)
 {
 	struct conv *c = &convs[pick(rng, N_CONV)];
@@ -274,6 +299,8 @@ static void conv_packet(uint64_t *rng, struct gen_step *st)
 		.payload_len = pick(rng, 64),
 	};
 
+	if (c->proto == IPPROTO_TCP)
+		tcp_numbers(rng, c, fwd, scripted, &s);
 	if (scripted)
 		c->step++;
 	st->nic = nics[chance(rng, 90) ? c->zone : !c->zone];

@@ -41,6 +41,16 @@ struct endpoint {
 	uint16_t port;
 };
 
+/* What one side of a TCP flow sent and may send (README, "Connection
+ * tracking"): sequence numbers, windows scaled. */
+struct side {
+	uint32_t end; /* past its last sequence number */
+	uint32_t maxend; /* past the last its peer's window allows */
+	uint32_t maxwin; /* its largest window */
+	uint8_t wscale;
+	bool offered_wscale;
+};
+
 struct flow {
 	bool used;
 	uint8_t family, proto;
@@ -48,6 +58,8 @@ struct flow {
 	struct endpoint initiator;
 	int state;
 	int rule;
+	struct side side[2]; /* [0]: the initiator's, [1]: the responder's */
+	uint8_t fins; /* bit 0: the initiator's FIN, bit 1: the responder's */
 };
 
 struct fragrec {
@@ -401,7 +413,39 @@ static int flow_add(const struct flow *id)
 struct l4 {
 	uint16_t sport, dport;
 	uint8_t flags;
+	/* TCP */
+	uint32_t seq, ack, end, win;
+	int wscale; /* a SYN's window scale option, or -1 */
 };
+
+#define WSCALE_MAX 14
+#define ACK_WINDOW_MIN 66000
+#define OPT_MAX 40
+
+/* RFC 7323: the window scale option among a SYN's options, or -1. */
+static int tcp_wscale(const struct parsed *p, size_t doff)
+{
+	size_t opts = p->l4 + TCP_LEN, n = doff - TCP_LEN, off = 0;
+
+	for (int i = 0; i < OPT_MAX && off < n; i++) {
+		const uint8_t *o = p->f + opts + off;
+
+		if (opts + off + 1 > p->len || o[0] == 0)
+			break;
+		if (o[0] == 1) {
+			off++;
+			continue;
+		}
+		if (opts + off + 3 > p->len)
+			break;
+		if (o[0] == 3 && o[1] == 3)
+			return o[2] > WSCALE_MAX ? WSCALE_MAX : o[2];
+		if (o[1] < 2)
+			break;
+		off += o[1];
+	}
+	return -1;
+}
 
 static bool tcp_flags_ok(uint8_t fl)
 {
@@ -442,6 +486,12 @@ static struct model_verdict parse_l4(const struct parsed *p, struct l4 *l)
 		l->flags = h[13];
 		if (!tcp_flags_ok(l->flags))
 			return MALFORMED;
+		l->seq = be32(h + 4);
+		l->ack = be32(h + 8);
+		l->win = be16(h + 14);
+		l->end = l->seq + (uint32_t)(p->ip_end - p->l4 - doff) +
+			 !!(l->flags & T_SYN) + !!(l->flags & T_FIN);
+		l->wscale = (l->flags & T_SYN) ? tcp_wscale(p, doff) : -1;
 	} else {
 		size_t ulen;
 
@@ -459,43 +509,126 @@ static struct model_verdict parse_l4(const struct parsed *p, struct l4 *l)
 	return NONE;
 }
 
-/* The TCP state machine of a tracked flow (README, "How it works"). */
-static struct model_verdict tcp_step(int fi, uint8_t fl, bool from_init)
+/* Sequence space is modulo 2^32. */
+static bool before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static void side_open(struct side *sd, const struct l4 *l)
+{
+	sd->end = sd->maxend = l->end;
+	sd->maxwin = l->win ? l->win : 1;
+	sd->offered_wscale = l->wscale >= 0;
+	sd->wscale = l->wscale >= 0 ? (uint8_t)l->wscale : 0;
+}
+
+/* The segment lies in what the receiver allowed and acknowledges only
+ * what the receiver sent, not far behind (nf_conntrack's tcp_in_window). */
+static bool in_window(const struct side *snd, const struct side *rcv,
+		      const struct l4 *l)
+{
+	uint32_t ack = (l->flags & T_ACK) ? l->ack : rcv->end;
+	uint32_t lag =
+		snd->maxwin > ACK_WINDOW_MIN ? snd->maxwin : ACK_WINDOW_MIN;
+
+	return !before(snd->maxend, l->seq) &&
+	       !before(l->end, snd->end - rcv->maxwin) &&
+	       !before(rcv->end, ack) && !before(ack, rcv->end - lag);
+}
+
+static void window_learn(struct side *snd, struct side *rcv, const struct l4 *l)
+{
+	uint32_t win = l->win << snd->wscale;
+	uint32_t reach = l->ack + (win ? win : 1);
+
+	if (snd->maxwin < win)
+		snd->maxwin = win;
+	if (before(snd->end, l->end))
+		snd->end = l->end;
+	if ((l->flags & T_ACK) && before(rcv->maxend, reach))
+		rcv->maxend = reach;
+}
+
+/* A RST ends the flow only at the exact sequence number (RFC 5961). */
+static struct model_verdict tcp_rst(struct flow *f, const struct l4 *l,
+				    bool from_init)
+{
+	struct side *snd = &f->side[!from_init], *rcv = &f->side[from_init];
+
+	if (f->state == S_SYN_SENT && !from_init) {
+		if (!(l->flags & T_ACK) || l->ack != rcv->end)
+			return drop(EDGEXDP_DROP_TCP_WINDOW);
+		f->used = false;
+		return pass(EDGEXDP_PASS_FLOW, f->rule);
+	}
+	if (l->seq == snd->end) {
+		f->used = false;
+		return pass(EDGEXDP_PASS_FLOW, f->rule);
+	}
+	if (f->state != S_SYN_SENT && !before(l->seq, snd->end - rcv->maxwin) &&
+	    !before(snd->maxend, l->seq))
+		return pass(EDGEXDP_PASS_FLOW, f->rule);
+	return drop(EDGEXDP_DROP_TCP_WINDOW);
+}
+
+/* SYN_SENT: only the responder's SYN-ACK of the initiator's SYN moves on. */
+static struct model_verdict tcp_syn_sent(struct flow *f, const struct l4 *l,
+					 bool from_init)
+{
+	struct side *snd = &f->side[!from_init], *rcv = &f->side[from_init];
+
+	if (from_init) {
+		if (!bare_syn(l->flags))
+			return drop(EDGEXDP_DROP_TCP_STATE);
+		side_open(snd, l);
+		return pass(EDGEXDP_PASS_FLOW, f->rule);
+	}
+	if ((l->flags & (T_SYN | T_ACK)) != (T_SYN | T_ACK))
+		return drop(EDGEXDP_DROP_TCP_STATE);
+	if (l->ack != rcv->end)
+		return drop(EDGEXDP_DROP_TCP_WINDOW);
+	side_open(snd, l);
+	if (!snd->offered_wscale || !rcv->offered_wscale)
+		snd->wscale = rcv->wscale = 0;
+	rcv->maxend = l->ack + snd->maxwin;
+	f->state = S_SYN_RECV;
+	return pass(EDGEXDP_PASS_FLOW, f->rule);
+}
+
+/* The TCP state machine of a tracked flow (README, "Connection
+ * tracking"); the parser already refused impossible flags. */
+static struct model_verdict tcp_step(int fi, const struct l4 *l, bool from_init)
 {
 	struct flow *f = &flows[fi];
-	int rule = f->rule, st = f->state;
+	struct side *snd = &f->side[!from_init], *rcv = &f->side[from_init];
 
-	if (fl & T_RST) {
-		f->used = false;
-		return pass(EDGEXDP_PASS_FLOW, rule);
-	}
-	if (fl & T_SYN) {
-		if (fl & T_ACK) {
-			if (from_init)
-				return drop(EDGEXDP_DROP_TCP_STATE);
-			if (st == S_SYN_SENT)
-				f->state = S_SYN_RECV;
-			return pass(EDGEXDP_PASS_FLOW, rule);
-		}
-		if (from_init && st == S_SYN_SENT)
-			return pass(EDGEXDP_PASS_FLOW, rule);
+	if (l->flags & T_RST)
+		return tcp_rst(f, l, from_init);
+	if (f->state == S_SYN_SENT)
+		return tcp_syn_sent(f, l, from_init);
+	if (l->flags & T_SYN) {
+		bool again = l->end == snd->end;
+
+		if ((l->flags & T_ACK)
+			    ? !from_init && again && in_window(snd, rcv, l)
+			    : from_init && again && f->state == S_SYN_RECV)
+			return pass(EDGEXDP_PASS_FLOW, f->rule);
 		return drop(EDGEXDP_DROP_TCP_STATE);
 	}
-	if (st == S_SYN_SENT) {
-		if (!from_init || !(fl & T_ACK))
-			return drop(EDGEXDP_DROP_TCP_STATE);
-		st = S_EST;
+	if (!in_window(snd, rcv, l))
+		return drop(EDGEXDP_DROP_TCP_WINDOW);
+	if (f->state == S_SYN_RECV && from_init) {
+		if (l->ack != rcv->end)
+			return drop(EDGEXDP_DROP_TCP_WINDOW);
+		f->state = S_EST;
 	}
-	if (st == S_SYN_RECV) {
-		if (!(fl & T_ACK))
-			return drop(EDGEXDP_DROP_TCP_STATE);
-		if (from_init)
-			st = S_EST;
+	window_learn(snd, rcv, l);
+	if ((l->flags & T_FIN) && f->state != S_SYN_RECV) {
+		f->fins |= from_init ? 1 : 2;
+		f->state = S_CLOSING;
 	}
-	if (fl & T_FIN)
-		st = S_CLOSING;
-	f->state = st;
-	return pass(EDGEXDP_PASS_FLOW, rule);
+	return pass(EDGEXDP_PASS_FLOW, f->rule);
 }
 
 static void ntop(const uint8_t *a, int family, char *buf)
@@ -531,7 +664,7 @@ static struct model_verdict tcp_udp(const struct model_nic *nic,
 		&from);
 	fi = flow_find(&id);
 	if (fi >= 0 && p->proto == P_TCP && flows[fi].state == S_CLOSING &&
-	    bare_syn(l.flags)) {
+	    flows[fi].fins == 3 && bare_syn(l.flags)) {
 		flows[fi].used = false; /* the tuple is reused: decide afresh */
 		fi = -1;
 	}
@@ -540,7 +673,7 @@ static struct model_verdict tcp_udp(const struct model_nic *nic,
 
 		*flow_out = fi;
 		if (p->proto == P_TCP)
-			return tcp_step(fi, l.flags, from_init);
+			return tcp_step(fi, &l, from_init);
 		if (flows[fi].state == S_NEW && !from_init)
 			flows[fi].state = S_EST;
 		return pass(EDGEXDP_PASS_FLOW, flows[fi].rule);
@@ -555,6 +688,10 @@ static struct model_verdict tcp_udp(const struct model_nic *nic,
 		return drop(EDGEXDP_DROP_SPOOFED_SOURCE);
 	id.initiator = from;
 	id.state = p->proto == P_TCP ? S_SYN_SENT : S_NEW;
+	memset(id.side, 0, sizeof(id.side));
+	id.fins = 0;
+	if (p->proto == P_TCP)
+		side_open(&id.side[0], &l);
 	id.rule = rule_id_of(ov.rule);
 	*flow_out = flow_add(&id);
 	return pass(EDGEXDP_PASS_NEW_FLOW, id.rule);

@@ -17,7 +17,7 @@ setup_file() {
 	printf 'rules:\n%s\n' "$site" | cat "$CFG" - > "$WITH_SITE"
 	sed 's/^features:.*/features: []/' "$WITH_SITE" > "$CORE_SITE"
 	cp "$CFG" "$NO_SITE"
-	printf 'conntrack: { max_entries: 4096 }\n' | cat "$WITH_SITE" - > "$SMALL_CT"
+	sed 's/^conntrack: {/conntrack: { max_entries: 4096,/' "$WITH_SITE" > "$SMALL_CT"
 	echo_service_start "$GW" 203.0.113.10 8443
 }
 
@@ -45,7 +45,7 @@ rule_packets() {
 	echo_line one
 	run gw unload -k
 	[ "$status" -eq 0 ]
-	[ "$(ls "$EDGEXDP_BPFFS/edgexdp")" = conntrack ]
+	[ "$(ls "$EDGEXDP_BPFFS/edgexdp" | xargs)" = "conntrack ct_stats ct_unconfirmed" ]
 	run gw status
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"flow tables kept"* ]]
@@ -88,9 +88,9 @@ rule_packets() {
 	[ "$status" -eq 0 ]
 	run gw load -c "$SMALL_CT"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"kept flow table has 262144 entries, this config wants 4096"* ]]
+	[[ "$output" == *"kept flow table conntrack has 262144 entries, this config wants 4096"* ]]
 	[ -z "$(xdp_prog_id "$GW" veth-ext)" ]
-	[ "$(ls "$EDGEXDP_BPFFS/edgexdp")" = conntrack ]
+	[ "$(ls "$EDGEXDP_BPFFS/edgexdp" | xargs)" = "conntrack ct_stats ct_unconfirmed" ]
 	# A plain unload is how to discard them.
 	run gw unload
 	[ "$status" -eq 0 ]

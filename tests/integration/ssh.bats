@@ -53,7 +53,7 @@ ssh_env() { echo "203.0.113.99 $1 203.0.113.10 22"; }
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"keeping your SSH session 203.0.113.99:40122 -> 203.0.113.10:22 open (rule 'admin-ssh')"* ]]
 	run in_ns "$GW" "$EDGEXDP" -j status
-	[ "$(jq .conntrack_entries <<<"$output")" -eq 1 ]
+	[ "$(jq .conntrack.confirmed.entries <<<"$output")" -eq 1 ]
 
 	# The same connection still carries data both ways.
 	echo_line after

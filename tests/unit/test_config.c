@@ -143,7 +143,8 @@ static const struct error_case error_cases[] = {
 	{"unknown_conntrack_key", IFACES "conntrack:\n  max_entrys: 2048\n",
 	 -EINVAL,
 	 "t.yaml:4:3: unknown key in conntrack: 'max_entrys' (expected one of "
-	 "max_entries, tcp_established_timeout, udp_timeout)"},
+	 "max_entries, tcp_established_timeout, udp_timeout, "
+	 "unconfirmed_max_entries, local_responders)"},
 	{"unknown_nat_key",
 	 IFACES
 	 "nat:\n  - { private: 10.0.0.1, public: 192.0.2.1, dnat: yes }\n",
@@ -416,13 +417,21 @@ static const struct error_case error_cases[] = {
 	{"ct_timeout_zero", IFACES "conntrack: { udp_timeout: 0 }\n", -EINVAL,
 	 "t.yaml:3:27: bad udp_timeout: '0' (expected a number from 1 to "
 	 "4294967295)"},
+	{"ct_unconfirmed_too_small",
+	 IFACES "conntrack:\n  unconfirmed_max_entries: 100\n", -EINVAL,
+	 "t.yaml:4:28: bad unconfirmed_max_entries: '100' (expected a number "
+	 "from 1024 to 16777216)"},
+	{"ct_local_responders_not_bool",
+	 IFACES "conntrack:\n  local_responders: yes\n", -EINVAL,
+	 "t.yaml:4:21: bad local_responders: 'yes' (expected true or false)"},
 	{"ct_timeout_text",
 	 IFACES "conntrack:\n  tcp_established_timeout: 2h\n", -EINVAL,
 	 "t.yaml:4:28: bad tcp_established_timeout: '2h' (expected a number "
 	 "from 1 to 4294967295)"},
 	{"ct_not_mapping", IFACES "conntrack: 262144\n", -EINVAL,
 	 "t.yaml:3:12: wrong type for conntrack: '262144' (expected a mapping "
-	 "with keys max_entries, tcp_established_timeout, udp_timeout)"},
+	 "with keys max_entries, tcp_established_timeout, udp_timeout, "
+	 "unconfirmed_max_entries, local_responders)"},
 };
 
 static void test_error_case(void **state)
@@ -620,6 +629,9 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.tcp_established_timeout,
 			 EDGEXDP_TCP_ESTABLISHED_TIMEOUT);
 	assert_int_equal(cfg.udp_timeout, EDGEXDP_UDP_TIMEOUT);
+	assert_int_equal(cfg.ct_unconfirmed_max_entries,
+			 EDGEXDP_CT_UNCONFIRMED_DEFAULT_ENTRIES);
+	assert_false(cfg.local_responders);
 	assert_int_equal(cfg.n_addrsets, 0);
 	assert_int_equal(cfg.n_nat, 0);
 	assert_int_equal(cfg.n_rules, 0);
@@ -660,6 +672,8 @@ static void test_values(void **state)
 				  "  max_entries: 1024\n"
 				  "  tcp_established_timeout: 3600\n"
 				  "  udp_timeout: 30\n"
+				  "  unconfirmed_max_entries: 2048\n"
+				  "  local_responders: true\n"
 				  "nat: []\n"
 				  "rules:\n";
 	struct edgexdp_config cfg;
@@ -673,6 +687,8 @@ static void test_values(void **state)
 	assert_int_equal(cfg.ct_max_entries, 1024);
 	assert_int_equal(cfg.tcp_established_timeout, 3600);
 	assert_int_equal(cfg.udp_timeout, 30);
+	assert_int_equal(cfg.ct_unconfirmed_max_entries, 2048);
+	assert_true(cfg.local_responders);
 	config_free(&cfg);
 }
 

@@ -97,7 +97,6 @@ static enum MHD_Result reply_text(struct MHD_Connection *conn,
 static enum MHD_Result scrape(struct MHD_Connection *conn)
 {
 	struct stats_sample s;
-	struct ct_usage ct = {0};
 	struct edgexdp_diag d;
 	char *body = NULL;
 	size_t len = 0;
@@ -108,9 +107,7 @@ static enum MHD_Result scrape(struct MHD_Connection *conn)
 				  "edgexdp is not loaded\n");
 	err = stats_sample_read(&s, &d);
 	if (!err)
-		err = ct_count_usage(&ct);
-	if (!err)
-		err = prom_format(&s, &ct, EDGEXDP_VERSION, &body, &len);
+		err = prom_format(&s, &s.ct, EDGEXDP_VERSION, &body, &len);
 	stats_sample_free(&s);
 	if (err)
 		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,

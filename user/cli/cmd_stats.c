@@ -192,6 +192,7 @@ static void print_json(const struct stats_sample *s,
 	json_reasons(root, "passes", "pass", s->passes, prev ? prev->passes : NULL,
 		     EDGEXDP_PASS_REASON_COUNT, pass_reason_name, secs);
 	json_object_object_add(root, "interfaces", json_ifaces(s, prev, secs));
+	json_object_object_add(root, "conntrack", json_ct_usage(&s->ct));
 	if (prev)
 		json_object_object_add(root, "interval", json_object_new_double(secs));
 	if (lines) {
@@ -285,6 +286,8 @@ static void print_ifaces_plain(const struct stats_sample *s,
 		}
 		putchar('\n');
 	}
+	printf("\nFLOWS\n");
+	print_ct_usage(&s->ct);
 }
 
 static void print_plain(const struct stats_sample *s,
@@ -305,16 +308,13 @@ static void print_plain(const struct stats_sample *s,
 static int print_prometheus(const struct stats_sample *s,
 			    const struct stats_opts *so)
 {
-	struct ct_usage ct = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	int err;
 
-	err = ct_count_usage(&ct);
-	if (!err)
-		err = prom_format(s, &ct, EDGEXDP_VERSION, &buf, &len);
+	err = prom_format(s, &s->ct, EDGEXDP_VERSION, &buf, &len);
 	if (err) {
-		pr_err(err, "cannot read the flow table");
+		pr_err(err, "cannot format the metrics");
 		return err;
 	}
 	if (so->write_path) {
@@ -450,14 +450,20 @@ const struct cmd cmd_stats = {
 	.text = "Per rule: name, zone, protocol, source ports, destination ports,\n"
 		"from, to, flows opened,\n"
 		"packets and bytes of those flows (both directions); drops and\n"
-		"passes by reason; per-interface totals.\n",
+		"passes by reason; per-interface totals; the flow tables, as\n"
+		"status shows them.\n",
 	.options = stats_options,
 	.after = "-j prints one JSON object per sample: {\"timestamp\": RFC 3339 UTC,\n"
 		 "\"rules\": [...], \"drops\": {reason: packets}, \"drop_bytes\":\n"
 		 "{reason: bytes}, \"passes\", \"pass_bytes\" likewise,\n"
-		 "\"interfaces\": [...]}; with -i one object per line (JSON Lines),\n"
-		 "with rates: \"pps\"/\"bps\" per rule, \"drop_pps\" and \"pass_pps\"\n"
-		 "{reason: packets/s}, \"rx_pps\", \"rx_bps\", \"pass_pps\" and\n"
+		 "\"interfaces\": [...], \"conntrack\": {\"confirmed\", "
+		 "\"unconfirmed\",\n"
+		 "\"confirmations\"}}; with -i one object per line (JSON "
+		 "Lines),\n"
+		 "with rates: \"pps\"/\"bps\" per rule, \"drop_pps\" and "
+		 "\"pass_pps\"\n"
+		 "{reason: packets/s}, \"rx_pps\", \"rx_bps\", \"pass_pps\" "
+		 "and\n"
 		 "\"drop_pps\" per interface, and \"interval\" (seconds).\n",
 	.ctx_size = sizeof(struct stats_opts),
 	.on_opt = on_stats_opt,

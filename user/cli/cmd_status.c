@@ -134,12 +134,7 @@ static int print_json_status(const struct edgexdp_load_info *info,
 	json_object_object_add(root, "loaded_at", json_object_new_string(when));
 	json_object_object_add(root, "rules",
 			       json_object_new_int64(info->n_rules));
-	json_object_object_add(root, "conntrack_entries",
-			       json_object_new_int64(usage->live));
-	json_object_object_add(root, "conntrack_expired",
-			       json_object_new_int64(usage->expired));
-	json_object_object_add(root, "conntrack_max",
-			       json_object_new_int64(info->ct_max_entries));
+	json_object_object_add(root, "conntrack", json_ct_usage(usage));
 	for (__u32 i = 0; i < info->n_ifaces; i++) {
 		const struct edgexdp_attached_iface *a = &info->ifaces[i];
 		char name[IF_NAMESIZE];
@@ -181,11 +176,8 @@ static int print_plain_status(const struct edgexdp_load_info *info,
 	printf("  version:   edgexdp %s\n", EDGEXDP_VERSION);
 	printf("  state:     %s\n", dir);
 	printf("  rules:     %u\n", info->n_rules);
-	printf("  conntrack: %llu entries in use (%llu expired awaiting "
-	       "reuse), "
-	       "max %u\n",
-	       (unsigned long long)usage->live,
-	       (unsigned long long)usage->expired, info->ct_max_entries);
+	printf("  flows:\n");
+	print_ct_usage(usage);
 	printf("  %-16s %-8s %-8s %-15s %-8s %s\n", "INTERFACE", "ZONE", "MODE",
 	       "ATTACH", "PROG", "STATE");
 	for (__u32 i = 0; i < info->n_ifaces; i++) {
@@ -235,7 +227,10 @@ const struct cmd cmd_status = {
 	.text = "Show whether edgexdp is loaded, from which config, and for each\n"
 		"NIC: zone, XDP mode (native/generic), attach kind (libxdp\n"
 		"dispatcher or single program), program id and whether it is\n"
-		"still attached; then the rule count and conntrack entries in use.\n"
+		"still attached; then the rule count and, for the confirmed and\n"
+		"unconfirmed flow tables, entries per state, entries created,\n"
+		"removed, refused (insert failed) and displaced by the LRU, and\n"
+		"how many flows confirmed.\n"
 		"NICs are followed by ifindex: a NIC renamed since the load is\n"
 		"shown under its new name, one that no longer exists as gone.\n\n"
 		"Exit status: 0 loaded and attached to every NIC it was loaded\n"

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ct.h"
 #include "loader.h"
 #include "output.h"
 
@@ -87,4 +88,82 @@ void json_print(struct json_object *root)
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 							  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
+}
+
+static struct json_object *json_ct_table(const struct ct_usage *u,
+					 enum edgexdp_ct_table t)
+{
+	const struct ct_table_usage *tu = &u->table[t];
+	const struct edgexdp_ct_table_stats *ts = &u->stats.table[t];
+	struct json_object *o = json_object_new_object();
+	struct json_object *states = json_object_new_object();
+
+	for (int st = 0; st < EDGEXDP_CT_STATE_COUNT; st++)
+		if (tu->live[st])
+			json_object_object_add(
+				states, ct_state_label((uint8_t)st),
+				json_object_new_uint64(tu->live[st]));
+	json_object_object_add(o, "entries",
+			       json_object_new_uint64(ct_table_live(tu)));
+	json_object_object_add(o, "expired",
+			       json_object_new_uint64(tu->expired));
+	json_object_object_add(o, "max",
+			       json_object_new_uint64(tu->max_entries));
+	json_object_object_add(o, "states", states);
+	json_object_object_add(o, "created",
+			       json_object_new_uint64(ts->created));
+	json_object_object_add(o, "removed",
+			       json_object_new_uint64(ts->removed));
+	json_object_object_add(o, "insert_failed",
+			       json_object_new_uint64(ts->insert_failed));
+	json_object_object_add(o, "displaced",
+			       json_object_new_uint64(tu->displaced));
+	return o;
+}
+
+struct json_object *json_ct_usage(const struct ct_usage *u)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *conf = json_object_new_object();
+
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++)
+		json_object_object_add(o, ct_table_name(t),
+				       json_ct_table(u, t));
+	json_object_object_add(conf, "tcp",
+			       json_object_new_uint64(u->stats.confirmed_tcp));
+	json_object_object_add(conf, "udp",
+			       json_object_new_uint64(u->stats.confirmed_udp));
+	json_object_object_add(
+		conf, "tcp_synack_unseen",
+		json_object_new_uint64(u->stats.confirmed_unseen));
+	json_object_object_add(o, "confirmations", conf);
+	return o;
+}
+
+void print_ct_usage(const struct ct_usage *u)
+{
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++) {
+		const struct ct_table_usage *tu = &u->table[t];
+		const struct edgexdp_ct_table_stats *ts = &u->stats.table[t];
+
+		printf("  %-12s %llu of %u entries (%llu expired awaiting "
+		       "reuse)",
+		       ct_table_name(t), (unsigned long long)ct_table_live(tu),
+		       tu->max_entries, (unsigned long long)tu->expired);
+		for (int st = 0; st < EDGEXDP_CT_STATE_COUNT; st++)
+			if (tu->live[st])
+				printf(", %s %llu", ct_state_label((uint8_t)st),
+				       (unsigned long long)tu->live[st]);
+		printf("\n  %-12s created %llu, removed %llu, insert failed "
+		       "%llu, "
+		       "displaced by the LRU %llu\n",
+		       "", (unsigned long long)ts->created,
+		       (unsigned long long)ts->removed,
+		       (unsigned long long)ts->insert_failed,
+		       (unsigned long long)tu->displaced);
+	}
+	printf("  %-12s tcp %llu, udp %llu, tcp without a seen SYN+ACK %llu\n",
+	       "confirmed by", (unsigned long long)u->stats.confirmed_tcp,
+	       (unsigned long long)u->stats.confirmed_udp,
+	       (unsigned long long)u->stats.confirmed_unseen);
 }

@@ -34,4 +34,9 @@ struct json_object *json_attached_iface(const struct edgexdp_attached_iface *a);
 /* Print and free. */
 void json_print(struct json_object *root);
 
+struct ct_usage;
+/* Both flow tables: entries per state, counters, confirmations. */
+struct json_object *json_ct_usage(const struct ct_usage *u);
+void print_ct_usage(const struct ct_usage *u);
+
 #endif /* EDGEXDP_OUTPUT_H */

@@ -1163,11 +1163,33 @@ static int parse_ct_value(struct pctx *c, const yaml_node_t *n,
 	return 0;
 }
 
+/* YAML 1.2 core schema booleans, the spellings operators write. */
+static int parse_ct_bool(struct pctx *c, const yaml_node_t *n, const char *what,
+			 bool *out)
+{
+	const char *s;
+	int err;
+
+	err = get_str(c, n, what, "true or false", &s);
+	if (err)
+		return err;
+	if (strcmp(s, "true") == 0)
+		*out = true;
+	else if (strcmp(s, "false") == 0)
+		*out = false;
+	else
+		return fail(c, n, "bad %s: '%s' (expected true or false)", what,
+			    s);
+	return 0;
+}
+
 static int parse_conntrack(struct pctx *c, const yaml_node_t *n)
 {
 	struct field f[] = {{.key = "max_entries"},
 			    {.key = "tcp_established_timeout"},
-			    {.key = "udp_timeout"}};
+			    {.key = "udp_timeout"},
+			    {.key = "unconfirmed_max_entries"},
+			    {.key = "local_responders"}};
 	struct edgexdp_config *cfg = c->cfg;
 	int err;
 
@@ -1183,6 +1205,13 @@ static int parse_conntrack(struct pctx *c, const yaml_node_t *n)
 	if (!err && f[2].val)
 		err = parse_ct_value(c, f[2].val, "udp_timeout", 1, UINT32_MAX,
 				     &cfg->udp_timeout);
+	if (!err && f[3].val)
+		err = parse_ct_value(c, f[3].val, "unconfirmed_max_entries",
+				     CT_MIN_ENTRIES, CT_MAX_ENTRIES,
+				     &cfg->ct_unconfirmed_max_entries);
+	if (!err && f[4].val)
+		err = parse_ct_bool(c, f[4].val, "local_responders",
+				    &cfg->local_responders);
 	return err;
 }
 
@@ -1417,6 +1446,8 @@ int config_load_buffer(const char *name, const char *buf, size_t len,
 	cfg->xdp_mode = CFG_XDP_AUTO;
 	cfg->features = CFG_FEATURE_CORE;
 	cfg->ct_max_entries = EDGEXDP_CT_DEFAULT_ENTRIES;
+	cfg->ct_unconfirmed_max_entries =
+		EDGEXDP_CT_UNCONFIRMED_DEFAULT_ENTRIES;
 	cfg->tcp_established_timeout = EDGEXDP_TCP_ESTABLISHED_TIMEOUT;
 	cfg->udp_timeout = EDGEXDP_UDP_TIMEOUT;
 	cfg->path = strdup(name);

@@ -102,9 +102,12 @@ struct edgexdp_config {
 	size_t n_nat;
 	struct cfg_rule *rules;
 	size_t n_rules;
-	uint32_t ct_max_entries;
+	uint32_t ct_max_entries; /* confirmed flows */
+	uint32_t ct_unconfirmed_max_entries;
 	uint32_t tcp_established_timeout; /* seconds */
 	uint32_t udp_timeout; /* seconds */
+	/* Servers on the filtering host: their SYN+ACKs are never seen. */
+	bool local_responders;
 };
 
 /* Parse and validate a config file. Returns 0, or -EINVAL / -errno with

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "ct.h"
 #include "maps.h"
@@ -18,11 +19,66 @@
 uint64_t ct_timeout_ns(const struct edgexdp_settings *s, uint8_t l4proto,
 		       uint8_t state)
 {
-	if (l4proto == IPPROTO_UDP)
-		return s->udp_timeout_ns;
-	if (state == EDGEXDP_CT_ESTABLISHED)
-		return s->tcp_established_timeout_ns;
-	return s->tcp_transitory_timeout_ns;
+	switch (state) {
+	case EDGEXDP_CT_ESTABLISHED:
+		return l4proto == IPPROTO_UDP ? s->udp_timeout_ns
+					      : s->tcp_established_timeout_ns;
+	case EDGEXDP_CT_NEW:
+		return s->udp_unreplied_timeout_ns;
+	case EDGEXDP_CT_SYN_SENT:
+	case EDGEXDP_CT_SYN_RECV:
+		return s->tcp_handshake_timeout_ns;
+	default:
+		return s->tcp_transitory_timeout_ns;
+	}
+}
+
+const char *ct_state_label(uint8_t state)
+{
+	static const char *const names[EDGEXDP_CT_STATE_COUNT] = {
+		[EDGEXDP_CT_NEW] = "new",
+		[EDGEXDP_CT_ESTABLISHED] = "established",
+		[EDGEXDP_CT_SYN_SENT] = "syn_sent",
+		[EDGEXDP_CT_SYN_RECV] = "syn_recv",
+		[EDGEXDP_CT_CLOSING] = "closing",
+	};
+
+	return state < EDGEXDP_CT_STATE_COUNT ? names[state] : "unknown";
+}
+
+const char *ct_table_name(enum edgexdp_ct_table t)
+{
+	return t == EDGEXDP_CT_CONFIRMED ? "confirmed" : "unconfirmed";
+}
+
+static const char *const ct_map_names[EDGEXDP_CT_TABLE_COUNT] = {
+	[EDGEXDP_CT_CONFIRMED] = "conntrack",
+	[EDGEXDP_CT_UNCONFIRMED] = "ct_unconfirmed",
+};
+
+int ct_stats_add(int fd, const struct edgexdp_ct_stats *delta)
+{
+	const size_t n = sizeof(*delta) / sizeof(__u64);
+	int ncpu = libbpf_num_possible_cpus();
+	const __u64 *add = (const __u64 *)delta;
+	__u32 zero = 0;
+	__u64 *values;
+	int err = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	values = calloc((size_t)ncpu * n, sizeof(__u64));
+	if (!values)
+		return -ENOMEM;
+	/* CPU 0's copy: the sum is all anyone reads. */
+	if (bpf_map_lookup_elem(fd, &zero, values))
+		err = -errno;
+	for (size_t i = 0; !err && i < n; i++)
+		values[i] += add[i];
+	if (!err && bpf_map_update_elem(fd, &zero, values, BPF_EXIST))
+		err = -errno;
+	free(values);
+	return err;
 }
 
 static uint64_t monotonic_ns(void)
@@ -38,7 +94,8 @@ static uint64_t monotonic_ns(void)
 /* Entries read per batch syscall when counting. */
 #define CT_BATCH 4096
 
-static void count_batch(struct ct_usage *usage, const struct edgexdp_ct_key *keys,
+static void count_batch(struct ct_table_usage *usage,
+			const struct edgexdp_ct_key *keys,
 			const struct edgexdp_ct_entry *entries, __u32 n,
 			const struct edgexdp_settings *settings, uint64_t now)
 {
@@ -50,8 +107,8 @@ static void count_batch(struct ct_usage *usage, const struct edgexdp_ct_key *key
 		    now - e->last_seen_ns >
 			    ct_timeout_ns(settings, keys[i].l4proto, e->state))
 			usage->expired++;
-		else
-			usage->live++;
+		else if (e->state < EDGEXDP_CT_STATE_COUNT)
+			usage->live[e->state]++;
 	}
 }
 
@@ -59,30 +116,26 @@ static void count_batch(struct ct_usage *usage, const struct edgexdp_ct_key *key
  * Batched reads: one syscall per CT_BATCH entries, and no restart when
  * the data path deletes the key a get_next_key walk stood on.
  */
-int ct_count_usage(struct ct_usage *usage)
+static int count_table(struct ct_table_usage *usage, int ct_fd,
+		       const struct edgexdp_settings *settings)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	struct edgexdp_settings settings;
+	struct bpf_map_info info = {0};
+	__u32 info_len = sizeof(info);
 	struct edgexdp_ct_entry *entries;
 	struct edgexdp_ct_key *keys;
-	__u32 zero = 0, token = 0, n;
-	int ct_fd, set_fd, err = 0;
+	__u32 token = 0, n;
 	bool first = true;
 	uint64_t now;
+	int err = 0;
 
-	usage->live = usage->expired = 0;
-	ct_fd = maps_open_pinned("conntrack");
-	if (ct_fd < 0)
-		return ct_fd;
-	set_fd = maps_open_pinned("settings");
 	keys = calloc(CT_BATCH, sizeof(*keys));
 	entries = calloc(CT_BATCH, sizeof(*entries));
-	if (set_fd < 0)
-		err = set_fd;
-	else if (!keys || !entries)
+	if (!keys || !entries)
 		err = -ENOMEM;
-	else if (bpf_map_lookup_elem(set_fd, &zero, &settings))
+	else if (bpf_obj_get_info_by_fd(ct_fd, &info, &info_len))
 		err = -errno;
+	usage->max_entries = info.max_entries;
 	now = monotonic_ns();
 	while (!err) {
 		n = CT_BATCH;
@@ -92,15 +145,71 @@ int ct_count_usage(struct ct_usage *usage)
 			err = -errno;
 		first = false;
 		/* The last batch comes with ENOENT, and may hold entries. */
-		count_batch(usage, keys, entries, n, &settings, now);
+		count_batch(usage, keys, entries, n, settings, now);
 	}
 	if (err == -ENOENT)
 		err = 0;
 	free(keys);
 	free(entries);
-	if (set_fd >= 0)
-		close(set_fd);
-	close(ct_fd);
+	return err;
+}
+
+uint64_t ct_table_live(const struct ct_table_usage *t)
+{
+	uint64_t sum = 0;
+
+	for (int st = 0; st < EDGEXDP_CT_STATE_COUNT; st++)
+		sum += t->live[st];
+	return sum;
+}
+
+/* What the LRU took: entries created, neither removed nor still there.
+ * A packet in flight between the reads may leave it one off, never less
+ * than zero. */
+static void derive_displaced(struct ct_usage *usage)
+{
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++) {
+		const struct edgexdp_ct_table_stats *ts =
+			&usage->stats.table[t];
+		uint64_t gone = ts->removed + ct_table_live(&usage->table[t]) +
+				usage->table[t].expired;
+
+		usage->table[t].displaced =
+			ts->created > gone ? ts->created - gone : 0;
+	}
+}
+
+int ct_count_usage(struct ct_usage *usage)
+{
+	struct edgexdp_settings settings;
+	int set_fd, stats_fd, fd, err;
+	__u32 zero = 0;
+
+	memset(usage, 0, sizeof(*usage));
+	set_fd = maps_open_pinned("settings");
+	if (set_fd < 0)
+		return set_fd;
+	err = bpf_map_lookup_elem(set_fd, &zero, &settings) ? -errno : 0;
+	close(set_fd);
+	/* Counters first: an entry created after they are read cannot
+	 * make the displaced count go up. */
+	stats_fd = err ? -1 : maps_open_pinned("ct_stats");
+	if (!err && stats_fd < 0)
+		err = stats_fd;
+	if (!err)
+		err = maps_percpu_sum_u64(stats_fd, 0, (__u64 *)&usage->stats,
+					  sizeof(usage->stats) / sizeof(__u64));
+	if (stats_fd >= 0)
+		close(stats_fd);
+	for (int t = 0; !err && t < EDGEXDP_CT_TABLE_COUNT; t++) {
+		fd = maps_open_pinned(ct_map_names[t]);
+		if (fd < 0)
+			return fd;
+		err = count_table(&usage->table[t], fd, &settings);
+		close(fd);
+	}
+	if (!err)
+		derive_displaced(usage);
 	return err;
 }
 
@@ -152,6 +261,8 @@ void ct_entry_established(struct edgexdp_ct_entry *entry, uint32_t rule_id,
 	entry->rule_id = rule_id;
 	entry->state = EDGEXDP_CT_ESTABLISHED;
 	entry->initiator_is_a = (uint8_t)initiator_is_a;
+	/* Its handshake was never seen: no windows to check. */
+	entry->flags = EDGEXDP_CT_F_LIBERAL;
 }
 
 static int rule_for_flow(const struct ruleset *rs,

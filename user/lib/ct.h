@@ -7,15 +7,30 @@
 
 #include "edgexdp.h"
 
-struct ct_usage {
-	uint64_t live; /* entries the data path would still match */
+struct ct_table_usage {
+	/* entries the data path would still match, per enum edgexdp_ct_state */
+	uint64_t live[EDGEXDP_CT_STATE_COUNT];
 	uint64_t expired; /* stale, waiting for LRU reuse or a packet */
+	uint64_t displaced; /* taken by the LRU for another flow */
+	uint32_t max_entries;
+};
+
+/* Both flow tables and their counters (struct edgexdp_ct_stats). */
+struct ct_usage {
+	struct ct_table_usage table[EDGEXDP_CT_TABLE_COUNT];
+	struct edgexdp_ct_stats stats; /* summed over the CPUs */
 };
 
 /* The timeout the data path applies to an entry, in ns. */
 uint64_t ct_timeout_ns(const struct edgexdp_settings *s, uint8_t l4proto,
 		       uint8_t state);
+const char *ct_state_label(uint8_t state);
+const char *ct_table_name(enum edgexdp_ct_table t);
+/* Reads the pinned tables and counters. */
 int ct_count_usage(struct ct_usage *usage);
+uint64_t ct_table_live(const struct ct_table_usage *t);
+/* Adds to the pinned ct_stats (fd), for what userspace does to a table. */
+int ct_stats_add(int fd, const struct edgexdp_ct_stats *delta);
 
 struct ruleset;
 

@@ -26,13 +26,18 @@
 #include "pins.h"
 
 /* The state `unload --keep-state` leaves pinned for the next load: the
- * flows, so established connections survive a restart or an upgrade. */
+ * flows, so established connections survive a restart or an upgrade, and
+ * the counters that describe the flow tables. */
 enum kept_map {
 	KEPT_CONNTRACK,
+	KEPT_UNCONFIRMED,
+	KEPT_CT_STATS,
 	N_KEPT,
 };
 static const char *const kept_state[N_KEPT + 1] = {
 	[KEPT_CONNTRACK] = "conntrack",
+	[KEPT_UNCONFIRMED] = "ct_unconfirmed",
+	[KEPT_CT_STATS] = "ct_stats",
 	[N_KEPT] = NULL,
 };
 
@@ -219,16 +224,49 @@ static int write_load_info(int fd, const struct edgexdp_load_info *info)
 	return bpf_map_update_elem(fd, &zero, info, BPF_ANY) ? -errno : 0;
 }
 
+/* Seeds are confirmed flows the data path did not create: counted here,
+ * so that the table's numbers add up (struct edgexdp_ct_stats). */
 static int seed_flows(struct edgexdp_bpf *skel, const struct ct_seed *seeds,
 		      size_t n)
 {
 	int fd = bpf_map__fd(skel->maps.conntrack);
+	struct edgexdp_ct_stats delta = {0};
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (bpf_map_update_elem(fd, &seeds[i].key, &seeds[i].entry,
-					BPF_ANY))
+					BPF_NOEXIST) == 0)
+			delta.table[EDGEXDP_CT_CONFIRMED].created++;
+		else if (errno != EEXIST)
 			return -errno;
-	return 0;
+	}
+	return ct_stats_add(bpf_map__fd(skel->maps.ct_stats), &delta);
+}
+
+/* Both tables' kept flows, judged by this config (ct_reclassify). */
+static int ct_reclassify_tables(struct edgexdp_bpf *skel,
+				const struct ruleset *rs,
+				struct ct_reclassified *out)
+{
+	struct edgexdp_ct_stats delta = {0};
+	int fds[EDGEXDP_CT_TABLE_COUNT] = {
+		[EDGEXDP_CT_CONFIRMED] = bpf_map__fd(skel->maps.conntrack),
+		[EDGEXDP_CT_UNCONFIRMED] =
+			bpf_map__fd(skel->maps.ct_unconfirmed),
+	};
+	struct ct_reclassified one;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int t = 0; !err && t < EDGEXDP_CT_TABLE_COUNT; t++) {
+		err = ct_reclassify(fds[t], rs, &one);
+		out->kept += one.kept;
+		out->reassigned += one.reassigned;
+		out->dropped += one.dropped;
+		delta.table[t].removed += one.dropped;
+	}
+	if (!err)
+		err = ct_stats_add(bpf_map__fd(skel->maps.ct_stats), &delta);
+	return err;
 }
 
 int loader_resolve_exact(const char *name, unsigned int *ifindex,
@@ -286,8 +324,7 @@ static int prepare_maps(struct edgexdp_bpf *skel, const struct load_request *req
 		return err; /* it said why */
 	/* Kept flows were opened under the last load's rule ids. */
 	if (reused[KEPT_CONNTRACK])
-		err = ct_reclassify(bpf_map__fd(skel->maps.conntrack), req->rs,
-				    &res->kept);
+		err = ct_reclassify_tables(skel, req->rs, &res->kept);
 	if (!err)
 		err = seed_flows(skel, req->seeds, req->n_seeds);
 	if (err)
@@ -320,6 +357,7 @@ static int pin_and_record(struct edgexdp_bpf *skel,
 	info->n_rules = (__u32)rs->n_rules;
 	info->n_ifaces = (__u32)rs->n_ifaces;
 	info->ct_max_entries = rs->ct_max_entries;
+	info->ct_unconfirmed_max_entries = rs->ct_unconfirmed_max_entries;
 	snprintf(info->config_path, sizeof(info->config_path), "%s",
 		 req->config_path);
 	err = write_load_info(info_fd, info);

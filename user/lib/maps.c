@@ -54,8 +54,10 @@ static int keep_index(const char *const *keep, const char *name)
 static bool is_state_map(const struct edgexdp_bpf *skel,
 			 const struct bpf_map *map)
 {
-	return map == skel->maps.conntrack || map == skel->maps.frags ||
-	       map == skel->maps.rule_stats || map == skel->maps.verdict_stats;
+	return map == skel->maps.conntrack ||
+	       map == skel->maps.ct_unconfirmed || map == skel->maps.ct_stats ||
+	       map == skel->maps.frags || map == skel->maps.rule_stats ||
+	       map == skel->maps.verdict_stats;
 }
 
 /* Create `map` as the object declares it and hand it to libbpf. */
@@ -76,12 +78,13 @@ static int create_map(struct bpf_map *map)
 }
 
 /*
- * A kept flow table must fit this config's before anything is done: a
- * load that cannot take it over must fail untouched, not replace it.
+ * A kept map must fit this config's before anything is done: a load that
+ * cannot take it over must fail untouched, not replace it. `key` names the
+ * conntrack setting that sizes it (NULL: a fixed size).
  */
-static int check_kept_fits(struct edgexdp_bpf *skel, struct edgexdp_diag *d)
+static int check_kept_fits(const struct bpf_map *map, const char *key,
+			   struct edgexdp_diag *d)
 {
-	struct bpf_map *map = skel->maps.conntrack;
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 	int fd, err = 0;
@@ -92,17 +95,19 @@ static int check_kept_fits(struct edgexdp_bpf *skel, struct edgexdp_diag *d)
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		err = diag_set(d, -errno, "cannot read the kept flow table");
 	} else if (info.key_size != bpf_map__key_size(map) ||
-		   info.value_size != bpf_map__value_size(map)) {
+		   info.value_size != bpf_map__value_size(map) ||
+		   info.map_flags != bpf_map__map_flags(map) ||
+		   (!key && info.max_entries != bpf_map__max_entries(map))) {
 		diag_set(d, 0, "the kept flow table is from an incompatible "
 			       "version; 'edgexdp unload' discards it");
 		err = -EINVAL;
 	} else if (info.max_entries != bpf_map__max_entries(map)) {
 		diag_set(d, 0,
-			 "the kept flow table has %u entries, this config "
-			 "wants %u (conntrack.max_entries): keep %u, or run "
+			 "the kept flow table %s has %u entries, this config "
+			 "wants %u (conntrack.%s): keep %u, or run "
 			 "'edgexdp unload' to discard the kept flows",
-			 info.max_entries, bpf_map__max_entries(map),
-			 info.max_entries);
+			 bpf_map__name(map), info.max_entries,
+			 bpf_map__max_entries(map), key, info.max_entries);
 		err = -EINVAL;
 	}
 	close(fd);
@@ -115,13 +120,26 @@ int maps_create_state(struct edgexdp_bpf *skel, const struct ruleset *rs,
 {
 	struct bpf_map *map;
 	int err, k;
+	const struct {
+		const struct bpf_map *map;
+		const char *key; /* conntrack.KEY sizes it; NULL: fixed */
+	} kept[] = {
+		{skel->maps.conntrack, "max_entries"},
+		{skel->maps.ct_unconfirmed, "unconfirmed_max_entries"},
+		{skel->maps.ct_stats, NULL},
+	};
 
 	err = bpf_map__set_max_entries(skel->maps.conntrack,
 				       rs->ct_max_entries);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.ct_unconfirmed,
+					       rs->ct_unconfirmed_max_entries);
 	if (err)
 		return diag_set(d, err, "cannot create and fill the maps");
-	if (keep_index(keep, bpf_map__name(skel->maps.conntrack)) >= 0) {
-		err = check_kept_fits(skel, d);
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		if (keep_index(keep, bpf_map__name(kept[i].map)) < 0)
+			continue;
+		err = check_kept_fits(kept[i].map, kept[i].key, d);
 		if (err)
 			return err;
 	}

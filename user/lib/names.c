@@ -13,6 +13,7 @@ static const char *const drop_names[EDGEXDP_DROP_REASON_COUNT] = {
 	[EDGEXDP_DROP_PROTO] = "proto",
 	[EDGEXDP_DROP_UNKNOWN_IFACE] = "unknown_iface",
 	[EDGEXDP_DROP_SPOOFED_SOURCE] = "spoofed_source",
+	[EDGEXDP_DROP_TCP_WINDOW] = "tcp_window",
 };
 
 static const char *const pass_names[EDGEXDP_PASS_REASON_COUNT] = {

@@ -5,6 +5,7 @@
  * labels of bounded cardinality only (rule, zone, proto, reason, interface).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,23 +176,76 @@ static void prom_ifaces(FILE *f, const struct stats_sample *s)
 	}
 }
 
-static void prom_conntrack(FILE *f, const struct stats_sample *s,
-			   const struct ct_usage *ct)
+static void prom_ct_table(FILE *f, const char *metric,
+			  const struct ct_usage *ct, size_t off)
 {
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++) {
+		const char *v = (const char *)&ct->stats.table[t] + off;
+
+		fprintf(f, "%s{table=\"%s\"} %llu\n", metric, ct_table_name(t),
+			(unsigned long long)*(const __u64 *)v);
+	}
+}
+
+static void prom_conntrack(FILE *f, const struct ct_usage *ct)
+{
+	const struct ct_table_usage *tu;
+
 	family(f, "edgexdp_conntrack_max_entries", "gauge",
-	       "Size of the flow table.");
-	fprintf(f, "edgexdp_conntrack_max_entries %u\n",
-		s->info.ct_max_entries);
-	if (!ct)
-		return;
+	       "Size of each flow table.");
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++)
+		fprintf(f, "edgexdp_conntrack_max_entries{table=\"%s\"} %u\n",
+			ct_table_name(t), ct->table[t].max_entries);
 	family(f, "edgexdp_conntrack_entries", "gauge",
-	       "Flows in the table the data path still matches.");
-	fprintf(f, "edgexdp_conntrack_entries %llu\n",
-		(unsigned long long)ct->live);
+	       "Flows the data path still matches, per table and state.");
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++) {
+		tu = &ct->table[t];
+		for (int st = 0; st < EDGEXDP_CT_STATE_COUNT; st++)
+			if (tu->live[st])
+				fprintf(f,
+					"edgexdp_conntrack_entries{table=\"%"
+					"s\","
+					"state=\"%s\"} %llu\n",
+					ct_table_name(t),
+					ct_state_label((uint8_t)st),
+					(unsigned long long)tu->live[st]);
+	}
 	family(f, "edgexdp_conntrack_expired_entries", "gauge",
-	       "Expired flows waiting in the table for reuse.");
-	fprintf(f, "edgexdp_conntrack_expired_entries %llu\n",
-		(unsigned long long)ct->expired);
+	       "Expired flows waiting in each table for reuse.");
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++)
+		fprintf(f,
+			"edgexdp_conntrack_expired_entries{table=\"%s\"} "
+			"%llu\n",
+			ct_table_name(t),
+			(unsigned long long)ct->table[t].expired);
+	family(f, "edgexdp_conntrack_created_total", "counter",
+	       "Entries inserted in each table.");
+	prom_ct_table(f, "edgexdp_conntrack_created_total", ct,
+		      offsetof(struct edgexdp_ct_table_stats, created));
+	family(f, "edgexdp_conntrack_insert_failed_total", "counter",
+	       "Inserts a full table refused.");
+	prom_ct_table(f, "edgexdp_conntrack_insert_failed_total", ct,
+		      offsetof(struct edgexdp_ct_table_stats, insert_failed));
+	family(f, "edgexdp_conntrack_displaced_entries", "gauge",
+	       "Entries the LRU took for other flows (created, neither removed "
+	       "nor present).");
+	for (int t = 0; t < EDGEXDP_CT_TABLE_COUNT; t++)
+		fprintf(f,
+			"edgexdp_conntrack_displaced_entries{table=\"%s\"} "
+			"%llu\n",
+			ct_table_name(t),
+			(unsigned long long)ct->table[t].displaced);
+	family(f, "edgexdp_conntrack_confirmations_total", "counter",
+	       "Flows confirmed, by how.");
+	fprintf(f,
+		"edgexdp_conntrack_confirmations_total{by=\"tcp\"} %llu\n"
+		"edgexdp_conntrack_confirmations_total{by=\"udp\"} %llu\n"
+		"edgexdp_conntrack_confirmations_total{by=\"tcp_synack_"
+		"unseen\"} "
+		"%llu\n",
+		(unsigned long long)ct->stats.confirmed_tcp,
+		(unsigned long long)ct->stats.confirmed_udp,
+		(unsigned long long)ct->stats.confirmed_unseen);
 }
 
 int prom_format(const struct stats_sample *s, const struct ct_usage *ct,
@@ -207,7 +261,8 @@ int prom_format(const struct stats_sample *s, const struct ct_usage *ct,
 		for (int bytes = 0; bytes < 2; bytes++)
 			prom_reasons(f, s, pass, bytes);
 	prom_ifaces(f, s);
-	prom_conntrack(f, s, ct);
+	if (ct)
+		prom_conntrack(f, ct);
 	if (fclose(f)) {
 		free(*buf);
 		*buf = NULL;

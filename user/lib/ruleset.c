@@ -517,6 +517,9 @@ static int emit_settings(struct rs_build *b)
 	s->tcp_transitory_timeout_ns =
 		secs_ns(EDGEXDP_TCP_TRANSITORY_TIMEOUT, 0);
 	s->frag_timeout_ns = secs_ns(EDGEXDP_FRAG_TIMEOUT, 0);
+	s->tcp_handshake_timeout_ns = secs_ns(EDGEXDP_TCP_HANDSHAKE_TIMEOUT, 0);
+	s->udp_unreplied_timeout_ns = secs_ns(EDGEXDP_UDP_UNREPLIED_TIMEOUT, 0);
+	s->tcp_local_responders = cfg->local_responders;
 	s->nat_enabled = rs->n_nat > 0;
 	for (size_t i = 0; i < rs->n_nat; i++) {
 		__u32 bit = edgexdp_nat_filter_bit(&rs->nat[i].private_addr);
@@ -526,6 +529,10 @@ static int emit_settings(struct rs_build *b)
 	rs->xdp_mode = cfg->xdp_mode;
 	rs->ct_max_entries = cfg->ct_max_entries ? cfg->ct_max_entries
 						 : EDGEXDP_CT_DEFAULT_ENTRIES;
+	rs->ct_unconfirmed_max_entries =
+		cfg->ct_unconfirmed_max_entries
+			? cfg->ct_unconfirmed_max_entries
+			: EDGEXDP_CT_UNCONFIRMED_DEFAULT_ENTRIES;
 	if (!cfg->n_ifaces)
 		return 0;
 	rs->ifaces = calloc(cfg->n_ifaces, sizeof(*rs->ifaces));

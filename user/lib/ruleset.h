@@ -104,6 +104,7 @@ struct ruleset {
 	struct ruleset_side *from, *to; /* per rule id */
 	enum cfg_xdp_mode xdp_mode;
 	uint32_t ct_max_entries;
+	uint32_t ct_unconfirmed_max_entries;
 	struct edgexdp_settings settings;
 };
 

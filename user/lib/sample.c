@@ -78,6 +78,8 @@ int stats_sample_read(struct stats_sample *s, struct edgexdp_diag *d)
 		err = read_slot(s, verdict_fd, i);
 	if (!err)
 		err = read_slot(s, verdict_fd, EDGEXDP_STATS_NO_IFACE);
+	if (!err)
+		err = ct_count_usage(&s->ct);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	s->at = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	clock_gettime(CLOCK_REALTIME, &s->wall);

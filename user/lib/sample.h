@@ -6,6 +6,7 @@
 
 #include <time.h>
 
+#include "ct.h"
 #include "edgexdp.h"
 
 struct stats_sample {
@@ -22,6 +23,7 @@ struct stats_sample {
 	struct edgexdp_reason_stats slot_passes[EDGEXDP_STATS_SLOTS]
 					       [EDGEXDP_PASS_REASON_COUNT];
 	struct edgexdp_iface_stats ifaces[EDGEXDP_STATS_SLOTS];
+	struct ct_usage ct; /* both flow tables */
 	double at; /* seconds, monotonic: for rates */
 	struct timespec wall; /* for timestamps */
 };
