@@ -13,7 +13,9 @@
  * The frame is built from the options (Ethernet, optional 802.1Q tag, IPv4
  * or IPv6, TCP or UDP, valid IPv4 header and L4 checksums), or read as hex.
  * With -F N it is N frames that differ in source port, sent in turn, one
- * batch (-b frames) at a time.
+ * batch (-b frames) at a time; --src-bits and --dport-span also spread
+ * their source addresses and destination ports, as a spoofed flood from
+ * all-new sources does (pseudo-random, the same on every run).
  *
  * Pages of the kernel's live-frame pool are recycled without being
  * initialised again: with -R the program writes the frame's first bytes
@@ -49,7 +51,7 @@
 #include "trafficgen.skel.h"
 
 #define MAX_FRAME 1514
-#define MAX_FLOWS 4096
+#define MAX_FLOWS 16384
 #define ETH_HLEN_ 14
 #define VLAN_HLEN_ 4
 #define IPV4_HLEN 20
@@ -83,6 +85,8 @@ struct gen_opts {
 	unsigned char tcp_flags;
 	int vlan; /* -1: untagged */
 	unsigned int len;
+	unsigned int src_bits; /* low bits of the source made random per frame */
+	unsigned int dport_span; /* dport .. dport + span - 1, per frame */
 };
 
 static volatile sig_atomic_t stop;
@@ -120,7 +124,11 @@ static void usage(FILE *out)
 		"      --flags FLAGS           TCP flags from S A F R P U (default S)\n"
 		"      --dst-mac MAC --src-mac MAC (default broadcast, 02:00:00:00:00:01)\n"
 		"      --vlan ID               add an 802.1Q tag\n"
-		"      --len N                 frame length without FCS (min 60)\n");
+		"      --len N                 frame length without FCS (min 60)\n"
+		"      --src-bits N            with -F: the low N bits (1..32) of\n"
+		"                              each frame's source are random\n"
+		"      --dport-span N          with -F: each frame's destination\n"
+		"                              port is random in dport..dport+N-1\n");
 }
 
 static int parse_mac(const char *s, unsigned char *mac)
@@ -282,6 +290,42 @@ static size_t build_frame(const struct gen_opts *o, unsigned int sport,
 	return len;
 }
 
+/* xorshift32: a fixed sequence, so that every run floods the same way. */
+static uint32_t next_random(uint32_t *state)
+{
+	uint32_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+/* The next frame's source address and destination port (--src-bits,
+ * --dport-span); the address's low bits are its last bytes. */
+static void spread(struct gen_opts *fo, const struct gen_opts *o)
+{
+	static uint32_t state = 2463534242U;
+	size_t alen = o->family == AF_INET ? 4 : 16;
+	uint32_t r, mask, low;
+
+	if (o->src_bits) {
+		mask = o->src_bits == 32 ? 0xffffffffU :
+					   (1U << o->src_bits) - 1;
+		r = next_random(&state);
+		low = (uint32_t)fo->src[alen - 4] << 24 |
+		      (uint32_t)fo->src[alen - 3] << 16 |
+		      (uint32_t)fo->src[alen - 2] << 8 | fo->src[alen - 1];
+		low = (low & ~mask) | (r & mask);
+		for (int b = 0; b < 4; b++)
+			fo->src[alen - 1 - b] = (unsigned char)(low >> (8 * b));
+	}
+	if (o->dport_span)
+		fo->dport = (o->dport + next_random(&state) % o->dport_span) &
+			    0xffff;
+}
+
 /* ethtool -K DEV gro on, for machines without ethtool. */
 static int gro_on(const char *dev)
 {
@@ -320,6 +364,8 @@ enum {
 	OPT_VLAN,
 	OPT_LEN,
 	OPT_GRO,
+	OPT_SRC_BITS,
+	OPT_DPORT_SPAN,
 };
 
 static int parse_port(const char *s, unsigned int *out)
@@ -356,6 +402,8 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 		{ "src-mac", required_argument, NULL, OPT_SRC_MAC },
 		{ "vlan", required_argument, NULL, OPT_VLAN },
 		{ "len", required_argument, NULL, OPT_LEN },
+		{ "src-bits", required_argument, NULL, OPT_SRC_BITS },
+		{ "dport-span", required_argument, NULL, OPT_DPORT_SPAN },
 		{ "gro", required_argument, NULL, OPT_GRO },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -408,6 +456,16 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 				fprintf(stderr, "trafficgen: GRO on %s: %s\n",
 					optarg, strerror(-err));
 			exit(err ? 1 : 0);
+		case OPT_SRC_BITS:
+			err = parse_port(optarg, &o->src_bits);
+			if (!err && (!o->src_bits || o->src_bits > 32))
+				err = -EINVAL;
+			break;
+		case OPT_DPORT_SPAN:
+			err = parse_port(optarg, &o->dport_span);
+			if (!err && !o->dport_span)
+				err = -EINVAL;
+			break;
 		case OPT_LEN:
 			err = parse_port(optarg, &o->len);
 			if (!err && o->len > MAX_FRAME)
@@ -505,9 +563,13 @@ int main(int argc, char **argv)
 		frame_len[0] = (size_t)n;
 		n_frames = 1;
 	} else {
-		for (unsigned int i = 0; i < o.flows; i++)
+		for (unsigned int i = 0; i < o.flows; i++) {
+			struct gen_opts fo = o;
+
+			spread(&fo, &o);
 			frame_len[i] = build_frame(
-				&o, (o.sport + i) & 0xffff, frames[i]);
+				&fo, (o.sport + i) & 0xffff, frames[i]);
+		}
 		n_frames = o.flows;
 	}
 	if (o.cpu >= 0) {
