@@ -92,18 +92,21 @@ struct frame_spec {
 	int tcp; /* else UDP */
 	unsigned char flags;
 	int vlan; /* 802.1Q tagged (VID 100) */
+	unsigned int seq, ack; /* TCP, host order */
 };
 
 /* A bench frame through the shared builder (tests/lib/pkt.c), padded to
  * Ethernet's minimum as on a wire. */
 static void frame_build(struct pkt *f, const struct frame_spec *s)
 {
-	struct pkt_spec ps = { .src = s->src,
-			       .dst = s->dst,
-			       .proto = s->tcp ? IPPROTO_TCP : IPPROTO_UDP,
-			       .sport = (uint16_t)s->sport,
-			       .dport = (uint16_t)s->dport,
-			       .tcp_flags = s->flags };
+	struct pkt_spec ps = {.src = s->src,
+			      .dst = s->dst,
+			      .proto = s->tcp ? IPPROTO_TCP : IPPROTO_UDP,
+			      .sport = (uint16_t)s->sport,
+			      .dport = (uint16_t)s->dport,
+			      .tcp_flags = s->flags,
+			      .seq = s->seq,
+			      .ack = s->ack};
 
 	if (s->vlan) {
 		ps.vlan[0] = ETH_P_8021Q;
@@ -212,16 +215,29 @@ static int send_once(int prog_fd, const struct frame_spec *s, __u32 expect,
 	return err;
 }
 
-static int tcp_handshake(int prog_fd, const struct frame_spec *syn,
-			 const char *what)
-{
-	struct frame_spec sa = reverse(syn, TCP_SYN | TCP_ACK), ack = *syn;
+/* Initial sequence numbers of the handshakes: the data path checks that
+ * each ACK acknowledges what the other side sent. */
+#define ISN_CLIENT 1000U
+#define ISN_SERVER 500000U
 
+/* Leaves *syn as the initiator's next segment would be (seq, ack). */
+static int tcp_handshake(int prog_fd, struct frame_spec *syn, const char *what)
+{
+	struct frame_spec sa, ack = *syn;
+
+	syn->seq = ISN_CLIENT;
+	sa = reverse(syn, TCP_SYN | TCP_ACK);
+	sa.seq = ISN_SERVER;
+	sa.ack = ISN_CLIENT + 1;
 	ack.flags = TCP_ACK;
+	ack.seq = ISN_CLIENT + 1;
+	ack.ack = ISN_SERVER + 1;
 	if (send_once(prog_fd, syn, XDP_PASS, what) ||
 	    send_once(prog_fd, &sa, XDP_PASS, what) ||
 	    send_once(prog_fd, &ack, XDP_PASS, what))
 		return -EPROTO;
+	syn->seq = ack.seq;
+	syn->ack = ack.ack;
 	return 0;
 }
 
@@ -293,8 +309,8 @@ static double now_ms(void)
 static double measure_syn_new(int prog_fd, int pass_fd, double *n_samples)
 {
 	static double v[SYN_NEW_SAMPLES], p[SYN_NEW_SAMPLES];
-	struct frame_spec s = { CLIENT4, ACCESS4, 0, 443, 1, TCP_SYN, 0 };
-	struct pkt f = { 0 };
+	struct frame_spec s = {CLIENT4, ACCESS4, 0, 443, 1, TCP_SYN, 0, 0, 0};
+	struct pkt f = {0};
 	__u32 ret = 0, dur = 0;
 
 	for (int i = 0; i < SYN_NEW_SAMPLES; i++) {
@@ -316,15 +332,18 @@ static double measure_syn_new(int prog_fd, int pass_fd, double *n_samples)
 static int run_cases(int prog_fd, int pass_fd, const struct opts *o,
 		     struct results *r)
 {
-	struct frame_spec junk = { CLIENT4, ACCESS4, 40000, 9, 0, 0, 0 };
-	struct frame_spec addr = { BULK_MISS4, NOWHERE4, 40001, 443, 1,
-				   TCP_SYN, 0 };
-	struct frame_spec tcp = { CLIENT4, ACCESS4, 40002, 443, 1, TCP_SYN, 0 };
-	struct frame_spec udp = { CLIENT4, AV4, 40003, 50000, 0, 0, 0 };
-	struct frame_spec v6 = { CLIENT6, ACCESS6, 40004, 443, 1, TCP_SYN, 0 };
-	struct frame_spec vlan = { CLIENT4, ACCESS4, 40005, 443, 1, TCP_SYN,
-				   100 };
-	struct frame_spec retx = { CLIENT4, ACCESS4, 40006, 443, 1, TCP_SYN, 0 };
+	struct frame_spec junk = {CLIENT4, ACCESS4, 40000, 9, 0, 0, 0, 0, 0};
+	struct frame_spec addr = {BULK_MISS4, NOWHERE4, 40001, 443, 1,
+				  TCP_SYN,    0,	0,     0};
+	struct frame_spec tcp = {CLIENT4, ACCESS4, 40002, 443, 1,
+				 TCP_SYN, 0,	   0,	  0};
+	struct frame_spec udp = {CLIENT4, AV4, 40003, 50000, 0, 0, 0, 0, 0};
+	struct frame_spec v6 = {CLIENT6, ACCESS6, 40004, 443, 1,
+				TCP_SYN, 0,	  0,	 0};
+	struct frame_spec vlan = {CLIENT4, ACCESS4, 40005, 443, 1,
+				  TCP_SYN, 100,	    0,	   0};
+	struct frame_spec retx = {CLIENT4, ACCESS4, 40006, 443, 1,
+				  TCP_SYN, 0,	    0,	   0};
 	struct frame_spec udp_reply = reverse(&udp, 0);
 	struct pkt f = { 0 };
 	double syn_extra;

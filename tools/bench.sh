@@ -12,8 +12,17 @@
 #     the receiving end runs in turn xdp_drop_all, edgexdp, and the
 #     exported nftables ruleset without XDP. Received-and-decided packets
 #     per second are read from the receiver's own counters.
-#  4. forward: allowed UDP through a gateway namespace (edgexdp + kernel
+#  4. flood: spoofed SYNs to tcp/443 and spoofed UDP to the RTP range,
+#     every frame from a new source (all-new tuples), addressed to another
+#     MAC so that the stack discards what passes; edgexdp against
+#     xdp_pass_all on the same frames: the filter's own cost.
+#  5. forward: allowed UDP through a gateway namespace (edgexdp + kernel
 #     forwarding, then nftables + kernel forwarding), pps at the receiver.
+#
+# Every ratio of two veth measurements is measured in alternation,
+# baseline then subject, BENCH_ROUNDS times (default 5): the ratio
+# reported is the median of the per-round ratios, with their min and max,
+# so that the machine's drift over the run does not land in it.
 #
 # Everything runs in network namespaces this script creates (named
 # exdp-bench-*-PID) and removes on every exit path, with RFC 5737
@@ -24,6 +33,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 BUILD=${BUILD:-build}
 SECS=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-5}
 EDGEXDP="$BUILD/edgexdp"
 GEN="$BUILD/tools/trafficgen"
 TRIVIAL="$BUILD/bpf/trivial.bpf.o"
@@ -166,7 +176,7 @@ rate() {
 }
 
 mpps() {
-	jq -n --argjson p "$1" '$p / 1e6 * 1000 | round / 1000'
+	jq -n --argjson p "$1" 'if $p == null then null else $p / 1e6 * 1000 | round / 1000 end'
 }
 
 # extra_ns PPS BASE_PPS: what each packet cost more than at BASE_PPS
@@ -174,36 +184,93 @@ extra_ns() {
 	jq -n --argjson p "$1" --argjson b "$2" '1e9 / $p - 1e9 / $b | round'
 }
 
-# (a) xdp_drop_all: the most an XDP program can do here.
-ip -n "$RX" link set dev "$RXIF" xdpdrv obj "$TRIVIAL" program xdp_drop_all ||
-	die "cannot attach xdp_drop_all"
-a=$(veth_rx_packets "$RX" "$RXIF")
-g=$(send "$TX" "$TXIF" "${DENIED[@]}") || die "trafficgen failed"
-b=$(veth_rx_packets "$RX" "$RXIF")
-PPS_DROP=$(rate "$a" "$b" "$g")
-printf '  %-34s %8.3f Mpps received (sent %.3f Mpps)\n' "xdp_drop_all" \
-	"$(mpps "$PPS_DROP")" "$(jq '.pps / 1e6' <<<"$g")"
-ip -n "$RX" link set dev "$RXIF" xdpdrv off
+# One measurement of each program the ratios compare: PPS_* globals.
+drop_all_once() { # FRAMES...: xdp_drop_all, veth counters
+	local a b g
+	ip -n "$RX" link set dev "$RXIF" xdpdrv obj "$TRIVIAL" program xdp_drop_all ||
+		die "cannot attach xdp_drop_all"
+	a=$(veth_rx_packets "$RX" "$RXIF")
+	g=$(send "$TX" "$TXIF" "$@") || die "trafficgen failed"
+	b=$(veth_rx_packets "$RX" "$RXIF")
+	ip -n "$RX" link set dev "$RXIF" xdpdrv off
+	PPS_ONCE=$(rate "$a" "$b" "$g")
+}
 
-# (b) edgexdp, loaded the operator's way.
-if EDGEXDP_BPFFS="$BPFFS" ip netns exec "$RX" "$EDGEXDP" load -c "$TMP/rx.yaml" >"$TMP/load.txt" 2>&1; then
-	a=$(edgexdp_rx_packets)
-	va=$(veth_rx_packets "$RX" "$RXIF")
-	g=$(send "$TX" "$TXIF" "${DENIED[@]}") || die "trafficgen failed"
-	b=$(edgexdp_rx_packets)
-	vb=$(veth_rx_packets "$RX" "$RXIF")
-	PPS_EDGE=$(rate "$a" "$b" "$g")
-	ATTACH=$(grep -o 'native XDP, [a-z-]*\|generic XDP, [a-z-]*' "$TMP/load.txt" | head -1)
-	printf '  %-34s %8.3f Mpps received, +%s ns/packet (veth counted %.3f; %s)\n' \
-		"edgexdp, denied (no rule on port)" "$(mpps "$PPS_EDGE")" \
-		"$(extra_ns "$PPS_EDGE" "$PPS_DROP")" \
-		"$(mpps "$(rate "$va" "$vb" "$g")")" "$ATTACH"
+pass_all_once() { # FRAMES...: xdp_pass_all, veth counters
+	local a b g
+	ip -n "$RX" link set dev "$RXIF" xdpdrv obj "$TRIVIAL" program xdp_pass_all ||
+		die "cannot attach xdp_pass_all"
+	a=$(veth_rx_packets "$RX" "$RXIF")
+	g=$(send "$TX" "$TXIF" "$@") || die "trafficgen failed"
+	b=$(veth_rx_packets "$RX" "$RXIF")
+	ip -n "$RX" link set dev "$RXIF" xdpdrv off
+	PPS_ONCE=$(rate "$a" "$b" "$g")
+}
+
+edgexdp_once() { # CONFIG FRAMES...: edgexdp loaded the operator's way
+	local cfg=$1 a b g
+	shift
+	if ! EDGEXDP_BPFFS="$BPFFS" ip netns exec "$RX" "$EDGEXDP" load -c "$cfg" >"$TMP/load.txt" 2>&1; then
+		cat "$TMP/load.txt" >&2
+		PPS_ONCE=null
+		return 1
+	fi
+	a=$(veth_rx_packets "$RX" "$RXIF")
+	g=$(send "$TX" "$TXIF" "$@") || die "trafficgen failed"
+	b=$(veth_rx_packets "$RX" "$RXIF")
 	EDGEXDP_BPFFS="$BPFFS" ip netns exec "$RX" "$EDGEXDP" unload >/dev/null
-else
-	cat "$TMP/load.txt" >&2
-	echo "  edgexdp: load FAILED"
-	PPS_EDGE=null
-fi
+	PPS_ONCE=$(rate "$a" "$b" "$g")
+}
+
+# alternate NAME BASE_FN SUBJECT_FN -- FRAMES...: ROUNDS rounds of the
+# baseline then the subject on the same frames; writes $TMP/NAME.json:
+# {base_mpps, subject_mpps (medians), ratio: {median, min, max}, rounds}.
+alternate() {
+	local name=$1 base=$2 subject=$3 r bases=() subjects=() ratios=()
+	shift 4
+	for r in $(seq "$ROUNDS"); do
+		"$base" "$@"
+		bases+=("$PPS_ONCE")
+		$subject "$@" || true
+		subjects+=("$PPS_ONCE")
+		ratios+=("$(ratio "$PPS_ONCE" "${bases[-1]}")")
+		printf '    round %d: %s %s Mpps, %s %s Mpps, ratio %s\n' "$r" \
+			"$base" "$(mpps "${bases[-1]}")" "$subject" \
+			"$(mpps "$PPS_ONCE")" "${ratios[-1]}"
+	done
+	jq -n --argjson b "[$(IFS=,; echo "${bases[*]}")]" \
+		--argjson s "[$(IFS=,; echo "${subjects[*]}")]" \
+		--argjson r "[$(IFS=,; echo "${ratios[*]}")]" '
+		def med: map(select(. != null)) | sort |
+			if length == 0 then null
+			elif length % 2 == 1 then .[length / 2 | floor]
+			else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+		def m3: if . == null then null else (. / 1e6 * 1000 | round / 1000) end;
+		{base_mpps: ($b | med | m3), subject_mpps: ($s | med | m3),
+		 ratio: {median: ($r | med), min: ($r | map(select(. != null)) | min),
+			 max: ($r | map(select(. != null)) | max)},
+		 rounds: ($r | length)}' >"$TMP/$name.json"
+}
+
+ratio() {
+	jq -n --argjson a "$1" --argjson b "$2" \
+		'if $a == null or $b == null or $b == 0 then null else ($a / $b * 10000 | round / 10000) end'
+}
+
+# summary NAME BASE SUBJECT: one line of the table
+alt_line() {
+	jq -r --arg n "$2" --arg s "$3" '
+		def f3: if . == null then "n/a" else (. * 1000 | round / 1000 | tostring) end;
+		"  \($s) \(.subject_mpps | f3) Mpps vs \($n) \(.base_mpps | f3) Mpps: ratio \(.ratio.median | f3) (min \(.ratio.min | f3), max \(.ratio.max | f3), \(.rounds) rounds)"' "$TMP/$1.json"
+}
+
+# (a), (b) xdp_drop_all, the most an XDP program can do here, and
+# edgexdp loaded the operator's way, in alternation.
+edge_denied() { edgexdp_once "$TMP/rx.yaml" "$@"; }
+alternate veth drop_all_once edge_denied -- "${DENIED[@]}"
+alt_line veth xdp_drop_all "edgexdp, denied (no rule on port)"
+PPS_DROP=$(jq '.base_mpps * 1e6' "$TMP/veth.json")
+PPS_EDGE=$(jq 'if .subject_mpps == null then null else .subject_mpps * 1e6 end' "$TMP/veth.json")
 
 # (c) nftables, no XDP: the exported ruleset in inet prerouting, with a
 # counter inserted first in the chain.
@@ -223,9 +290,25 @@ else
 	PPS_NFT=null
 fi
 
-# ---- 4. forwarding: allowed traffic through a gateway -----------------------
+# ---- 4. flood: spoofed openings to open ports -------------------------------
 echo
-echo "== 4. forwarding: allowed UDP (ext-rtp-udp-in) through a gateway, ${SECS} s each"
+echo "== 4. flood: spoofed SYNs and datagrams from all-new sources, ${SECS} s x ${ROUNDS} rounds each"
+# Another MAC: the receiver's stack discards what the program passes, so
+# the figure is the program's own cost on top of a passed frame's.
+OTHERMAC=02:00:00:00:00:99
+SYNS=(--src 198.18.0.0 --src-bits 16 --dst 203.0.113.10 --proto tcp --flags S
+	--sport 1024 --dport 443 -F 64 --dst-mac "$OTHERMAC")
+DGRAMS=(--src 198.18.0.0 --src-bits 16 --dst 203.0.113.30 --proto udp
+	--sport 1024 --dport 50000 --dport-span 10000 -F 64 --dst-mac "$OTHERMAC")
+edge_flood() { edgexdp_once "$TMP/rx.yaml" "$@"; }
+alternate flood_syn pass_all_once edge_flood -- "${SYNS[@]}"
+alt_line flood_syn xdp_pass_all "edgexdp, spoofed SYNs to tcp/443"
+alternate flood_udp pass_all_once edge_flood -- "${DGRAMS[@]}"
+alt_line flood_udp xdp_pass_all "edgexdp, spoofed UDP to 50000-59999"
+
+# ---- 5. forwarding: allowed traffic through a gateway -----------------------
+echo
+echo "== 5. forwarding: allowed UDP (ext-rtp-udp-in) through a gateway, ${SECS} s each"
 # TX -> RX (the gateway: edgexdp or nftables, then kernel forwarding) -> SINK
 ip netns add "$SINK" || die "cannot create namespace $SINK"
 ip -n "$RX" link add "$OUTIF" type veth peer name "$SINKIF" netns "$SINK" ||
@@ -275,18 +358,24 @@ else
 fi
 
 # ---- results ----------------------------------------------------------------
-ratio() {
-	jq -n --argjson a "$1" --argjson b "$2" \
-		'if $a == null or $b == null or $b == 0 then null else ($a / $b * 10000 | round / 10000) end'
-}
 jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT" \
-	--argjson r1 "$(ratio "$PPS_EDGE" "$PPS_DROP")" \
-	--argjson r2 "$(ratio "$PPS_EDGE" "$PPS_NFT")" '
+	--argjson r1 "$(jq .ratio.median "$TMP/veth.json")" \
+	--argjson r2 "$(ratio "$PPS_EDGE" "$PPS_NFT")" \
+	--slurpfile veth "$TMP/veth.json" --slurpfile syn "$TMP/flood_syn.json" \
+	--slurpfile udp "$TMP/flood_udp.json" '
 	def m: if . == null then null else (. / 1e6 * 1000 | round / 1000) end;
 	{testrun, testrun_ratio, scaling,
 	 veth_mpps: {xdp_drop: ($drop | m), edgexdp_denied: ($edge | m),
 		     nftables_denied: ($nft | m)},
 	 veth_ratio: {edgexdp_vs_xdp_drop: $r1, edgexdp_vs_nftables: $r2},
+	 veth_ratio_range: {edgexdp_vs_xdp_drop: [$veth[0].ratio.min, $veth[0].ratio.max],
+			    rounds: $veth[0].rounds},
+	 flood: {syn_vs_pass: $syn[0].ratio.median, udp_vs_pass: $udp[0].ratio.median,
+		 syn_vs_pass_range: [$syn[0].ratio.min, $syn[0].ratio.max],
+		 udp_vs_pass_range: [$udp[0].ratio.min, $udp[0].ratio.max],
+		 rounds: $syn[0].rounds,
+		 mpps: {syn: {edgexdp: $syn[0].subject_mpps, xdp_pass: $syn[0].base_mpps},
+			udp: {edgexdp: $udp[0].subject_mpps, xdp_pass: $udp[0].base_mpps}}},
 	 maps_bytes, load_ms, reload_ms}' "$TMP/testrun.json" >"$OUT" ||
 	die "cannot write $OUT"
 
@@ -300,9 +389,10 @@ jq -r --argjson fe "$PPS_FWD_EDGE" --argjson fn "$PPS_FWD_NFT" '
 	def ge($t): if . == null then "n/a" elif . >= $t then "met" else "MISSED" end;
 	def le($t): if . == null then "n/a" elif . <= $t then "met" else "MISSED" end;
 	"  veth denied flood, Mpps: xdp_drop \(.veth_mpps.xdp_drop | f3), edgexdp \(.veth_mpps.edgexdp_denied | f3), nftables \(.veth_mpps.nftables_denied | f3)",
-	"  edgexdp vs XDP_DROP \(.veth_ratio.edgexdp_vs_xdp_drop | f4)x (target >= 0.9: \(.veth_ratio.edgexdp_vs_xdp_drop | ge(0.9))), vs nftables \(.veth_ratio.edgexdp_vs_nftables | f2)x (target >= 3: \(.veth_ratio.edgexdp_vs_nftables | ge(3)))",
+	"  edgexdp vs XDP_DROP \(.veth_ratio.edgexdp_vs_xdp_drop | f4)x (median of \(.veth_ratio_range.rounds), min \(.veth_ratio_range.edgexdp_vs_xdp_drop[0] | f4), max \(.veth_ratio_range.edgexdp_vs_xdp_drop[1] | f4); target >= 0.9: \(.veth_ratio.edgexdp_vs_xdp_drop | ge(0.9))), vs nftables \(.veth_ratio.edgexdp_vs_nftables | f2)x (target >= 3: \(.veth_ratio.edgexdp_vs_nftables | ge(3)))",
 	"  testrun / xdp_pass_all: denied_junk \(.testrun_ratio.denied_junk | f2)x (target <= 1.5: \(.testrun_ratio.denied_junk | le(1.5))), established \([.testrun_ratio | to_entries[] | select(.key | endswith("established")) | .value] | max | f2)x at most (target <= 3: \([.testrun_ratio | to_entries[] | select(.key | endswith("established")) | .value] | max | le(3)))",
 	"  large / default: " + ([.scaling | to_entries[] | "\(.key) \(.value | f2)\(if .value > 1.1 then " MISSED" else "" end)"] | join(", ")) + " (target <= 1.10)",
 	"  maps: default \(.maps_bytes.default / 1048576 | f2) MiB, large \(.maps_bytes.large / 1048576 | f2) MiB; load \(.load_ms | f2) ms, reload \(.reload_ms | f2) ms",
+	"  flood vs xdp_pass_all: SYNs \(.flood.syn_vs_pass | f4)x (min \(.flood.syn_vs_pass_range[0] | f4), max \(.flood.syn_vs_pass_range[1] | f4); \(.flood.mpps.syn.edgexdp | f3) vs \(.flood.mpps.syn.xdp_pass | f3) Mpps), UDP \(.flood.udp_vs_pass | f4)x (min \(.flood.udp_vs_pass_range[0] | f4), max \(.flood.udp_vs_pass_range[1] | f4); \(.flood.mpps.udp.edgexdp | f3) vs \(.flood.mpps.udp.xdp_pass | f3) Mpps) (target >= 0.8: \(.flood.syn_vs_pass | ge(0.8)), \(.flood.udp_vs_pass | ge(0.8)))",
 	"  forwarding, Mpps at the receiver: edgexdp \(if $fe == null then null else $fe / 1e6 end | f3), nftables \(if $fn == null then null else $fn / 1e6 end | f3)"
 	' "$OUT"

@@ -13,9 +13,10 @@
  * The frame is built from the options (Ethernet, optional 802.1Q tag, IPv4
  * or IPv6, TCP or UDP, valid IPv4 header and L4 checksums), or read as hex.
  * With -F N it is N frames that differ in source port, sent in turn, one
- * batch (-b frames) at a time; --src-bits and --dport-span also spread
- * their source addresses and destination ports, as a spoofed flood from
- * all-new sources does (pseudo-random, the same on every run).
+ * batch (-b frames) at a time. --dport-span spreads their destination
+ * ports (pseudo-random, the same on every run); --src-bits makes the BPF
+ * program give every frame it sends a new IPv4 source address (checksums
+ * updated), as a spoofed flood from all-new sources does.
  *
  * Pages of the kernel's live-frame pool are recycled without being
  * initialised again: with -R the program writes the frame's first bytes
@@ -62,6 +63,8 @@
 /* Exit code when this kernel lacks what trafficgen needs: tools/bench.sh
  * then reports the veth phase unavailable, with the reason printed. */
 #define EXIT_UNAVAILABLE 3
+#define TCP_CSUM_OFF 16
+#define UDP_CSUM_OFF 6
 
 struct gen_opts {
 	const char *dev;
@@ -85,7 +88,7 @@ struct gen_opts {
 	unsigned char tcp_flags;
 	int vlan; /* -1: untagged */
 	unsigned int len;
-	unsigned int src_bits; /* low bits of the source made random per frame */
+	unsigned int src_bits; /* low source bits new in every frame sent */
 	unsigned int dport_span; /* dport .. dport + span - 1, per frame */
 };
 
@@ -124,11 +127,16 @@ static void usage(FILE *out)
 		"      --flags FLAGS           TCP flags from S A F R P U (default S)\n"
 		"      --dst-mac MAC --src-mac MAC (default broadcast, 02:00:00:00:00:01)\n"
 		"      --vlan ID               add an 802.1Q tag\n"
-		"      --len N                 frame length without FCS (min 60)\n"
-		"      --src-bits N            with -F: the low N bits (1..32) of\n"
-		"                              each frame's source are random\n"
-		"      --dport-span N          with -F: each frame's destination\n"
-		"                              port is random in dport..dport+N-1\n");
+		"      --len N                 frame length without FCS (min "
+		"60)\n"
+		"      --src-bits N            IPv4: every frame sent has new "
+		"low\n"
+		"                              N bits (1..32) of its source "
+		"address\n"
+		"      --dport-span N          with -F: each frame's "
+		"destination\n"
+		"                              port is random in "
+		"dport..dport+N-1\n");
 }
 
 static int parse_mac(const char *s, unsigned char *mac)
@@ -302,25 +310,11 @@ static uint32_t next_random(uint32_t *state)
 	return x;
 }
 
-/* The next frame's source address and destination port (--src-bits,
- * --dport-span); the address's low bits are its last bytes. */
+/* The next frame's destination port (--dport-span). */
 static void spread(struct gen_opts *fo, const struct gen_opts *o)
 {
 	static uint32_t state = 2463534242U;
-	size_t alen = o->family == AF_INET ? 4 : 16;
-	uint32_t r, mask, low;
 
-	if (o->src_bits) {
-		mask = o->src_bits == 32 ? 0xffffffffU :
-					   (1U << o->src_bits) - 1;
-		r = next_random(&state);
-		low = (uint32_t)fo->src[alen - 4] << 24 |
-		      (uint32_t)fo->src[alen - 3] << 16 |
-		      (uint32_t)fo->src[alen - 2] << 8 | fo->src[alen - 1];
-		low = (low & ~mask) | (r & mask);
-		for (int b = 0; b < 4; b++)
-			fo->src[alen - 1 - b] = (unsigned char)(low >> (8 * b));
-	}
 	if (o->dport_span)
 		fo->dport = (o->dport + next_random(&state) % o->dport_span) &
 			    0xffff;
@@ -382,30 +376,30 @@ static int parse_port(const char *s, unsigned int *out)
 static int parse_args(int argc, char **argv, struct gen_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "dev", required_argument, NULL, 'i' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "flows", required_argument, NULL, 'F' },
-		{ "cpu", required_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "rewrite", no_argument, NULL, 'R' },
-		{ "hex", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "src", required_argument, NULL, OPT_SRC },
-		{ "dst", required_argument, NULL, OPT_DST },
-		{ "proto", required_argument, NULL, OPT_PROTO },
-		{ "sport", required_argument, NULL, OPT_SPORT },
-		{ "dport", required_argument, NULL, OPT_DPORT },
-		{ "flags", required_argument, NULL, OPT_FLAGS },
-		{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
-		{ "src-mac", required_argument, NULL, OPT_SRC_MAC },
-		{ "vlan", required_argument, NULL, OPT_VLAN },
-		{ "len", required_argument, NULL, OPT_LEN },
-		{ "src-bits", required_argument, NULL, OPT_SRC_BITS },
-		{ "dport-span", required_argument, NULL, OPT_DPORT_SPAN },
-		{ "gro", required_argument, NULL, OPT_GRO },
-		{ NULL, 0, NULL, 0 },
+		{"dev", required_argument, NULL, 'i'},
+		{"duration", required_argument, NULL, 'd'},
+		{"count", required_argument, NULL, 'n'},
+		{"batch", required_argument, NULL, 'b'},
+		{"flows", required_argument, NULL, 'F'},
+		{"cpu", required_argument, NULL, 'C'},
+		{"json", no_argument, NULL, 'j'},
+		{"rewrite", no_argument, NULL, 'R'},
+		{"hex", required_argument, NULL, 'x'},
+		{"help", no_argument, NULL, 'h'},
+		{"src", required_argument, NULL, OPT_SRC},
+		{"dst", required_argument, NULL, OPT_DST},
+		{"proto", required_argument, NULL, OPT_PROTO},
+		{"sport", required_argument, NULL, OPT_SPORT},
+		{"dport", required_argument, NULL, OPT_DPORT},
+		{"flags", required_argument, NULL, OPT_FLAGS},
+		{"dst-mac", required_argument, NULL, OPT_DST_MAC},
+		{"src-mac", required_argument, NULL, OPT_SRC_MAC},
+		{"vlan", required_argument, NULL, OPT_VLAN},
+		{"len", required_argument, NULL, OPT_LEN},
+		{"src-bits", required_argument, NULL, OPT_SRC_BITS},
+		{"dport-span", required_argument, NULL, OPT_DPORT_SPAN},
+		{"gro", required_argument, NULL, OPT_GRO},
+		{NULL, 0, NULL, 0},
 	};
 	int opt, have_src = 0, have_dst = 0, err = 0;
 	unsigned int v = 0;
@@ -489,6 +483,11 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			MAX_FLOWS);
 		return -EINVAL;
 	}
+	if (o->src_bits && (o->hex || o->family != AF_INET)) {
+		fprintf(stderr, "trafficgen: --src-bits needs a built IPv4 "
+				"frame\n");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -567,8 +566,8 @@ int main(int argc, char **argv)
 			struct gen_opts fo = o;
 
 			spread(&fo, &o);
-			frame_len[i] = build_frame(
-				&fo, (o.sport + i) & 0xffff, frames[i]);
+			frame_len[i] = build_frame(&fo, (o.sport + i) & 0xffff,
+						   frames[i]);
 		}
 		n_frames = o.flows;
 	}
@@ -589,6 +588,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skel->rodata->target_ifindex = ifindex;
+	if (o.src_bits) {
+		unsigned int l3 = ETH_HLEN_ + (o.vlan >= 0 ? VLAN_HLEN_ : 0);
+
+		skel->rodata->spread_src_bits = o.src_bits;
+		skel->rodata->spread_l3_off = l3;
+		skel->rodata->spread_l4_csum_off =
+			l3 + IPV4_HLEN +
+			(o.l4proto == IPPROTO_TCP ? TCP_CSUM_OFF
+						  : UDP_CSUM_OFF);
+	}
 	err = trafficgen_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "trafficgen: load: %s\n", strerror(-err));

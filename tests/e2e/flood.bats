@@ -45,6 +45,10 @@ setup_file() {
 	# Routes between the two sides only: nothing can leave.
 	ip -n "$CL" route add 203.0.113.0/24 via 198.51.100.1
 	ip -n "$SV" route add 198.51.100.0/24 via 203.0.113.1
+	# The client side stands for the Internet: the spoofed sources are
+	# routed there, so they pass edgexdp's source check (issue 9) as the
+	# sources of an Internet-facing NIC's default route do.
+	ip -n "$GW" route add 198.18.0.0/15 via 198.51.100.2
 	in_ns "$GW" sysctl -qw net.ipv4.ip_forward=1
 	bpffs_setup
 	cat >"$CFG" <<-YAML
