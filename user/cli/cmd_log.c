@@ -23,7 +23,7 @@
 /* For the help; droplog.bats checks it names every reason names.c has. */
 #define LOG_REASONS                                                            \
 	"no_rule_port,no_rule_addr,wrong_zone,no_flow,tcp_state,malformed,"    \
-	"fragment,icmp,proto,unknown_iface,spoofed_source"
+	"fragment,icmp,proto,unknown_iface,spoofed_source,tcp_window"
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
