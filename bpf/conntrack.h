@@ -223,8 +223,30 @@ static __always_inline int ct_insert(const struct ct_table *t,
 	return err;
 }
 
-/* An expired entry is gone: deleting it now lets a new flow reuse the
- * tuple at once instead of waiting for the LRU to evict it. */
+/*
+ * Has the entry of table `which` expired? Then it is gone: deleting it now
+ * lets a new flow reuse the tuple at once instead of waiting for the LRU
+ * to evict it. A global function: the verifier checks the timeouts of
+ * every state and the delete once, not on every path that looks a flow up.
+ */
+__noinline __u32 ct_expire(const struct edgexdp_ct_entry *ct,
+			   const struct edgexdp_ct_key *key,
+			   const struct edgexdp_settings *s, __u64 now,
+			   __u32 which)
+{
+	struct ct_table t;
+
+	if (!ct || !key || !s)
+		return 1;
+	if (!age_exceeds(now, ct->last_seen_ns, ct_timeout(key, ct, s)))
+		return 0;
+	ct_table_get(&t, which == EDGEXDP_CT_CONFIRMED
+				 ? EDGEXDP_CT_CONFIRMED
+				 : EDGEXDP_CT_UNCONFIRMED);
+	ct_delete(&t, key);
+	return 1;
+}
+
 static __always_inline struct edgexdp_ct_entry *
 ct_lookup_live(const struct ct_table *t, const struct edgexdp_ct_key *key,
 	       const struct edgexdp_settings *s, __u64 now)
@@ -232,12 +254,8 @@ ct_lookup_live(const struct ct_table *t, const struct edgexdp_ct_key *key,
 	struct edgexdp_ct_entry *ct;
 
 	ct = bpf_map_lookup_elem(t->map, key);
-	if (!ct)
+	if (!ct || ct_expire(ct, key, s, now, t->which))
 		return NULL;
-	if (age_exceeds(now, ct->last_seen_ns, ct_timeout(key, ct, s))) {
-		ct_delete(t, key);
-		return NULL;
-	}
 	return ct;
 }
 

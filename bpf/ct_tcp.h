@@ -40,15 +40,13 @@ static __always_inline bool seq_after(__u32 a, __u32 b)
 	return seq_before(b, a);
 }
 
+/* The rest of the segment (tcp_seg_read() read seq, ack and window). */
 static __always_inline void tcp_seg_load(struct tcp_seg *seg,
 					 const struct packet *pkt)
 {
-	seg->seq = pkt->tcp_seq;
-	seg->ack = pkt->tcp_ack;
-	seg->win = pkt->tcp_win;
 	seg->flags = pkt->tcp_flags;
 	seg->wscale = pkt->tcp_wscale;
-	seg->end = pkt->tcp_seq + pkt->tcp_len;
+	seg->end = seg->seq + pkt->tcp_len;
 	if (pkt->tcp_flags & TCPHDR_SYN)
 		seg->end++;
 	if (pkt->tcp_flags & TCPHDR_FIN)
@@ -238,16 +236,28 @@ static __always_inline __u32 ct_tcp_segment(struct edgexdp_ct_entry *ct,
 					    struct edgexdp_ct_tcp_side *rcv,
 					    bool from_initiator)
 {
-	if (!(ct->flags & EDGEXDP_CT_F_LIBERAL)) {
-		if (!tcp_in_window(snd, rcv, seg))
+	if (ct->flags & EDGEXDP_CT_F_LIBERAL)
+		return VERDICT_NONE;
+	if (!tcp_in_window(snd, rcv, seg))
+		return VERDICT_DROP(EDGEXDP_DROP_TCP_WINDOW);
+	if (ct->state == EDGEXDP_CT_SYN_RECV && from_initiator) {
+		if (seg->ack != rcv->end)
 			return VERDICT_DROP(EDGEXDP_DROP_TCP_WINDOW);
-		if (ct->state == EDGEXDP_CT_SYN_RECV && from_initiator) {
-			if (seg->ack != rcv->end)
-				return VERDICT_DROP(EDGEXDP_DROP_TCP_WINDOW);
-			ct->state = EDGEXDP_CT_ESTABLISHED;
-		}
-		tcp_window_update(snd, rcv, seg);
+		ct->state = EDGEXDP_CT_ESTABLISHED;
 	}
+	return VERDICT_NONE;
+}
+
+/* What an accepted segment teaches (the second half of a segment's
+ * judgement, on its own to keep each function's stack small). */
+static __always_inline __u32 ct_tcp_learn(struct edgexdp_ct_entry *ct,
+					  const struct tcp_seg *seg,
+					  struct edgexdp_ct_tcp_side *snd,
+					  struct edgexdp_ct_tcp_side *rcv,
+					  bool from_initiator)
+{
+	if (!(ct->flags & EDGEXDP_CT_F_LIBERAL))
+		tcp_window_update(snd, rcv, seg);
 	/* The responder's FIN before the handshake completes waits. */
 	if ((seg->flags & TCPHDR_FIN) && ct->state != EDGEXDP_CT_SYN_RECV) {
 		ct->fin_seen |= seg->from_a ? CT_FIN_FROM_A : CT_FIN_FROM_B;
@@ -301,6 +311,7 @@ CT_TCP_JUDGE(ct_tcp_judge_rst, ct_tcp_rst)
 CT_TCP_JUDGE(ct_tcp_judge_syn_sent, ct_tcp_syn_sent)
 CT_TCP_JUDGE(ct_tcp_judge_syn_again, ct_tcp_syn_again)
 CT_TCP_JUDGE(ct_tcp_judge_segment, ct_tcp_segment)
+CT_TCP_JUDGE(ct_tcp_judge_learn, ct_tcp_learn)
 
 /* A segment of a tracked flow in table t. */
 static __always_inline __u32
@@ -325,7 +336,8 @@ ct_tcp_update(const struct ct_table *t, struct edgexdp_ct_entry *ct,
 	else if (seg->flags & TCPHDR_SYN)
 		verdict = ct_tcp_judge_syn_again(ct, seg);
 	else
-		verdict = ct_tcp_judge_segment(ct, seg);
+		verdict = ct_tcp_judge_segment(ct, seg)
+				  ?: ct_tcp_judge_learn(ct, seg);
 	if (verdict & CT_TCP_END_FLOW) {
 		ct_delete(t, key);
 		return verdict & ~CT_TCP_END_FLOW;

@@ -154,6 +154,35 @@ decide_new(struct xdp_md *ctx, const struct ct_table *unconfirmed,
 #define TCP_OPTS_OFF_MAX 0x3fff
 
 /*
+ * The sequence numbers and window of the TCP header at l4_off, into seg
+ * (a map value: the stack has no room). A global function, checked once:
+ * the program's own paths keep no packet pointer for these reads.
+ */
+__noinline __u32 tcp_seg_read(struct xdp_md *ctx, __u32 l4_off,
+			      struct tcp_seg *seg)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	const struct tcphdr *tcp;
+
+	if (!seg || l4_off > TCP_OPTS_OFF_MAX)
+		return VERDICT_ABORT;
+	/* The bound the verifier must see on the very register it adds. */
+	barrier_var(l4_off);
+	l4_off &= TCP_OPTS_OFF_MAX;
+	tcp = data + l4_off;
+	/* One pointer for the check and the reads: the compiler would check
+	 * a sum of its own, whose range the verifier does not carry over. */
+	barrier_var(tcp);
+	if ((void *)(tcp + 1) > data_end)
+		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
+	seg->seq = bpf_ntohl(tcp->seq);
+	seg->ack = bpf_ntohl(tcp->ack_seq);
+	seg->win = bpf_ntohs(tcp->window);
+	return VERDICT_NONE;
+}
+
+/*
  * The window scale of a SYN whose options are opt_len bytes at opts_off
  * into the frame. A global function, checked once on its own: inlined, its
  * loop would be walked once for every way the headers before it can be
@@ -176,10 +205,12 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 	const struct edgexdp_port_entry *to_port, *from_port = NULL;
 	struct ct_table confirmed, unconfirmed;
 	const struct edgexdp_settings *s;
+	struct ct_scratch *scratch;
 	struct edgexdp_ct_entry *ct;
 	struct edgexdp_ct_key key;
 	struct flow_tuple t;
 	bool from_a, opens;
+	__u32 verdict;
 
 	/*
 	 * Junk filter, before anything costlier: a new flow needs a rule on
@@ -205,6 +236,14 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 		pkt->tcp_wscale =
 			tcp_wscale(ctx, pkt->l4_off + sizeof(struct tcphdr),
 				   pkt->tcp_doff - sizeof(struct tcphdr));
+	if (pkt->l4proto == IPPROTO_TCP) {
+		scratch = ct_scratch_get();
+		if (!scratch)
+			return VERDICT_ABORT;
+		verdict = tcp_seg_read(ctx, pkt->l4_off, &scratch->seg);
+		if (verdict)
+			return verdict;
+	}
 
 	s = settings_get();
 	if (!s)

@@ -128,10 +128,7 @@ struct packet {
 	__u8 tcp_flags;
 	__u8 tcp_doff; /* TCP header length in bytes */
 	__u8 tcp_wscale; /* a SYN's window scale option, decide_tcp_udp() */
-	__u16 tcp_win; /* the raw window field, host order */
-	__u32 tcp_seq; /* host order, as every tcp_* below */
-	__u32 tcp_ack;
-	__u32 tcp_len; /* payload bytes */
+	__u16 tcp_len; /* payload bytes; seq, ack, window: tcp_seg_read() */
 	__u8 frag; /* enum frag_kind */
 	__u8 frag_proto; /* next header named next to the fragment id */
 	__u16 frag_offset; /* in 8-byte units */
@@ -407,11 +404,8 @@ static __always_inline __u32 parse_tcp(struct packet *pkt)
 	if (!tcp_flags_valid(pkt->tcp_flags))
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	pkt->tcp_doff = tcp->doff * TCP_DOFF_UNIT;
-	pkt->tcp_seq = bpf_ntohl(tcp->seq);
-	pkt->tcp_ack = bpf_ntohl(tcp->ack_seq);
-	pkt->tcp_win = bpf_ntohs(tcp->window);
 	/* Checked above: the header ends within the datagram. */
-	pkt->tcp_len = (__u32)(pkt->ip_end - pkt->l4) - pkt->tcp_doff;
+	pkt->tcp_len = (__u16)((pkt->ip_end - pkt->l4) - pkt->tcp_doff);
 	return VERDICT_NONE;
 }
 
