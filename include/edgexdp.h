@@ -482,16 +482,25 @@ struct edgexdp_attached_iface {
  * would misread every counter, so it refuses, and says to reload; bump
  * this with any change to a pinned map's key or value.
  */
-#define EDGEXDP_ABI_VERSION 4U
+#define EDGEXDP_ABI_VERSION 5U
 
+/*
+ * A reload keeps a rule's id (so its flows and counters) while a rule of
+ * that name exists, and a NIC's counter slot while the NIC stays: ids and
+ * slots then have holes, rule_info entries with an empty name and ifaces[]
+ * entries with ifindex 0, which readers skip.
+ */
 struct edgexdp_load_info {
 	__u32 abi_version; /* EDGEXDP_ABI_VERSION of the tool that loaded */
-	__u32 n_rules;
+	__u32 n_rules; /* rules in force */
 	__u64 loaded_at; /* seconds since the epoch */
-	__u32 n_ifaces;
+	__u32 n_ifaces; /* bound of ifaces[] in use (slots) */
 	__u32 ct_max_entries;
 	__u32 ct_unconfirmed_max_entries;
+	__u32 n_rule_ids; /* bound of the rule ids in use */
+	__u32 reloads; /* reloads since the load */
 	__u32 pad;
+	__u64 reloaded_at; /* seconds since the epoch; 0: never */
 	char config_path[EDGEXDP_PATH_LEN];
 	struct edgexdp_attached_iface ifaces[EDGEXDP_MAX_IFACES];
 };

@@ -18,7 +18,7 @@ teardown_file() {
 gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 
 @test "every command has help" {
-	for cmd in check load unload status stats export; do
+	for cmd in check load reload unload status stats export; do
 		run "$EDGEXDP" help "$cmd"
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"Usage: edgexdp $cmd"* ]]
@@ -28,7 +28,7 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 	done
 	run "$EDGEXDP" --help
 	[ "$status" -eq 0 ]
-	for cmd in check load unload status stats export help; do
+	for cmd in check load reload unload status stats export help; do
 		[[ "$output" == *"  $cmd "* ]] || { echo "no $cmd in --help"; return 1; }
 	done
 	run "$EDGEXDP" help bogus

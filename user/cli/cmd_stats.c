@@ -96,6 +96,8 @@ static struct json_object *json_rules(const struct stats_sample *s,
 	struct json_object *rules = json_object_new_array();
 
 	for (__u32 i = 0; i < s->n_rules; i++) {
+		if (!s->rule_info[i].name[0])
+			continue; /* an id a reload left free */
 		const struct edgexdp_rule_info *ri = &s->rule_info[i];
 		const struct edgexdp_rule_stats *st = &s->rules[i];
 		struct json_object *o = json_rule_object(
@@ -154,6 +156,8 @@ static struct json_object *json_ifaces(const struct stats_sample *s,
 	struct json_object *ifs = json_object_new_array();
 
 	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
+		if (!s->info.ifaces[i].ifindex)
+			continue; /* a slot a reload left free */
 		const struct edgexdp_iface_stats *st = &s->ifaces[i];
 		struct json_object *o = json_object_new_object();
 
@@ -215,6 +219,8 @@ static void print_rules_plain(const struct stats_sample *s,
 		printf(" %10s %12s", "PKT/S", "BIT/S");
 	putchar('\n');
 	for (__u32 i = 0; i < s->n_rules; i++) {
+		if (!s->rule_info[i].name[0])
+			continue; /* an id a reload left free */
 		const struct edgexdp_rule_info *ri = &s->rule_info[i];
 		const struct edgexdp_rule_stats *st = &s->rules[i];
 
@@ -267,6 +273,8 @@ static void print_ifaces_plain(const struct stats_sample *s,
 		       "DROP/S");
 	putchar('\n');
 	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
+		if (!s->info.ifaces[i].ifindex)
+			continue; /* a slot a reload left free */
 		const struct edgexdp_iface_stats *st = &s->ifaces[i];
 
 		printf("%-16s %-8s %10llu %12llu %10llu %10llu",

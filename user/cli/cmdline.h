@@ -45,7 +45,8 @@ struct cmd {
 	int (*run)(void *ctx, int argc, char **argv);
 };
 
-extern const struct cmd cmd_check, cmd_load, cmd_unload, cmd_status, cmd_stats,
+extern const struct cmd cmd_check, cmd_load, cmd_reload, cmd_unload,
+	cmd_status, cmd_stats,
 	cmd_export, cmd_exporter, cmd_log;
 
 /* The options every command takes, before or after its name. */

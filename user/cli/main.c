@@ -17,7 +17,7 @@
 #include "pins.h"
 
 static const struct cmd *const cmds[] = {
-	&cmd_check, &cmd_load,	 &cmd_unload,	&cmd_status,
+	&cmd_check, &cmd_load,	 &cmd_reload,	&cmd_unload,	&cmd_status,
 	&cmd_stats, &cmd_export, &cmd_exporter, &cmd_log,
 };
 

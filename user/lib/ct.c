@@ -297,8 +297,8 @@ static int rule_for_flow(const struct ruleset *rs,
 	return -1;
 }
 
-int ct_reclassify(int ct_fd, const struct ruleset *rs,
-		  struct ct_reclassified *out)
+int ct_judge(int ct_fd, const struct ruleset *rs, bool apply,
+	     uint64_t *cut_by_rule, struct ct_reclassified *out)
 {
 	struct edgexdp_ct_key key, next, *doomed = NULL, *grown;
 	size_t n_doomed = 0, cap = 0;
@@ -313,6 +313,12 @@ int ct_reclassify(int ct_fd, const struct ruleset *rs,
 		if (bpf_map_lookup_elem(ct_fd, &key, &entry))
 			continue;
 		rule = rule_for_flow(rs, &key, &entry);
+		if (rule < 0 && cut_by_rule && entry.rule_id < EDGEXDP_MAX_RULES)
+			cut_by_rule[entry.rule_id]++;
+		if (rule < 0 && !apply) {
+			out->dropped++;
+			continue;
+		}
 		if (rule < 0) {
 			/* Deleted after the walk: deleting the current key
 			 * would restart it at the first. */
@@ -329,7 +335,9 @@ int ct_reclassify(int ct_fd, const struct ruleset *rs,
 			continue;
 		}
 		out->kept++;
-		if ((uint32_t)rule != entry.rule_id) {
+		if ((uint32_t)rule != entry.rule_id && !apply) {
+			out->reassigned++;
+		} else if ((uint32_t)rule != entry.rule_id) {
 			entry.rule_id = (uint32_t)rule;
 			if (bpf_map_update_elem(ct_fd, &key, &entry, BPF_EXIST))
 				err = -errno;
@@ -343,4 +351,10 @@ int ct_reclassify(int ct_fd, const struct ruleset *rs,
 	}
 	free(doomed);
 	return err;
+}
+
+int ct_reclassify(int ct_fd, const struct ruleset *rs,
+		  struct ct_reclassified *out)
+{
+	return ct_judge(ct_fd, rs, true, NULL, out);
 }

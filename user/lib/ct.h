@@ -3,6 +3,7 @@
 #ifndef EDGEXDP_CT_H
 #define EDGEXDP_CT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "edgexdp.h"
@@ -49,6 +50,15 @@ struct ct_reclassified {
  */
 int ct_reclassify(int ct_fd, const struct ruleset *rs,
 		  struct ct_reclassified *out);
+/*
+ * The same judgement on a live table (reload, right after the switch): a
+ * flow's rule id is rewritten only when another rule now allows it, so
+ * concurrent updates by the data path are overwritten only then. With
+ * apply false nothing changes (a plan); cut_by_rule[id], when given
+ * (EDGEXDP_MAX_RULES entries), counts the flows removed by their old id.
+ */
+int ct_judge(int ct_fd, const struct ruleset *rs, bool apply,
+	     uint64_t *cut_by_rule, struct ct_reclassified *out);
 
 /*
  * The data path's flow key for a tuple (bpf/conntrack.h ct_key_build):

@@ -355,6 +355,7 @@ static int pin_and_record(struct edgexdp_bpf *skel,
 	info->abi_version = EDGEXDP_ABI_VERSION;
 	info->loaded_at = (__u64)time(NULL);
 	info->n_rules = (__u32)rs->n_rules;
+	info->n_rule_ids = (__u32)rs->n_rules;
 	info->n_ifaces = (__u32)rs->n_ifaces;
 	info->ct_max_entries = rs->ct_max_entries;
 	info->ct_unconfirmed_max_entries = rs->ct_unconfirmed_max_entries;

@@ -205,7 +205,7 @@ static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 	for (size_t i = 0; i < rs->n_ifaces; i++) {
 		struct edgexdp_iface iface = {
 			.zone = rs->ifaces[i].zone,
-			.slot = (__u32)i,
+			.slot = rs->iface_slots ? rs->iface_slots[i] : (__u32)i,
 			.configured = 1,
 			.source_check = (__u8)rs->ifaces[i].source_check,
 			.flags = rs->ifaces[i].internet ? EDGEXDP_IFACE_INTERNET
@@ -305,6 +305,17 @@ static int pin_new_map(int fd, const char *name)
 
 int maps_create_rule_info(const struct ruleset *rs)
 {
+	int fd = maps_rule_info_fd(rs), err;
+
+	if (fd < 0)
+		return fd;
+	err = pin_new_map(fd, PIN_RULE_INFO);
+	close(fd);
+	return err;
+}
+
+int maps_rule_info_fd(const struct ruleset *rs)
+{
 	struct edgexdp_rule_info info;
 	int fd, err = 0;
 
@@ -329,10 +340,11 @@ int maps_create_rule_info(const struct ruleset *rs)
 		info.feature = r->feature;
 		err = update(fd, &id, &info);
 	}
-	if (!err)
-		err = pin_new_map(fd, PIN_RULE_INFO);
-	close(fd);
-	return err;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 int maps_create_load_info(void)

@@ -50,6 +50,8 @@ int maps_create_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 
 /* The userspace-only maps (see struct edgexdp_rule_info). */
 int maps_create_rule_info(const struct ruleset *rs);
+/* The same, filled and not pinned: an fd, or -errno. */
+int maps_rule_info_fd(const struct ruleset *rs);
 int maps_create_load_info(void);
 
 /* Sum a per-CPU value of `value_size` bytes made of __u64 counters. */

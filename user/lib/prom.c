@@ -64,6 +64,8 @@ static void prom_info(FILE *f, const struct stats_sample *s,
 	family(f, "edgexdp_interface_info", "gauge",
 	       "Each NIC the filter is attached to.");
 	for (__u32 i = 0; i < s->info.n_ifaces; i++) {
+		if (!s->info.ifaces[i].ifindex)
+			continue;
 		const struct edgexdp_attached_iface *a = &s->info.ifaces[i];
 
 		fputs("edgexdp_interface_info{", f);
@@ -78,7 +80,7 @@ static void prom_info(FILE *f, const struct stats_sample *s,
 	fprintf(f, "edgexdp_loaded_timestamp_seconds %llu\n",
 		(unsigned long long)s->info.loaded_at);
 	family(f, "edgexdp_rules", "gauge", "Rules loaded.");
-	fprintf(f, "edgexdp_rules %u\n", s->n_rules);
+	fprintf(f, "edgexdp_rules %u\n", s->info.n_rules);
 }
 
 static void prom_rules(FILE *f, const struct stats_sample *s)
@@ -100,6 +102,8 @@ static void prom_rules(FILE *f, const struct stats_sample *s)
 	for (size_t k = 0; k < ARRAY_SIZE(m); k++) {
 		family(f, m[k].name, "counter", m[k].help);
 		for (__u32 i = 0; i < s->n_rules; i++) {
+			if (!s->rule_info[i].name[0])
+				continue; /* an id a reload left free */
 			const struct edgexdp_rule_info *ri = &s->rule_info[i];
 			const __u64 *v =
 				(const __u64 *)((const char *)&s->rules[i] +
@@ -164,6 +168,8 @@ static void prom_ifaces(FILE *f, const struct stats_sample *s)
 		       bytes ? "Bytes the filter saw arrive on a NIC."
 			     : "Packets the filter saw arrive on a NIC.");
 		for (__u32 i = 0; i < s->info.n_ifaces; i++) {
+			if (!s->info.ifaces[i].ifindex)
+				continue;
 			fprintf(f, "%s{", name);
 			label(f, "interface", s->info.ifaces[i].name, 1);
 			label(f, "zone", zone_name(s->info.ifaces[i].zone), 0);

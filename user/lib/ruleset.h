@@ -102,6 +102,9 @@ struct ruleset {
 	struct ruleset_set *sets;
 	size_t n_sets;
 	struct ruleset_side *from, *to; /* per rule id */
+	/* The counter slot of ifaces[i]; NULL: i. A reload keeps the slot
+	 * of a NIC that stays, so its counters go on. Not owned. */
+	const uint32_t *iface_slots;
 	enum cfg_xdp_mode xdp_mode;
 	uint32_t ct_max_entries;
 	uint32_t ct_unconfirmed_max_entries;

@@ -59,7 +59,7 @@ int stats_sample_read(struct stats_sample *s, struct edgexdp_diag *d)
 		return loader_check_abi(&s->info, d); /* says what to do */
 	if (err)
 		return diag_set(d, err, "cannot read the counters");
-	s->n_rules = s->info.n_rules;
+	s->n_rules = s->info.n_rule_ids; /* ids, holes included */
 	s->rule_info = calloc(s->n_rules + 1, sizeof(*s->rule_info));
 	s->rules = calloc(s->n_rules + 1, sizeof(*s->rules));
 	if (!s->rule_info || !s->rules)
