@@ -76,8 +76,9 @@ static int zero_new_counters(struct reload_ctx *c)
 	return err;
 }
 
-static const char *const state_maps[] = {"conntrack", "frags", "rule_stats",
-					 "verdict_stats", NULL};
+static const char *const state_maps[] = {
+	"conntrack",  "ct_unconfirmed", "ct_stats", "frags",
+	"rule_stats", "verdict_stats",	NULL};
 
 /* The new instance: live state maps, new filled rule maps, loaded. */
 static int build_instance(struct reload_ctx *c, struct edgexdp_diag *d)
@@ -93,6 +94,15 @@ static int build_instance(struct reload_ctx *c, struct edgexdp_diag *d)
 				"(conntrack.max_entries): keep %u",
 				c->old.info.ct_max_entries, rs->ct_max_entries,
 				c->old.info.ct_max_entries);
+	if (rs->ct_unconfirmed_max_entries !=
+	    c->old.info.ct_unconfirmed_max_entries)
+		return diag_set(d, -EINVAL,
+				"reload keeps the unconfirmed flow table, of "
+				"%u entries; this config asks for %u "
+				"(conntrack.unconfirmed_max_entries): keep %u",
+				c->old.info.ct_unconfirmed_max_entries,
+				rs->ct_unconfirmed_max_entries,
+				c->old.info.ct_unconfirmed_max_entries);
 	c->skel = edgexdp_bpf__open();
 	if (!c->skel)
 		return diag_set(d, -errno, "cannot open the BPF object");
