@@ -90,6 +90,8 @@ static int stage_info(struct reload_ctx *c)
 	info->n_rules = (__u32)c->res->n_rules;
 	info->n_rule_ids = (__u32)c->req->rs->n_rules;
 	info->ct_max_entries = c->req->rs->ct_max_entries;
+	info->ct_unconfirmed_max_entries =
+		c->req->rs->ct_unconfirmed_max_entries;
 	snprintf(info->config_path, sizeof(info->config_path), "%s",
 		 c->req->config_path);
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, PIN_LOAD_INFO, sizeof(__u32),
