@@ -224,29 +224,23 @@ static __always_inline int ct_insert(const struct ct_table *t,
 }
 
 /*
- * Has the entry of table `which` expired? Then it is gone: deleting it now
- * lets a new flow reuse the tuple at once instead of waiting for the LRU
- * to evict it. A global function: the verifier checks the timeouts of
- * every state and the delete once, not on every path that looks a flow up.
+ * Has the entry expired? A global function: the verifier checks the
+ * timeouts of every state once, not on every path that looks a flow up.
+ * The caller deletes: a global function's pointer arguments are plain
+ * memory to the verifier, and Linux 6.1 takes a map key only from the
+ * stack, a map value or the packet.
  */
-__noinline __u32 ct_expire(const struct edgexdp_ct_entry *ct,
+__noinline bool ct_expired(const struct edgexdp_ct_entry *ct,
 			   const struct edgexdp_ct_key *key,
-			   const struct edgexdp_settings *s, __u64 now,
-			   __u32 which)
+			   const struct edgexdp_settings *s, __u64 now)
 {
-	struct ct_table t;
-
 	if (!ct || !key || !s)
-		return 1;
-	if (!age_exceeds(now, ct->last_seen_ns, ct_timeout(key, ct, s)))
-		return 0;
-	ct_table_get(&t, which == EDGEXDP_CT_CONFIRMED
-				 ? EDGEXDP_CT_CONFIRMED
-				 : EDGEXDP_CT_UNCONFIRMED);
-	ct_delete(&t, key);
-	return 1;
+		return true;
+	return age_exceeds(now, ct->last_seen_ns, ct_timeout(key, ct, s));
 }
 
+/* An expired entry is deleted at once, so that a new flow can reuse the
+ * tuple instead of waiting for the LRU to evict it. */
 static __always_inline struct edgexdp_ct_entry *
 ct_lookup_live(const struct ct_table *t, const struct edgexdp_ct_key *key,
 	       const struct edgexdp_settings *s, __u64 now)
@@ -254,8 +248,12 @@ ct_lookup_live(const struct ct_table *t, const struct edgexdp_ct_key *key,
 	struct edgexdp_ct_entry *ct;
 
 	ct = bpf_map_lookup_elem(t->map, key);
-	if (!ct || ct_expire(ct, key, s, now, t->which))
+	if (!ct)
 		return NULL;
+	if (ct_expired(ct, key, s, now)) {
+		ct_delete(t, key);
+		return NULL;
+	}
 	return ct;
 }
 
