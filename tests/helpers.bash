@@ -112,6 +112,9 @@ echo_service_start() {
 echo_service_stop() {
 	local pid
 	pid=$(cat "$BATS_FILE_TMPDIR/echo-$1.pid" 2>/dev/null) || return 0
+	# First the children socat forked for sessions: one whose connection
+	# a filter cut waits for a FIN forever, and holds bats's output open.
+	pkill -P "$pid" 2>/dev/null
 	{ kill "$pid" && wait "$pid"; } 2>/dev/null || true
 	return 0
 }
