@@ -4,7 +4,8 @@
  *
  * Per packet: find the NIC's zone, parse, then the cheapest question that
  * can end it. A flood to ports no rule names costs one hash lookup, the
- * parse and one or two array lookups; only packets on a rule's port reach
+ * parse and one or two array lookups; only packets on a rule's port (or,
+ * from a source-port rule's range, on a NIC of that rule's zone) reach
  * conntrack, and only those no flow knows reach the rule lookups.
  *
  * Map names and layouts are ABI (include/edgexdp.h); userspace pins them.
@@ -209,28 +210,30 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 	struct edgexdp_ct_entry *ct;
 	struct edgexdp_ct_key key;
 	struct flow_tuple t;
-	bool from_a, opens;
+	bool from_a, opens, sport_rules;
 	__u32 verdict;
 
 	/*
 	 * Junk filter, before anything costlier: a new flow needs a rule on
-	 * its destination port or, for source-port rules, on its source
-	 * port; a reply has a rule's port the other way round. With none of
-	 * these, no flow can exist, so conntrack need not be asked.
+	 * its destination port or a source-port rule of the ingress zone on
+	 * its source port; a reply has a rule's port the other way round.
+	 * With none of these, no flow can exist, so conntrack need not be
+	 * asked. A packet to a named port never pays for its source port
+	 * here: only a conntrack miss does, below.
 	 */
 	to_port = port_entry(pkt->l4proto, pkt->dport);
 	opens = pkt->l4proto == IPPROTO_TCP && tcp_opens_flow(pkt->tcp_flags);
-	/* The source port's group is needed to classify a new flow only when
-	 * some rule names source ports; else only when the destination port
-	 * is unnamed and the packet may be a reply. A bare SYN opens and
-	 * never replies: its source port, often inside a rule's range by
-	 * chance, says nothing unless a source-port rule names it. */
-	if ((d->sport_protos & (1U << proto_index(pkt->l4proto))) ||
-	    (!port_is_named(to_port) && !opens))
-		from_port = port_entry(pkt->l4proto, pkt->sport);
-	if (!port_is_named(to_port) && !port_has_sport_group(from_port) &&
-	    (opens || !port_has_group(from_port)))
-		return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
+	sport_rules = d->sport_protos & (1U << proto_index(pkt->l4proto));
+	if (!port_is_named(to_port)) {
+		/* A bare SYN opens and never replies: its source port, often
+		 * inside a rule's range by chance, says nothing unless a
+		 * source-port rule of this NIC's zone names it. */
+		if (sport_rules || !opens)
+			from_port = port_entry(pkt->l4proto, pkt->sport);
+		if (!(sport_rules && sport_group_of(from_port, d->zone)) &&
+		    (opens || !port_has_group(from_port)))
+			return VERDICT_DROP(EDGEXDP_DROP_NO_RULE_PORT);
+	}
 	/* Only a SYN's options matter to the flow: read them once here. */
 	if (pkt->l4proto == IPPROTO_TCP && (pkt->tcp_flags & TCPHDR_SYN))
 		pkt->tcp_wscale =
@@ -265,6 +268,9 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 			return decide_unconfirmed(&unconfirmed, &confirmed, ct,
 						  &key, pkt, from_a, s, d);
 	}
+	/* A flow no one knows: classify wants the source port's group. */
+	if (!from_port && sport_rules)
+		from_port = port_entry(pkt->l4proto, pkt->sport);
 	return decide_new(ctx, &unconfirmed, &key, pkt, to_port, from_port,
 			  from_a, d);
 }

@@ -14,7 +14,12 @@
  *      Rules can also name a source port range (the A/V edge's media
  *      relay sends from 50000-59999 to any port): the same array gives a
  *      port's source port group, looked up on the source port only when
- *      some rule of the protocol names source ports (iface.sport_protos).
+ *      some rule of the protocol names source ports (iface.sport_protos),
+ *      and then only for a packet no flow knows or whose destination port
+ *      no rule names. The junk filter lets a packet to an unnamed port
+ *      through on its source port only for a source-port rule of the
+ *      ingress NIC's zone (or, but for a bare SYN, as a reply from a
+ *      rule's destination port).
  *      A rule that names no source port covers every source port group.
  *   3. src and dst addr  -> address class      (addr_v4 / addr_v6, LPM)
  *      An address class is one combination of address-set memberships.

@@ -115,9 +115,20 @@ static const struct sport_case singles[] = {
 	{"UDP av_edge:55000 on an internal NIC: wrong_zone", INT, IPPROTO_UDP,
 	 0, AV_EDGE, RELAY_PORT, ANY_EXT4, PEER_UDP_PORT,
 	 EDGEXDP_DROP_WRONG_ZONE, NULL},
-	{"TCP SYN av_edge:55000 on an internal NIC: wrong_zone", INT,
-	 IPPROTO_TCP, F_SYN, AV_EDGE, RELAY_PORT, ANY_EXT4, PEER_TCP_PORT,
-	 EDGEXDP_DROP_WRONG_ZONE, NULL},
+	/* The junk filter counts a source port only for a source-port
+	 * rule of the ingress zone: on an internal NIC, a SYN from the
+	 * relay's range to a port no rule names never reaches conntrack. */
+	{"TCP SYN av_edge:55000 on an internal NIC: junk", INT, IPPROTO_TCP,
+	 F_SYN, AV_EDGE, RELAY_PORT, ANY_EXT4, PEER_TCP_PORT,
+	 EDGEXDP_DROP_NO_RULE_PORT, NULL},
+	{"TCP SYN 198.51.100.66:55000 -> 203.0.113.10:8080 on an internal "
+	 "NIC: junk",
+	 INT, IPPROTO_TCP, F_SYN, "198.51.100.66", RELAY_PORT, "203.0.113.10",
+	 PEER_TCP_PORT, EDGEXDP_DROP_NO_RULE_PORT, NULL},
+	{"TCP SYN 10.45.16.30:55000 -> 10.0.0.1:8080 on an internal NIC: "
+	 "junk",
+	 INT, IPPROTO_TCP, F_SYN, AV_EDGE, RELAY_PORT, "10.0.0.1",
+	 PEER_TCP_PORT, EDGEXDP_DROP_NO_RULE_PORT, NULL},
 	{"TCP SYN from a peer's 55000 to the access edge: the range is "
 	 "av_edge's",
 	 EXT, IPPROTO_TCP, F_SYN, ANY_EXT4, RELAY_PORT, "203.0.113.10",

@@ -369,6 +369,12 @@ bool oracle_port_used(enum edgexdp_proto proto, uint16_t port)
 	       port_named_in_zone(proto, port, EDGEXDP_ZONE_INTERNAL, false);
 }
 
+bool oracle_sport_used_in(enum edgexdp_proto proto, uint16_t port,
+			  enum edgexdp_zone zone)
+{
+	return port_named_in_zone(proto, port, zone, true);
+}
+
 bool oracle_sport_used(enum edgexdp_proto proto, uint16_t port)
 {
 	return port_named_in_zone(proto, port, EDGEXDP_ZONE_EXTERNAL, true) ||
@@ -377,8 +383,9 @@ bool oracle_sport_used(enum edgexdp_proto proto, uint16_t port)
 
 /*
  * The documented order: junk filter (no rule names the destination port
- * on either side, nor the source port as a source port, nor, unless the
- * packet is a bare SYN, the source port as a destination port), TCP
+ * on either side, nor the source port as a source port in the ingress
+ * zone, nor, unless the packet is a bare SYN, the source port as a
+ * destination port), TCP
  * segments that cannot open a flow, then the rule lookup on both ports
  * with the reason for a miss (bpf/classify.h).
  */
@@ -396,14 +403,15 @@ struct oracle_verdict oracle_new_packet(enum edgexdp_zone zone,
 	bool to_src = oracle_sport_used(proto, dport);
 	bool from_dst = oracle_port_used(proto, sport);
 	bool from_src = oracle_sport_used(proto, sport);
+	bool from_src_here = oracle_sport_used_in(proto, sport, zone);
 	uint8_t open_mask = F_SYN | F_ACK | F_RST | F_FIN;
 
 	bool opens =
 		proto == EDGEXDP_PROTO_TCP && (tcp_flags & open_mask) == F_SYN;
 
 	/* A bare SYN is never a reply: its source port only counts as a
-	 * source-port rule's port. */
-	if (!to_dst && !to_src && !from_src && (opens || !from_dst)) {
+	 * source-port rule's port, and only for a rule of the ingress zone. */
+	if (!to_dst && !to_src && !from_src_here && (opens || !from_dst)) {
 		v.reason = EDGEXDP_DROP_NO_RULE_PORT;
 		return v;
 	}

@@ -75,6 +75,9 @@ const struct profile_rule *oracle_first_rule(enum edgexdp_zone zone,
  * port (oracle_port_used) or as its source port (oracle_sport_used)? */
 bool oracle_port_used(enum edgexdp_proto proto, uint16_t port);
 bool oracle_sport_used(enum edgexdp_proto proto, uint16_t port);
+/* Only the rules of one zone: the junk filter's test of a source port. */
+bool oracle_sport_used_in(enum edgexdp_proto proto, uint16_t port,
+			  enum edgexdp_zone zone);
 
 /* What the data path must do with a packet no flow knows. */
 struct oracle_verdict {

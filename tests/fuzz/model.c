@@ -653,10 +653,11 @@ static struct model_verdict tcp_udp(const struct model_nic *nic,
 	if (!IS_NONE(v))
 		return v;
 	/* The junk filter: no rule names the destination port (as either
-	 * end), nor the source port as a source port, nor, but for a bare
-	 * SYN, the source port as a destination port (a reply's). */
+	 * end), nor, in the NIC's zone, the source port as a source port,
+	 * nor, but for a bare SYN, the source port as a destination port
+	 * (a reply's). */
 	if (!oracle_port_used(ep, l.dport) && !oracle_sport_used(ep, l.dport) &&
-	    !oracle_sport_used(ep, l.sport) &&
+	    !oracle_sport_used_in(ep, l.sport, nic->zone) &&
 	    (!oracle_port_used(ep, l.sport) ||
 	     (p->proto == P_TCP && bare_syn(l.flags))))
 		return drop(EDGEXDP_DROP_NO_RULE_PORT);
