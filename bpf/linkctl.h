@@ -13,7 +13,7 @@
 #define EDGEXDP_LINKCTL_H
 
 #include "parse.h"
-#include "source.h" /* ipv6_is_link_local(), ipv6_is_multicast() */
+#include "source.h" /* ipv6_is_link_local(), _multicast(), _unspecified() */
 
 /* ICMPv6 types (RFC 2710, 3810, 4861). */
 #define ICMPV6_MLD_REPORT 131
@@ -34,11 +34,6 @@ static __always_inline bool icmp6_is_mld(__u8 type)
 {
 	return (type >= ICMPV6_MLD_QUERY && type <= ICMPV6_MLD_DONE) ||
 	       type == ICMPV6_MLD2_REPORT;
-}
-
-static __always_inline bool ipv6_is_unspecified(const struct edgexdp_addr *a)
-{
-	return !(a->u32[0] | a->u32[1] | a->u32[2] | a->u32[3]);
 }
 
 /*

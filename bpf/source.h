@@ -25,6 +25,10 @@
 #define IPV6_LINKLOCAL_BYTE1_MASK 0xc0
 #define IPV6_LINKLOCAL_BYTE1 0x80
 #define IPV6_MULTICAST_BYTE0 0xff
+/* IPv4 0.0.0.0/8 ("this network"); 224/4 multicast, 240/4 reserved and
+ * 255.255.255.255 all start at or above 224. */
+#define IPV4_ZERONET_BYTE0 0
+#define IPV4_MULTICAST_BYTE0 224
 
 static __always_inline bool ipv6_is_link_local(const struct edgexdp_addr *a)
 {
@@ -35,6 +39,11 @@ static __always_inline bool ipv6_is_link_local(const struct edgexdp_addr *a)
 static __always_inline bool ipv6_is_multicast(const struct edgexdp_addr *a)
 {
 	return a->u8[0] == IPV6_MULTICAST_BYTE0;
+}
+
+static __always_inline bool ipv6_is_unspecified(const struct edgexdp_addr *a)
+{
+	return !(a->u32[0] | a->u32[1] | a->u32[2] | a->u32[3]);
 }
 
 /* Is the address one of the edge's own roles' (EDGEXDP_ADDR_OWN)? */
@@ -87,8 +96,6 @@ static __noinline bool reverse_path_ok(struct xdp_md *ctx,
 		/* A link-local source is on this link by definition. */
 		if (ipv6_is_link_local(&t->src))
 			return true;
-		if (ipv6_is_multicast(&t->src))
-			return false;
 		fib.family = FIB_AF_INET6;
 		__builtin_memcpy(fib.ipv6_dst, t->src.u8, sizeof(fib.ipv6_dst));
 		/* The helper refuses link-scope addresses: leave it out. */
@@ -110,9 +117,32 @@ static __noinline bool reverse_path_ok(struct xdp_md *ctx,
 }
 
 /*
+ * A source no host can send from (the kernel's martians: RFC 1122
+ * 3.2.1.3, RFC 4291 2.5.2 and 2.7): a route lookup does not refuse them
+ * all, a default route covers 0.0.0.0/8 and 240/4. A link-local source
+ * never leaves its link: only a flow to the edge itself, or to another
+ * link-local address, may have one; a flow that would be forwarded not.
+ */
+static __always_inline bool source_is_martian(const struct flow_tuple *t)
+{
+	__u8 first = t->src.u8[0];
+
+	if (t->family == FAMILY_IPV4)
+		return first == IPV4_ZERONET_BYTE0 ||
+		       first >= IPV4_MULTICAST_BYTE0;
+	if (ipv6_is_unspecified(&t->src) || ipv6_is_multicast(&t->src))
+		return true;
+	if (ipv6_is_link_local(&t->src))
+		return !ipv6_is_link_local(&t->dst) &&
+		       !addr_is_own(&t->dst, t->family);
+	return false;
+}
+
+/*
  * May this packet, which a rule would let open a flow, do so? Not with an
  * edge address as its source from a NIC that faces the Internet, whatever
- * the routing says; then the NIC's reverse-path check.
+ * the routing says; then, unless the NIC's check is off, no martian
+ * source, and the NIC's reverse-path check.
  */
 static __always_inline __u32 source_verdict(struct xdp_md *ctx,
 					    const struct flow_tuple *t,
@@ -123,6 +153,8 @@ static __always_inline __u32 source_verdict(struct xdp_md *ctx,
 		return VERDICT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE);
 	if (mode == EDGEXDP_SOURCE_OFF)
 		return VERDICT_NONE;
+	if (source_is_martian(t))
+		return VERDICT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE);
 	if (!reverse_path_ok(ctx, t, ctx->ingress_ifindex, mode))
 		return VERDICT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE);
 	return VERDICT_NONE;

@@ -69,6 +69,20 @@ static const struct src_case src_cases[] = {
 	{"::1", STUN_DST6, EDGEXDP_SOURCE_STRICT, false},
 	{"ff02::1", STUN_DST6, EDGEXDP_SOURCE_STRICT, false},
 	{"fe80::1", STUN_DST6, EDGEXDP_SOURCE_STRICT, true},
+	/* Martians: no host sends from them, a route lookup does not refuse
+	 * them all (the namespace's default route covers them). */
+	{"0.0.0.0", STUN_DST4, EDGEXDP_SOURCE_STRICT, false},
+	{"0.1.2.3", STUN_DST4, EDGEXDP_SOURCE_STRICT, false},
+	{"224.0.0.1", STUN_DST4, EDGEXDP_SOURCE_STRICT, false},
+	{"239.255.255.250", STUN_DST4, EDGEXDP_SOURCE_LOOSE, false},
+	{"240.0.0.1", STUN_DST4, EDGEXDP_SOURCE_STRICT, false},
+	{"255.255.255.255", STUN_DST4, EDGEXDP_SOURCE_LOOSE, false},
+	{"223.255.255.254", STUN_DST4, EDGEXDP_SOURCE_STRICT, true},
+	{"1.0.0.1", STUN_DST4, EDGEXDP_SOURCE_STRICT, true},
+	{"::", STUN_DST6, EDGEXDP_SOURCE_STRICT, false},
+	{"ff0e::1", STUN_DST6, EDGEXDP_SOURCE_LOOSE, false},
+	{"fec0::1", STUN_DST6, EDGEXDP_SOURCE_STRICT, true},
+	{"240.0.0.1", STUN_DST4, EDGEXDP_SOURCE_OFF, true},
 	{ANY_EXT4, STUN_DST4, EDGEXDP_SOURCE_LOOSE, true},
 	{OTHER_NIC4, STUN_DST4, EDGEXDP_SOURCE_LOOSE, true},
 	{OTHER_NIC6, STUN_DST6, EDGEXDP_SOURCE_LOOSE, true},
@@ -155,6 +169,23 @@ static void established_not_checked(void **state)
 	     WANT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE));
 }
 
+/* A martian's flow, opened while the check was off, is not re-checked. */
+static void established_martian_not_checked(void **state)
+{
+	int id = rule_id(STUN_RULE);
+	struct pkt p;
+
+	(void)state;
+	dp_nic_set(EDGEXDP_SOURCE_OFF, 0);
+	mk_udp(&p, "240.0.0.1", 40000, STUN_DST4, STUN_PORT, 20);
+	step("opens with the check off", EXT, &p, WANT_NEW(id));
+	dp_nic_set(EDGEXDP_SOURCE_STRICT, 0);
+	step("same flow, strict now", EXT, &p, WANT_FLOW(id));
+	mk_udp(&p, "240.0.0.1", 40001, STUN_DST4, STUN_PORT, 20);
+	step("a new flow from there, strict", EXT, &p,
+	     WANT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE));
+}
+
 void cases_source(void)
 {
 	case_category("source validation");
@@ -173,4 +204,6 @@ void cases_source(void)
 					    : "drops spoofed_source");
 	case_add("established packets are not source-checked",
 		 established_not_checked, NULL);
+	case_add("established packets from a martian are not source-checked",
+		 established_martian_not_checked, NULL);
 }

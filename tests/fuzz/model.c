@@ -321,18 +321,11 @@ static enum route route_of(const uint8_t *a, int family)
 }
 
 /* RFC 3704 on the NIC's terms; then the edge's own addresses. */
-static bool source_ok(const struct model_nic *nic, const struct parsed *p)
+/* The reverse-path lookup, by the namespace's routing. */
+static bool route_ok(const struct model_nic *nic, const struct parsed *p)
 {
 	enum route r;
 
-	if ((nic->flags & EDGEXDP_IFACE_INTERNET) && own(p->src, p->family))
-		return false;
-	if (nic->source_check == EDGEXDP_SOURCE_OFF)
-		return true;
-	if (p->family == 6 && link_local6(p->src))
-		return true;
-	if (p->family == 6 && p->src[0] == 0xff)
-		return false;
 	/* The kernel's route lookup refuses a loopback end (rt6_need_strict):
 	 * a packet to ::1 arriving on a NIC is bogus anyway. */
 	if (p->family == 6 && addr_is(p->dst, 6, "::1"))
@@ -341,6 +334,24 @@ static bool source_ok(const struct model_nic *nic, const struct parsed *p)
 	if (r == R_LO)
 		return true;
 	return r == R_OTHER_NIC && nic->source_check == EDGEXDP_SOURCE_LOOSE;
+}
+
+static bool source_ok(const struct model_nic *nic, const struct parsed *p)
+{
+
+	if ((nic->flags & EDGEXDP_IFACE_INTERNET) && own(p->src, p->family))
+		return false;
+	if (nic->source_check == EDGEXDP_SOURCE_OFF)
+		return true;
+	/* Martians: 0/8, 224/4, 240/4; ::, ff00::/8, and fe80::/10 but to
+	 * the edge itself or on the link (bpf/source.h). */
+	if (p->family == 4)
+		return p->src[0] != 0 && p->src[0] < 224 && route_ok(nic, p);
+	if (unspecified6(p->src) || p->src[0] == 0xff)
+		return false;
+	if (link_local6(p->src))
+		return link_local6(p->dst) || own(p->dst, p->family);
+	return route_ok(nic, p);
 }
 
 /* ---- flows ---- */
