@@ -22,6 +22,7 @@
 #include "ct_tcp.h"
 #include "classify.h"
 #include "source.h"
+#include "egress.h"
 #include "linkctl.h"
 #include "frags.h"
 #include "stats.h"
@@ -104,10 +105,10 @@ static __always_inline __u32 decide_unconfirmed(
 }
 
 /*
- * A flow no table knows: the rules decide, then the source check, and an
- * allowed one opens unconfirmed. Without room for it, the packet still
- * passes, and the flow's next packet finds no flow: as for a full
- * nf_conntrack table.
+ * A flow no table knows: the rules decide, then the source check and the
+ * egress zone, and an allowed one opens unconfirmed. Without room for it,
+ * the packet still passes, and the flow's next packet finds no flow: as
+ * for a full nf_conntrack table.
  */
 static __always_inline __u32
 decide_new(struct xdp_md *ctx, const struct ct_table *unconfirmed,
@@ -129,6 +130,9 @@ decide_new(struct xdp_md *ctx, const struct ct_table *unconfirmed,
 		return verdict;
 	/* Only now, when a flow would open: established packets never pay. */
 	verdict = source_verdict(ctx, &t, d->source_check, d->iface_flags);
+	if (verdict)
+		return verdict;
+	verdict = egress_verdict(ctx, &t, d->zone);
 	if (verdict)
 		return verdict;
 	scratch = ct_scratch_get();
@@ -441,8 +445,8 @@ __noinline bool ipv4_csum_ok(struct xdp_md *ctx, __u32 l3_off)
 #pragma unroll
 	for (i = 0; i < IPV4_MIN_HDR_WORDS; i++)
 		sum += w[i];
-	/* parse_ipv4() saw the whole header in the frame: a word past the
-	 * frame cannot be one of it, and leaves the sum wrong. */
+		/* parse_ipv4() saw the whole header in the frame: a word past
+		 * the frame cannot be one of it, and leaves the sum wrong. */
 #pragma unroll
 	for (i = 0; i < IPV4_MAX_OPT_WORDS; i++) {
 		const __u16 *o = w + IPV4_MIN_HDR_WORDS + i;
@@ -468,8 +472,7 @@ static __always_inline __u32 decide(struct xdp_md *ctx, struct packet *pkt,
 		verdict = parse_ipv4(pkt);
 		if (!verdict && !ipv4_csum_ok(ctx, pkt->l3_off))
 			return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
-	}
-	else if (eth_proto == bpf_htons(ETH_P_IPV6))
+	} else if (eth_proto == bpf_htons(ETH_P_IPV6))
 		verdict = parse_ipv6(pkt);
 	else
 		return VERDICT_PASS(EDGEXDP_PASS_NON_IP);

@@ -104,7 +104,8 @@ enum edgexdp_pass_reason {
 enum edgexdp_drop_reason {
 	EDGEXDP_DROP_NO_RULE_PORT = 0, /* no rule on this proto/port, no flow */
 	EDGEXDP_DROP_NO_RULE_ADDR, /* port has rules, addresses match none */
-	EDGEXDP_DROP_WRONG_ZONE, /* a rule matches, but on the other zone */
+	EDGEXDP_DROP_WRONG_ZONE, /* a rule of the other zone, or a new flow
+				  * routed out of the other zone */
 	EDGEXDP_DROP_NO_FLOW, /* looks like a reply, no flow to belong to */
 	EDGEXDP_DROP_TCP_STATE, /* ACK/FIN/RST with no flow, bad transition */
 	EDGEXDP_DROP_MALFORMED, /* truncated or inconsistent header */

@@ -43,6 +43,7 @@ int main(void)
 	cases_flow();
 	cases_parse();
 	cases_source();
+	cases_egress();
 	cases_valid();
 	cases_droplog();
 	cases_sport();

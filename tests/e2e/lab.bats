@@ -171,6 +171,26 @@ spoofed_reply_heard() {
 	[ "$res" = ok ]
 }
 
+# The A/V edge's media, sent out of its external NIC towards the corporate
+# network: "any" in external 9 and 10 is the Internet, not what lies behind
+# the gateway's internal NICs.
+@test "the A/V edge's media rules do not reach the internal network from the DMZ" {
+	ensure_loaded
+	lab_in edge ip route add "$CORP_FE/32" via 10.45.16.1 dev ext0
+	before=$(lab_drops)
+	read -r res why < <(lab_probe edge udp "$EDGE_AV" "$CORP_FE" '55000>9999' "t-xz-$RANDOM")
+	read -r res_tcp why_tcp < <(lab_probe edge tcp "$EDGE_AV" "$CORP_FE" '55001>9999' "t-xz-$RANDOM")
+	delta=$(lab_drops_delta "$before" "$(lab_drops)")
+	lab_in edge ip route del "$CORP_FE/32" via 10.45.16.1 dev ext0
+	echo "udp: $res $why; tcp: $res_tcp $why_tcp; drops: $delta"
+	[ "$res" = fail ]
+	[ "$res_tcp" = fail ]
+	[ "$(lab_delta_of "$delta" wrong_zone)" -ge 2 ]
+	# and the same media to the Internet still opens (external 9)
+	read -r res _ < <(lab_probe edge udp "$EDGE_AV" "$INET_USER" '55002>9999' "t-xz-$RANDOM")
+	[ "$res" = ok ]
+}
+
 @test "a feature turned off closes its ports after unload and load" {
 	noxmpp="$BATS_TEST_TMPDIR/no-xmpp.yaml"
 	sed -e 's/^features: .*/features: [federation, ocs2007_federation, public_im, centralized_logging]/' \

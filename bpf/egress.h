@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Where a new flow would leave. A rule belongs to the zone of the NIC its
+ * packets arrive on, and "any" in an external rule means the Internet:
+ * the A/V edge's media rules (source 50000-59999, any destination) must
+ * not let it reach the internal network through the gateway. So a flow
+ * that the gateway's routing would forward out of a NIC of the other zone
+ * does not open, whatever the rule's addresses say. A destination the
+ * gateway delivers to itself (a NAT address before DNAT) or that no NIC
+ * of ours carries is not this check's business.
+ *
+ * Uses the interfaces map (maps.h).
+ */
+#ifndef EDGEXDP_EGRESS_H
+#define EDGEXDP_EGRESS_H
+
+#include "maps.h"
+#include "parse.h"
+#include "source.h" /* FIB_AF_INET, FIB_AF_INET6 */
+
+/*
+ * The ifindex the routing forwards t's destination out of, or 0 when it
+ * forwards it nowhere. Not inlined, as reverse_path_ok: the lookup
+ * struct lives in a frame of its own, only on the new-flow path.
+ */
+static __noinline __u32 forward_ifindex(struct xdp_md *ctx,
+					const struct flow_tuple *t)
+{
+	struct bpf_fib_lookup fib = {};
+	long rc;
+
+	fib.ifindex = ctx->ingress_ifindex;
+	fib.l4_protocol = t->l4proto;
+	fib.sport = t->sport;
+	fib.dport = t->dport;
+	if (t->family == FAMILY_IPV4) {
+		fib.family = FIB_AF_INET;
+		fib.ipv4_src = t->src.u32[0];
+		fib.ipv4_dst = t->dst.u32[0];
+	} else {
+		/* Link-scope destinations are never forwarded. */
+		if (ipv6_is_link_local(&t->dst) || ipv6_is_multicast(&t->dst))
+			return 0;
+		fib.family = FIB_AF_INET6;
+		__builtin_memcpy(fib.ipv6_dst, t->dst.u8, sizeof(fib.ipv6_dst));
+		if (!ipv6_is_link_local(&t->src))
+			__builtin_memcpy(fib.ipv6_src, t->src.u8,
+					 sizeof(fib.ipv6_src));
+	}
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+		return fib.ifindex;
+	return 0;
+}
+
+/* May a flow that arrived on a NIC of `zone` open towards t's destination? */
+static __always_inline __u32 egress_verdict(struct xdp_md *ctx,
+					    const struct flow_tuple *t,
+					    __u32 zone)
+{
+	const struct edgexdp_iface *out;
+	__u32 ifindex = forward_ifindex(ctx, t);
+
+	if (!ifindex)
+		return VERDICT_NONE;
+	out = bpf_map_lookup_elem(&interfaces, &ifindex);
+	if (out && out->configured && out->zone != zone)
+		return VERDICT_DROP(EDGEXDP_DROP_WRONG_ZONE);
+	return VERDICT_NONE;
+}
+
+#endif /* EDGEXDP_EGRESS_H */
