@@ -326,7 +326,8 @@ static __always_inline __u32 decide_icmp(const struct packet *pkt,
 	default:
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	}
-	verdict = parse_quoted_ipv4(&quoted, icmp + 1, pkt->data_end);
+	verdict = parse_quoted_ipv4(&quoted, icmp + 1, pkt->ip_end,
+				    pkt->data_end);
 	if (verdict)
 		return verdict;
 	return decide_icmp_error(pkt, &quoted, d);
@@ -338,24 +339,31 @@ static __always_inline __u32 decide_icmp(const struct packet *pkt,
  * quote's own headers stays within the verifier's 64 KiB packet range.
  */
 #define QUOTE_OFF_MAX 0x3fff
+/* No more than an IPv6 payload can hold. */
+#define QUOTE_ROOM_MAX 0xffff
 
 /*
  * The tuple of the datagram an ICMPv6 error quotes, quote_off bytes into
- * the frame. A global function: the verifier checks it once, on its own.
+ * the frame, with quote_room bytes left before the error's own datagram
+ * ends. A global function: the verifier checks it once, on its own.
  * Inlined, it would walk the quote's extension headers once for every way
  * the packet's own headers can be laid out, near the verifier's limit.
+ * The offsets are 64-bit: clang zero-extends a 32-bit argument again after
+ * its bound check, and the verifier then no longer sees the bound.
  */
-__noinline __u32 icmp6_quoted_tuple(struct xdp_md *ctx, __u32 quote_off,
-				    struct flow_tuple *t)
+__noinline __u32 icmp6_quoted_tuple(struct xdp_md *ctx, __u64 quote_off,
+				    __u64 quote_room, struct flow_tuple *t)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
+	void *quote;
 
 	if (!t)
 		return VERDICT_ABORT;
-	if (quote_off > QUOTE_OFF_MAX)
+	if (quote_off > QUOTE_OFF_MAX || quote_room > QUOTE_ROOM_MAX)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
-	return parse_quoted_ipv6(t, data + quote_off, data_end);
+	quote = data + quote_off;
+	return parse_quoted_ipv6(t, quote, quote + quote_room, data_end);
 }
 
 static __always_inline __u32 decide_icmp6(struct xdp_md *ctx,
@@ -382,7 +390,8 @@ static __always_inline __u32 decide_icmp6(struct xdp_md *ctx,
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	}
 	verdict =
-		icmp6_quoted_tuple(ctx, pkt->l4_off + sizeof(*icmp6), &quoted);
+		icmp6_quoted_tuple(ctx, pkt->l4_off + sizeof(*icmp6),
+				   pkt->ip_end - (void *)(icmp6 + 1), &quoted);
 	if (verdict)
 		return verdict;
 	return decide_icmp_error(pkt, &quoted, d);

@@ -518,15 +518,21 @@ static __always_inline void tuple_load(struct flow_tuple *t,
 /*
  * The ports of the quoted datagram. Only TCP and UDP can have a flow; any
  * other quote, or one of a later fragment (no ports), relates to nothing.
+ * The quote ends where the error's own IP datagram does (ip_end): bytes
+ * past it are link padding, which the kernel discards, not a quote. Its
+ * ports are its last bytes read, so their bound holds for every header
+ * before them.
  */
 static __always_inline __u32 parse_quoted_ports(struct flow_tuple *t, void *l4,
-						__u8 l4proto, void *data_end)
+						__u8 l4proto, void *ip_end,
+						void *data_end)
 {
 	struct l4_ports *ports = l4;
 
 	if (l4proto != IPPROTO_TCP && l4proto != IPPROTO_UDP)
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
-	if (l4 + ICMP_QUOTED_L4_LEN > data_end)
+	if (l4 + ICMP_QUOTED_L4_LEN > data_end ||
+	    l4 + ICMP_QUOTED_L4_LEN > ip_end)
 		return VERDICT_DROP(EDGEXDP_DROP_MALFORMED);
 	t->sport = ports->source;
 	t->dport = ports->dest;
@@ -535,7 +541,8 @@ static __always_inline __u32 parse_quoted_ports(struct flow_tuple *t, void *l4,
 }
 
 static __always_inline __u32 parse_quoted_ipv4(struct flow_tuple *t,
-					       void *inner, void *data_end)
+					       void *inner, void *ip_end,
+					       void *data_end)
 {
 	struct iphdr *iph = inner;
 
@@ -547,12 +554,13 @@ static __always_inline __u32 parse_quoted_ipv4(struct flow_tuple *t,
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	tuple_load_addrs(t, iph, FAMILY_IPV4);
 	return parse_quoted_ports(t, inner + iph->ihl * IPV4_IHL_UNIT,
-				  iph->protocol, data_end);
+				  iph->protocol, ip_end, data_end);
 }
 
 /* The quote is cut short by design: only its headers must be whole. */
 static __always_inline __u32 parse_quoted_ipv6(struct flow_tuple *t,
-					       void *inner, void *data_end)
+					       void *inner, void *ip_end,
+					       void *data_end)
 {
 	struct ipv6hdr *ip6h = inner;
 	struct packet quote = {.data_end = data_end};
@@ -568,7 +576,7 @@ static __always_inline __u32 parse_quoted_ipv6(struct flow_tuple *t,
 	if (quote.frag == FRAG_LATER)
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	tuple_load_addrs(t, ip6h, FAMILY_IPV6);
-	return parse_quoted_ports(t, quote.l4, quote.l4proto, data_end);
+	return parse_quoted_ports(t, quote.l4, quote.l4proto, ip_end, data_end);
 }
 
 #endif /* EDGEXDP_PARSE_H */

@@ -28,6 +28,8 @@
 #define ICMP_DEST_UNREACH 3
 #define ICMP_FRAG_NEEDED 4
 #define ICMP6_PACKET_TOO_BIG 2
+/* An ICMP error quotes at least 8 bytes past the IP header (RFC 792). */
+#define QUOTED_L4_LEN 8
 
 static void set16(struct pkt *p, size_t off, uint16_t v)
 {
@@ -110,6 +112,44 @@ static void icmp6_to_quoted_source_only(void **state)
 	     WANT_DROP(EDGEXDP_DROP_ICMP));
 }
 
+/* The error's own datagram ends 8 bytes early: the quoted ports are
+ * left in what is link padding to the kernel, which discards it. */
+static void quote_ports_in_padding(struct pkt *p)
+{
+	size_t len_off = p->family == 4 ? p->l3 + 2 : p->l3 + 4;
+	uint16_t len = (uint16_t)(p->data[len_off] << 8 | p->data[len_off + 1]);
+
+	set16(p, len_off, len - QUOTED_L4_LEN);
+	if (p->family == 4)
+		pkt_ip4_fix_csum(p);
+}
+
+static void icmp_quote_in_padding(void **state)
+{
+	int id = rule_id(HTTPS);
+	struct pkt inner, p;
+
+	(void)state;
+	https_open();
+	mk_tcp(&inner, "203.0.113.10", 443, ANY_EXT4, 40001, F_ACK, 1400);
+	icmp_error_to(&p, "198.51.100.1", "203.0.113.10", &inner);
+	step("PMTUD error, quote whole", EXT, &p,
+	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
+	quote_ports_in_padding(&p);
+	step("the quote's ports past the datagram", EXT, &p,
+	     WANT_DROP(EDGEXDP_DROP_MALFORMED));
+	mk_tcp(&p, ANY_EXT6, 40001, "2001:db8:45::10", 443, F_SYN, 0);
+	step("SYN", EXT, &p, WANT_NEW(id));
+	mk_tcp(&inner, "2001:db8:45::10", 443, ANY_EXT6, 40001, F_SYN | F_ACK,
+	       0);
+	icmp_error_to(&p, "2001:db8:ff::1", "2001:db8:45::10", &inner);
+	step("packet too big, quote whole", EXT, &p,
+	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
+	quote_ports_in_padding(&p);
+	step("the quote's ports past the datagram", EXT, &p,
+	     WANT_DROP(EDGEXDP_DROP_MALFORMED));
+}
+
 /* ---- class 3: ND and MLD stay on their link ---- */
 
 struct link_case {
@@ -128,12 +168,12 @@ struct link_case {
 #define MLD2_REPORT 143
 
 static const struct link_case link_cases[] = {
-	{"NS for DAD (from ::) to the solicited-node group", NS, "::",
-	 "ff02::1:ff00:10", 255, true},
-	{"NS with hop limit 254 (forwarded once)", NS, "::",
-	 "ff02::1:ff00:10", 254, false},
-	{"NS for NUD, to a link-local neighbour", NS, "fe80::2", "fe80::1",
-	 255, true},
+	{"NS for DAD (from ::) to the solicited-node group", NS,
+	 "::", "ff02::1:ff00:10", 255, true},
+	{"NS with hop limit 254 (forwarded once)", NS, "::", "ff02::1:ff00:10",
+	 254, false},
+	{"NS for NUD, to a link-local neighbour", NS, "fe80::2", "fe80::1", 255,
+	 true},
 	{"NS for NUD, to the gateway's own global address", NS,
 	 "2001:db8:45::10", DP_LOCAL6, 255, true},
 	{"NS to a global address routed elsewhere", NS, "2001:db8:45::10",
@@ -281,8 +321,8 @@ static const struct l4_case l4_cases[] = {
 	{"UDP over IPv6 with a zero checksum", udp6_zero_csum, NULL},
 	{"UDP over IPv6 with its checksum", udp6_ok, STUN},
 	{"UDP over IPv4 without checksum (0)", udp4_zero_csum, STUN},
-	{"UDP first fragment, length of the whole datagram",
-	 udp_first_fragment, STUN},
+	{"UDP first fragment, length of the whole datagram", udp_first_fragment,
+	 STUN},
 	{"TCP without flags", tcp_null, NULL},
 	{"TCP SYN+FIN", tcp_syn_fin, NULL},
 	{"TCP SYN+RST", tcp_syn_rst, NULL},
@@ -415,8 +455,7 @@ static void nat_no_family_alias(void **state)
 	     WANT_DROP(EDGEXDP_DROP_NO_FLOW));
 	/* The NAT pair itself still makes one flow of both sides. */
 	mk_udp(&p, "10.45.16.10", 40053, "198.51.100.53", 53, 20);
-	step("query from the private address", EXT, &p,
-	     WANT_NEW(rule_id(DNS)));
+	step("query from the private address", EXT, &p, WANT_NEW(rule_id(DNS)));
 	mk_udp(&p, "198.51.100.53", 53, "203.0.113.10", 40053, 20);
 	step("its answer to the public address", EXT, &p,
 	     WANT_FLOW(rule_id(DNS)));
@@ -462,24 +501,26 @@ static void hbh_not_first(void **state)
 	struct pkt p;
 
 	(void)state;
-	pkt_build(&p, &(struct pkt_spec){.src = ANY_EXT6,
-					 .dst = "2001:db8:45::30",
-					 .proto = IPPROTO_UDP,
-					 .ext = {IPPROTO_DSTOPTS, IPPROTO_HOPOPTS},
-					 .n_ext = 2,
-					 .sport = 40000,
-					 .dport = 3478,
-					 .payload_len = 20});
+	pkt_build(&p,
+		  &(struct pkt_spec){.src = ANY_EXT6,
+				     .dst = "2001:db8:45::30",
+				     .proto = IPPROTO_UDP,
+				     .ext = {IPPROTO_DSTOPTS, IPPROTO_HOPOPTS},
+				     .n_ext = 2,
+				     .sport = 40000,
+				     .dport = 3478,
+				     .payload_len = 20});
 	step("hop-by-hop after destination options", EXT, &p,
 	     WANT_DROP(EDGEXDP_DROP_MALFORMED));
-	pkt_build(&p, &(struct pkt_spec){.src = ANY_EXT6,
-					 .dst = "2001:db8:45::30",
-					 .proto = IPPROTO_UDP,
-					 .ext = {IPPROTO_HOPOPTS, IPPROTO_DSTOPTS},
-					 .n_ext = 2,
-					 .sport = 40000,
-					 .dport = 3478,
-					 .payload_len = 20});
+	pkt_build(&p,
+		  &(struct pkt_spec){.src = ANY_EXT6,
+				     .dst = "2001:db8:45::30",
+				     .proto = IPPROTO_UDP,
+				     .ext = {IPPROTO_HOPOPTS, IPPROTO_DSTOPTS},
+				     .n_ext = 2,
+				     .sport = 40000,
+				     .dport = 3478,
+				     .payload_len = 20});
 	step("hop-by-hop first", EXT, &p, WANT_NEW(rule_id(STUN)));
 }
 
@@ -490,6 +531,8 @@ void cases_valid(void)
 		 icmp_to_quoted_source_only, NULL);
 	case_add("ICMPv6 error passes only to the quoted packet's source",
 		 icmp6_to_quoted_source_only, NULL);
+	case_add("an ICMP error's quote ends with its datagram, not the frame",
+		 icmp_quote_in_padding, NULL);
 	for (size_t i = 0; i < sizeof(link_cases) / sizeof(*link_cases); i++)
 		case_addf(link_run, (void *)&link_cases[i], "%s %s",
 			  link_cases[i].name,

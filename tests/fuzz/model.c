@@ -722,7 +722,8 @@ static struct model_verdict quote_ports(const struct parsed *p, size_t l4,
 {
 	if (proto != P_TCP && proto != P_UDP)
 		return drop(EDGEXDP_DROP_ICMP);
-	if (l4 + QUOTE_L4 > p->len)
+	/* The quote ends with the error's own datagram, not the frame. */
+	if (l4 + QUOTE_L4 > p->len || l4 + QUOTE_L4 > p->ip_end)
 		return MALFORMED;
 	q->sport = be16(p->f + l4);
 	q->dport = be16(p->f + l4 + 2);
