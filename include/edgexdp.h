@@ -31,6 +31,10 @@
 #ifndef EDGEXDP_H
 #define EDGEXDP_H
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 #ifdef __BPF__
 /* vmlinux.h already provides the __u8.. and __be16 types. */
 #else
@@ -89,35 +93,77 @@ enum edgexdp_proto {
 	EDGEXDP_PROTO_COUNT,
 };
 
-/* Why a packet passed; counted per reason in verdict_stats. */
+/*
+ * Why a packet passed; counted per reason in verdict_stats. One list
+ * makes the enum here and the names `stats` prints (user/lib/names.c):
+ * X(NAME, name) is EDGEXDP_PASS_NAME, shown as "name".
+ */
+#define EDGEXDP_PASS_REASONS(X)                                                \
+	/* a rule allowed it and opened a flow */                              \
+	X(NEW_FLOW, new_flow)                                                  \
+	/* belongs to a tracked flow, either direction */                      \
+	X(FLOW, flow)                                                          \
+	/* ARP, LLDP, ...: not ours to judge */                                \
+	X(NON_IP, non_ip)                                                      \
+	/* ICMP error quoting a tracked flow */                                \
+	X(ICMP_RELATED, icmp_related)                                          \
+	/* neighbour discovery, MLD */                                         \
+	X(ICMP6_LINK, icmp6_link)                                              \
+	/* later fragment of an allowed datagram */                            \
+	X(FRAGMENT, fragment)
+
+#define EDGEXDP_PASS_ENUM(name, text) EDGEXDP_PASS_##name,
+/* The count on a line of its own, not as the list's continuation. */
+/* clang-format off */
 enum edgexdp_pass_reason {
-	EDGEXDP_PASS_NEW_FLOW = 0, /* a rule allowed it and opened a flow */
-	EDGEXDP_PASS_FLOW, /* belongs to a tracked flow, either direction */
-	EDGEXDP_PASS_NON_IP, /* ARP, LLDP, ...: not ours to judge */
-	EDGEXDP_PASS_ICMP_RELATED, /* ICMP error quoting a tracked flow */
-	EDGEXDP_PASS_ICMP6_LINK, /* neighbour discovery, MLD */
-	EDGEXDP_PASS_FRAGMENT, /* later fragment of an allowed datagram */
+	EDGEXDP_PASS_REASONS(EDGEXDP_PASS_ENUM)
 	EDGEXDP_PASS_REASON_COUNT,
 };
+/* clang-format on */
+#undef EDGEXDP_PASS_ENUM
 
-/* Why a packet was dropped; counted per reason in verdict_stats. */
+/*
+ * Why a packet was dropped; counted per reason in verdict_stats. One list
+ * makes the enum here and the names `stats` prints (user/lib/names.c):
+ * X(NAME, name) is EDGEXDP_DROP_NAME, shown as "name". The order is the
+ * enum's, which pinned counters index: add a reason at the end.
+ */
+#define EDGEXDP_DROP_REASONS(X)                                                \
+	/* no rule on this proto/port, no flow */                              \
+	X(NO_RULE_PORT, no_rule_port)                                          \
+	/* port has rules, addresses match none */                             \
+	X(NO_RULE_ADDR, no_rule_addr)                                          \
+	/* a rule of the other zone, or a new flow routed out of the other     \
+	 * zone */                                                             \
+	X(WRONG_ZONE, wrong_zone)                                              \
+	/* looks like a reply, no flow to belong to */                         \
+	X(NO_FLOW, no_flow)                                                    \
+	/* ACK/FIN/RST with no flow, bad transition */                         \
+	X(TCP_STATE, tcp_state)                                                \
+	/* truncated or inconsistent header */                                 \
+	X(MALFORMED, malformed)                                                \
+	/* fragment of no allowed datagram */                                  \
+	X(FRAGMENT, fragment)                                                  \
+	/* ICMP not related to a tracked flow */                               \
+	X(ICMP, icmp)                                                          \
+	/* IP protocol no rule can allow (GRE, ESP..) */                       \
+	X(PROTO, proto)                                                        \
+	/* ingress NIC not in the config */                                    \
+	X(UNKNOWN_IFACE, unknown_iface)                                        \
+	/* new flow whose source fails the NIC's source check (RFC 3704) */    \
+	X(SPOOFED_SOURCE, spoofed_source)                                      \
+	/* seq or ack outside the flow's window */                             \
+	X(TCP_WINDOW, tcp_window)
+
+#define EDGEXDP_DROP_ENUM(name, text) EDGEXDP_DROP_##name,
+/* The count on a line of its own, not as the list's continuation. */
+/* clang-format off */
 enum edgexdp_drop_reason {
-	EDGEXDP_DROP_NO_RULE_PORT = 0, /* no rule on this proto/port, no flow */
-	EDGEXDP_DROP_NO_RULE_ADDR, /* port has rules, addresses match none */
-	EDGEXDP_DROP_WRONG_ZONE, /* a rule of the other zone, or a new flow
-				  * routed out of the other zone */
-	EDGEXDP_DROP_NO_FLOW, /* looks like a reply, no flow to belong to */
-	EDGEXDP_DROP_TCP_STATE, /* ACK/FIN/RST with no flow, bad transition */
-	EDGEXDP_DROP_MALFORMED, /* truncated or inconsistent header */
-	EDGEXDP_DROP_FRAGMENT, /* fragment of no allowed datagram */
-	EDGEXDP_DROP_ICMP, /* ICMP not related to a tracked flow */
-	EDGEXDP_DROP_PROTO, /* IP protocol no rule can allow (GRE, ESP..) */
-	EDGEXDP_DROP_UNKNOWN_IFACE, /* ingress NIC not in the config */
-	EDGEXDP_DROP_SPOOFED_SOURCE, /* new flow whose source fails the NIC's
-				      * source check (RFC 3704) */
-	EDGEXDP_DROP_TCP_WINDOW, /* seq or ack outside the flow's window */
+	EDGEXDP_DROP_REASONS(EDGEXDP_DROP_ENUM)
 	EDGEXDP_DROP_REASON_COUNT,
 };
+/* clang-format on */
+#undef EDGEXDP_DROP_ENUM
 
 /*
  * Flow states, a subset of the kernel's conntrack. NEW, SYN_SENT and

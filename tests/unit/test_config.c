@@ -18,8 +18,6 @@
 
 #include "config.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 #define IFACES "interfaces:\n  - { name: eth0, zone: external }\n"
 #define EDGE_SETS                                                              \
 	"addresses:\n"                                                         \
@@ -97,8 +95,8 @@ static const struct error_case error_cases[] = {
 	 IFACES "rules:\n  - { name: r, zone: internal, proto: tcp, ports: "
 		"'022' }\n",
 	 -EINVAL,
-	 "t.yaml:4:51: bad port: '022' (expected a port 1-65535, lo-hi, or [lo, "
-	 "hi])"},
+	 "t.yaml:4:51: bad port: '022' (expected a port 1-65535, lo-hi, or "
+	 "[lo, hi])"},
 	{"duplicate_feature",
 	 IFACES "profile: lync2013-edge\nfeatures: [xmpp, federation, xmpp]\n",
 	 -EINVAL,
@@ -113,13 +111,13 @@ static const struct error_case error_cases[] = {
 	 "lync2013-edge, or no features)"},
 	{"set_name_nul", IFACES "addresses:\n  \"a\\0b\": [10.0.0.1]\n",
 	 -EINVAL,
-	 "t.yaml:4:3: bad address set name: 'a\\x00b' (expected 1-63 characters of "
-	 "a-z, 0-9, _ and -, not 'any')"},
+	 "t.yaml:4:3: bad address set name: 'a\\x00b' (expected 1-63 "
+	 "characters of a-z, 0-9, _ and -, not 'any')"},
 	{"key_nul", "\"interfaces\\0x\":\n  - { name: eth0, zone: external }\n",
 	 -EINVAL,
-	 "t.yaml:1:1: key in config is not a name: 'interfaces\\x00x' (expected "
-	 "one of interfaces, xdp_mode, profile, features, addresses, nat, "
-	 "rules, conntrack)"},
+	 "t.yaml:1:1: key in config is not a name: 'interfaces\\x00x' "
+	 "(expected one of interfaces, xdp_mode, profile, features, "
+	 "addresses, nat, rules, conntrack)"},
 	{"iface_dotdot", "interfaces:\n  - { name: '..', zone: external }\n",
 	 -EINVAL,
 	 "t.yaml:2:13: bad interface name: '..' (expected at most 15 "

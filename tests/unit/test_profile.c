@@ -22,7 +22,6 @@
 #include "profile.h"
 #include "ruleset.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CSV_PATH "tests/data/lync2013-edge-ports.csv"
 #define MAX_ROWS 64
 #define N_FIELDS 10

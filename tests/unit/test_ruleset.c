@@ -20,8 +20,6 @@
 #include "config.h"
 #include "ruleset.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 #define EXT EDGEXDP_ZONE_EXTERNAL
 #define INT EDGEXDP_ZONE_INTERNAL
 #define TCP EDGEXDP_PROTO_TCP
@@ -211,7 +209,7 @@ static void check_invariants(const struct ruleset *rs)
 
 static void compile(const char *yaml, struct compiled *c)
 {
-	struct edgexdp_diag err = { 0 };
+	struct edgexdp_diag err = {0};
 	int ret;
 
 	ret = config_load_buffer("t.yaml", yaml, strlen(yaml), &c->cfg, &err);

@@ -43,6 +43,4 @@ enum pins_state pins_state_explained(void);
 /* The one "not loaded" message, for that state. */
 void pr_not_loaded(enum pins_state state);
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 #endif /* EDGEXDP_COMMON_H */

@@ -118,7 +118,8 @@ int config_load_file(const char *path, struct edgexdp_config *cfg,
 int config_load_buffer(const char *name, const char *buf, size_t len,
 		       struct edgexdp_config *cfg, struct edgexdp_diag *err);
 /* Checks that need the host: every interface exists. */
-int config_check_host(const struct edgexdp_config *cfg, struct edgexdp_diag *err);
+int config_check_host(const struct edgexdp_config *cfg,
+		      struct edgexdp_diag *err);
 void config_free(struct edgexdp_config *cfg);
 
 /* Is lo-hi the range that names no port (any)? */
@@ -127,15 +128,11 @@ static inline bool ports_any(uint16_t lo, uint16_t hi)
 	return lo == EDGEXDP_PORT_ANY_LO && hi == EDGEXDP_PORT_ANY_HI;
 }
 
-const char *zone_name(enum edgexdp_zone zone);
-const char *proto_name(enum edgexdp_proto proto);
-const char *xdp_mode_name(enum cfg_xdp_mode mode);
-const char *source_check_name(enum edgexdp_source_check mode);
-/* Name of a single feature bit, NULL if unknown. */
-const char *feature_name(unsigned int feature_bit);
 /* Parse a prefix "a.b.c.d[/n]" or "x::y[/n]"; 0 or -EINVAL. */
 int prefix_parse(const char *text, struct cfg_prefix *out);
 /* Format a prefix, host prefixes without "/32" or "/128". */
 void prefix_format(const struct cfg_prefix *p, char *buf, size_t len);
+
+#include "names.h" /* zone, proto, feature and mode names */
 
 #endif /* EDGEXDP_CONFIG_H */

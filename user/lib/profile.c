@@ -198,8 +198,6 @@ static const char *const optional_roles[] = {
 	"public_im_partners", "live_messenger",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 const struct profile_rule *profile_find(const char *name, size_t *n_rules)
 {
 	if (name && strcmp(name, PROFILE_LYNC2013_EDGE) == 0) {
