@@ -17,12 +17,12 @@
 #define MAX_OPTS 16
 
 const struct cmd_option global_options[] = {
-	{ 'c', "config", "FILE",
-	  "config file (default " EDGEXDP_CONFIG_DEFAULT ")" },
-	{ 'j', "json", NULL, "print JSON" },
-	{ 'v', "verbose", NULL, "show libbpf/libxdp logs (twice: debug)" },
-	{ 'h', "help", NULL, "this help" },
-	{ 0 },
+	{'c', "config", "FILE",
+	 "config file (default " EDGEXDP_CONFIG_DEFAULT ")"},
+	{'j', "json", NULL, "print JSON"},
+	{'v', "verbose", NULL, "show libbpf/libxdp logs (twice: debug)"},
+	{'h', "help", NULL, "this help"},
+	{0},
 };
 
 int apply_global_opt(int key, const char *arg)
@@ -49,23 +49,23 @@ int getopt_tables(const struct cmd_option *const *tables, int stop_at_arg,
 	size_t n = 0, len = 0;
 
 	/* ':' first: a missing value is ':', not '?', so we can say so. */
-	len += (size_t)snprintf(shortopts, short_len, "%s:",
-				stop_at_arg ? "+" : "");
+	len += (size_t)snprintf(shortopts, short_len,
+				"%s:", stop_at_arg ? "+" : "");
 	for (; *tables; tables++) {
 		for (const struct cmd_option *o = *tables; o->key; o++) {
 			if (n + 1 >= long_len || len + 3 >= short_len)
 				return -E2BIG;
 			longopts[n++] = (struct option){
-				o->name, o->arg ? required_argument : no_argument,
-				NULL, o->key
-			};
+				o->name,
+				o->arg ? required_argument : no_argument, NULL,
+				o->key};
 			shortopts[len++] = (char)o->key;
 			if (o->arg)
 				shortopts[len++] = ':';
 			shortopts[len] = '\0';
 		}
 	}
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	longopts[n] = (struct option){NULL, 0, NULL, 0};
 	return 0;
 }
 
@@ -121,7 +121,7 @@ static void print_usage_line(FILE *out, const struct cmd *cmd)
 
 void print_cmd_help(FILE *out, const struct cmd *cmd)
 {
-	const struct cmd_option *const tables[] = { cmd->options, NULL };
+	const struct cmd_option *const tables[] = {cmd->options, NULL};
 
 	print_usage_line(out, cmd);
 	fprintf(out, "\n%s", cmd->text);
@@ -244,22 +244,6 @@ int cmd_dispatch(const struct cmd *cmd, int argc, char **argv)
 		ret = cmd->run(ctx, argc - optind, argv + optind);
 	free(ctx);
 	return ret;
-}
-
-int parse_uint(const char *text, unsigned long min, unsigned long max,
-	       unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!text || !*text || *text == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static void warn_line(void *ctx, const char *msg)

@@ -45,9 +45,8 @@ struct cmd {
 	int (*run)(void *ctx, int argc, char **argv);
 };
 
-extern const struct cmd cmd_check, cmd_load, cmd_reload, cmd_unload,
-	cmd_status, cmd_stats,
-	cmd_export, cmd_exporter, cmd_log;
+extern const struct cmd cmd_check, cmd_load, cmd_reload, cmd_unload, cmd_status,
+	cmd_stats, cmd_export, cmd_exporter, cmd_log;
 
 /* The options every command takes, before or after its name. */
 extern const struct cmd_option global_options[];
@@ -70,8 +69,7 @@ int usage_error(const struct cmd *cmd, const struct edgexdp_diag *d);
 /* Parse the command's options, then run it: its exit status. */
 int cmd_dispatch(const struct cmd *cmd, int argc, char **argv);
 
-int parse_uint(const char *text, unsigned long min, unsigned long max,
-	       unsigned long *out);
+#include "number.h" /* parse_uint, for option values */
 
 struct edgexdp_config;
 struct ruleset;

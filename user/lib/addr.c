@@ -7,25 +7,9 @@
 
 #include "addr.h"
 #include "config.h"
+#include "number.h"
 
 #define ADDR_TEXT_MAX 64
-
-static int parse_len(const char *text, unsigned int max, unsigned int *out)
-{
-	unsigned int v = 0;
-
-	if (!*text || strlen(text) > 3)
-		return -EINVAL;
-	for (const char *p = text; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned int)(*p - '0');
-	}
-	if (v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 /* Are the bits of addr beyond plen all zero? */
 static int host_bits_clear(const struct edgexdp_addr *a, unsigned int plen,
@@ -66,7 +50,7 @@ int prefix_parse_why(const char *text, struct cfg_prefix *out,
 		     enum prefix_error *why)
 {
 	char buf[ADDR_TEXT_MAX];
-	unsigned int max, plen;
+	unsigned long max, plen;
 	char *slash;
 
 	memset(out, 0, sizeof(*out));
@@ -85,12 +69,15 @@ int prefix_parse_why(const char *text, struct cfg_prefix *out,
 		return -EINVAL;
 	max = out->family == 4 ? 32 : 128;
 	plen = max;
-	if (slash && parse_len(slash + 1, max, &plen)) {
+	/* At most three digits, as ever: "/0024" is no prefix length. */
+	if (slash &&
+	    (strlen(slash + 1) > 3 || parse_uint(slash + 1, 0, max, &plen))) {
 		*why = PREFIX_BAD_LENGTH;
 		return -EINVAL;
 	}
 	out->prefixlen = (uint8_t)plen;
-	if (!host_bits_clear(&out->addr, plen, max / 8)) {
+	if (!host_bits_clear(&out->addr, (unsigned int)plen,
+			     (unsigned int)max / 8)) {
 		*why = PREFIX_HOST_BITS;
 		return -EINVAL;
 	}

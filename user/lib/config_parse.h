@@ -57,7 +57,6 @@ int map_fields(struct pctx *c, const yaml_node_t *map, const char *what,
 	       struct field *f, size_t n);
 int require(struct pctx *c, const yaml_node_t *map, const char *what,
 	    const struct field *f, const char *required);
-int parse_digits(const char *text, unsigned long max, unsigned long *out);
 int valid_name(const char *s);
 int parse_zone(struct pctx *c, const yaml_node_t *n, enum edgexdp_zone *out);
 int parse_proto(struct pctx *c, const yaml_node_t *n, enum edgexdp_proto *out);

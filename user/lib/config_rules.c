@@ -10,6 +10,7 @@
 
 #include "addr.h"
 #include "config_parse.h"
+#include "number.h"
 #include "profile.h"
 
 /* ---- rules ----------------------------------------------------------- */
@@ -25,7 +26,7 @@ static int parse_port_text(const char *text, uint16_t *out)
 	/* YAML 1.1 reads 022 as octal 18: refuse rather than guess. */
 	if (text[0] == '0')
 		return -EINVAL;
-	if (parse_digits(text, 65535, &v) || v == 0)
+	if (parse_uint(text, 0, 65535, &v) || v == 0)
 		return -EINVAL;
 	*out = (uint16_t)v;
 	return 0;

@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "config_parse.h"
 #include "names.h"
+#include "number.h"
 #include "profile.h"
 
 #define CT_MIN_ENTRIES 1024u
@@ -495,7 +496,7 @@ static int parse_ct_value(struct pctx *c, const yaml_node_t *n,
 	err = get_str(c, n, what, expected, &s);
 	if (err)
 		return err;
-	if (parse_digits(s, max, &v) || v < min)
+	if (parse_uint(s, 0, max, &v) || v < min)
 		return fail(c, n, "bad %s: '%s' (expected %s)", what, s,
 			    expected);
 	*out = (uint32_t)v;

@@ -179,24 +179,6 @@ int require(struct pctx *c, const yaml_node_t *map, const char *what,
 		    f->key, required);
 }
 
-/* A whole number of digits only: 0, -EINVAL, or -ERANGE above max. */
-int parse_digits(const char *text, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!*text)
-		return -EINVAL;
-	for (const char *p = text; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Rule and set names: 1-63 of [a-z0-9_-]. */
 int valid_name(const char *s)
 {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "number.h"
 #include "pins.h"
 
 /* The pid holding a flock on the inode `st` describes, from /proc/locks. */
@@ -67,13 +68,10 @@ static unsigned int lock_wait_seconds(void)
 {
 	const char *env = getenv("EDGEXDP_LOCK_TIMEOUT");
 	unsigned long v;
-	char *end;
 
-	if (!env || !*env)
+	if (!env || parse_uint(env, 0, 3600, &v))
 		return EDGEXDP_LOCK_TIMEOUT_DEFAULT;
-	v = strtoul(env, &end, 10);
-	return *end || v > 3600 ? EDGEXDP_LOCK_TIMEOUT_DEFAULT :
-				  (unsigned int)v;
+	return (unsigned int)v;
 }
 
 int pins_lock(struct edgexdp_diag *d)
@@ -103,8 +101,9 @@ int pins_lock(struct edgexdp_diag *d)
 			pid = lock_holder(&st);
 			pid_cmdline(pid, who, sizeof(who));
 			edgexdp_log(EDGEXDP_LOG_WARN,
-				    "waiting for pid %d (%s), which is changing "
-				    "the state under %s", pid, who, root);
+				    "waiting for pid %d (%s), which is "
+				    "changing the state under %s",
+				    pid, who, root);
 		}
 		usleep(100 * 1000);
 	}
@@ -112,8 +111,10 @@ int pins_lock(struct edgexdp_diag *d)
 		pid = lock_holder(&st);
 		pid_cmdline(pid, who, sizeof(who));
 		err = -EBUSY;
-		diag_set(d, 0, "pid %d (%s) still holds the lock on %s; try "
-			       "again when it is done", pid, who, root);
+		diag_set(d, 0,
+			 "pid %d (%s) still holds the lock on %s; try "
+			 "again when it is done",
+			 pid, who, root);
 	} else {
 		diag_set(d, err, "cannot lock %s", root);
 	}
