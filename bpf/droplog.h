@@ -5,7 +5,8 @@
  * CPU. Only the drop path comes here, and with no listener it stops at a
  * flag of the NIC's entry, which the packet has read already.
  *
- * Uses the droplog_config, droplog_buckets and droplog maps (bpf/maps.h).
+ * Uses the droplog_config, droplog_buckets, droplog and interfaces maps
+ * (bpf/maps.h).
  */
 #ifndef EDGEXDP_DROPLOG_H
 #define EDGEXDP_DROPLOG_H
@@ -110,6 +111,23 @@ droplog_addrs(struct xdp_md *ctx, struct edgexdp_drop_record *rec, __u32 l3_off)
 }
 
 /*
+ * The listener stopped renewing its lease (it was killed, say): switch the
+ * log off where it costs, at this NIC's flag and the global switch, as the
+ * listener would have. The other NICs follow at their own next drop.
+ */
+static __always_inline void
+droplog_lease_expired(struct xdp_md *ctx, struct edgexdp_droplog_config *cfg)
+{
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct edgexdp_iface *iface;
+
+	cfg->enabled = 0;
+	iface = bpf_map_lookup_elem(&interfaces, &ifindex);
+	if (iface)
+		iface->flags &= ~EDGEXDP_IFACE_DROPLOG;
+}
+
+/*
  * Emit one record. A global function: the verifier checks it once, on its
  * own, rather than once per path through the decision. Its arguments are
  * scalars it bounds itself: what = reason | family << 8 | l4proto << 16,
@@ -123,6 +141,7 @@ __noinline int droplog_emit(struct xdp_md *ctx, __u32 what, __u32 rule_id,
 	struct edgexdp_droplog_bucket *b;
 	struct edgexdp_drop_record *rec;
 	__u32 rate;
+	__u64 now;
 
 	if (!ctx)
 		return 0;
@@ -130,10 +149,15 @@ __noinline int droplog_emit(struct xdp_md *ctx, __u32 what, __u32 rule_id,
 	b = bpf_map_lookup_elem(&droplog_buckets, &reason);
 	if (!cfg || !b)
 		return 0;
+	now = bpf_ktime_get_ns();
+	if (now > cfg->lease_until_ns) {
+		droplog_lease_expired(ctx, cfg);
+		return 0;
+	}
 	rate = cfg->rate;
 	if (rate > EDGEXDP_DROPLOG_RATE_MAX)
 		rate = EDGEXDP_DROPLOG_RATE_MAX;
-	if (!droplog_take_token(b, rate, bpf_ktime_get_ns()))
+	if (!droplog_take_token(b, rate, now))
 		return 0;
 	rec = bpf_ringbuf_reserve(&droplog, sizeof(*rec), 0);
 	if (!rec) {

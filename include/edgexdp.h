@@ -454,10 +454,17 @@ struct edgexdp_iface_stats {
 #define EDGEXDP_FAMILY_IPV4 4 /* edgexdp_drop_record.family; 0: not IP */
 #define EDGEXDP_FAMILY_IPV6 6
 
-/* droplog_config: ARRAY [1], written by the listener. */
+/*
+ * droplog_config: ARRAY [1], written by the listener. The switch is a
+ * lease: the listener renews it while it reads (every poll), and the data
+ * path switches a NIC off itself at its first drop after the lease ran out,
+ * so a listener killed before it could switch off leaves no cost behind.
+ */
+#define EDGEXDP_DROPLOG_LEASE_NS (3ULL * 1000000000ULL)
 struct edgexdp_droplog_config {
 	__u32 enabled;
 	__u32 rate; /* records per second per reason and CPU; also the burst */
+	__u64 lease_until_ns; /* CLOCK_MONOTONIC; records stop after it */
 };
 
 /* droplog_buckets: PERCPU_ARRAY [EDGEXDP_DROP_REASON_COUNT]. */
@@ -534,7 +541,7 @@ struct edgexdp_attached_iface {
  * would misread every counter, so it refuses, and says to reload; bump
  * this with any change to a pinned map's key or value.
  */
-#define EDGEXDP_ABI_VERSION 5U
+#define EDGEXDP_ABI_VERSION 6U
 
 /*
  * A reload keeps a rule's id (so its flows and counters) while a rule of

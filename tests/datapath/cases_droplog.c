@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -51,11 +52,23 @@ static size_t drain(struct collected *c)
 	return c->n;
 }
 
-/* As `edgexdp log` does: the config, and the flag of the NIC's entry
- * (case_setup's NIC, with the drop log flag or without). */
-static void droplog_set(__u32 enabled, __u32 rate)
+static __u64 monotonic_ns(void)
 {
-	struct edgexdp_droplog_config cfg = {.enabled = enabled, .rate = rate};
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * NSEC_PER_SEC + (__u64)ts.tv_nsec;
+}
+
+/* As `edgexdp log` does: the config with a lease ending lease_ns from now
+ * (negative: already over), and the flag of the NIC's entry (case_setup's
+ * NIC, with the drop log flag or without). */
+static void droplog_set_lease(__u32 enabled, __u32 rate, long long lease_ns)
+{
+	struct edgexdp_droplog_config cfg = {.enabled = enabled,
+					     .rate = rate,
+					     .lease_until_ns = monotonic_ns() +
+							       (__u64)lease_ns};
 	__u32 zero = 0;
 
 	dp_nic_set(EDGEXDP_SOURCE_STRICT, enabled ? EDGEXDP_IFACE_DROPLOG : 0);
@@ -63,6 +76,11 @@ static void droplog_set(__u32 enabled, __u32 rate)
 		bpf_map_update_elem(bpf_map__fd(g_dp.skel->maps.droplog_config),
 				    &zero, &cfg, BPF_ANY),
 		0);
+}
+
+static void droplog_set(__u32 enabled, __u32 rate)
+{
+	droplog_set_lease(enabled, rate, (long long)EDGEXDP_DROPLOG_LEASE_NS);
 }
 
 /* Set every CPU's bucket of every reason: zeroed, or aged by `age_ns`. */
@@ -223,6 +241,39 @@ static void rate_limits_records(void **state)
 	assert_int_equal(c.recs[0].suppressed, 7);
 }
 
+/* A listener killed before it switched off: at the NIC's first drop after
+ * the lease, the data path switches the log off itself. */
+static void lapsed_lease_switches_off(void **state)
+{
+	struct edgexdp_droplog_config cfg;
+	struct edgexdp_iface iface;
+	__u32 zero = 0, ifindex = DP_IFINDEX;
+	struct collected c;
+	struct pkt p;
+
+	(void)state;
+	droplog_set_lease(1, 100, -1);
+	mk_tcp(&p, ANY_EXT4, 40000, "203.0.113.10", 8080, F_SYN, 0);
+	step("closed port, lease over", EDGEXDP_ZONE_EXTERNAL, &p,
+	     WANT_DROP(EDGEXDP_DROP_NO_RULE_PORT));
+	assert_int_equal(drain(&c), 0);
+	assert_int_equal(
+		bpf_map_lookup_elem(bpf_map__fd(g_dp.skel->maps.droplog_config),
+				    &zero, &cfg),
+		0);
+	assert_int_equal(cfg.enabled, 0);
+	assert_int_equal(
+		bpf_map_lookup_elem(bpf_map__fd(g_dp.skel->maps.interfaces),
+				    &ifindex, &iface),
+		0);
+	assert_int_equal(iface.flags & EDGEXDP_IFACE_DROPLOG, 0);
+	/* A renewed lease: records again. */
+	droplog_set(1, 100);
+	step("closed port, lease renewed", EDGEXDP_ZONE_EXTERNAL, &p,
+	     WANT_DROP(EDGEXDP_DROP_NO_RULE_PORT));
+	assert_int_equal(drain(&c), 1);
+}
+
 void cases_droplog(void)
 {
 	static const struct {
@@ -238,6 +289,8 @@ void cases_droplog(void)
 		{"drop log: the token bucket lets the rate through, counts the "
 		 "rest",
 		 rate_limits_records},
+		{"drop log: a lapsed lease switches it off at the next drop",
+		 lapsed_lease_switches_off},
 	};
 
 	case_category("drop log");

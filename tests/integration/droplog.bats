@@ -188,3 +188,45 @@ record() {
 	# the withheld ones are counted on the records that follow them
 	[ "$(jq -s 'map(.suppressed) | add' "$LOG_OUT")" -gt 0 ] || [ "$n" -le 10 ]
 }
+
+# Is the drop log flag set on NIC's entry of the interfaces map?
+iface_flag_on() {
+	local idx bytes flags
+	idx=$(ip -n "$GW" -j link show "$1" | jq '.[0].ifindex')
+	bytes=$(printf '%d %d %d %d' $((idx & 255)) $((idx >> 8 & 255)) $((idx >> 16 & 255)) $((idx >> 24)))
+	# shellcheck disable=SC2086
+	flags=$(bpftool -j map lookup pinned "$EDGEXDP_BPFFS/edgexdp/interfaces" key $bytes |
+		jq -r '.formatted.value.flags // .value[13]')
+	(( flags & 2 )) # EDGEXDP_IFACE_DROPLOG
+}
+
+@test "a listener killed by SIGKILL leaves no cost: its lease lapses, the next drop switches off" {
+	start_log -j
+	iface_flag_on veth-ext
+	# the listener itself, under its timeout(1)
+	pkill -KILL -P "$LOG_PID"
+	kill -KILL "$LOG_PID"
+	wait "$LOG_PID" || true
+	LOG_PID=
+	# nobody switched it off
+	log_enabled
+	iface_flag_on veth-ext
+	sleep 3.5 # EDGEXDP_DROPLOG_LEASE_NS
+	send_tcp 40040 8096 0x02
+	! log_enabled
+	! iface_flag_on veth-ext
+	# a new listener switches it on again and hears the next drop
+	start_log -j
+	send_tcp 40041 8097 0x02
+	stop_log
+	[ -n "$(record no_rule_port '.dport == 8097')" ]
+}
+
+@test "a listener reads on across a reload: the log is state, not rules" {
+	start_log -j
+	in_ns "$GW" "$EDGEXDP" reload -c "$CFG" >/dev/null
+	sleep 0.5 # a poll: the listener switches the new entries on
+	send_tcp 40050 8098 0x02
+	stop_log
+	[ -n "$(record no_rule_port '.dport == 8098')" ] || { cat "$LOG_OUT"; return 1; }
+}

@@ -115,10 +115,20 @@ fail:
 	return err;
 }
 
+/* The switch, on with a lease that runs EDGEXDP_DROPLOG_LEASE_NS from now
+ * (the data path's clock), or off. */
 static int set_config(struct drops_reader *r, __u32 enabled, __u32 rate)
 {
 	struct edgexdp_droplog_config cfg = {.enabled = enabled, .rate = rate};
+	struct timespec now;
 	__u32 zero = 0;
+
+	if (enabled) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		cfg.lease_until_ns = (__u64)now.tv_sec * NSEC_PER_SEC +
+				     (__u64)now.tv_nsec +
+				     EDGEXDP_DROPLOG_LEASE_NS;
+	}
 
 	return bpf_map_update_elem(r->config_fd, &zero, &cfg, BPF_ANY) ? -errno
 								       : 0;
@@ -153,7 +163,35 @@ int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d)
 	if (!err)
 		err = set_iface_flags(r, 1);
 	r->enabled = !err;
+	r->rate = rate;
 	return err ? diag_set(d, err, "cannot switch the drop log on") : 0;
+}
+
+/* Replace *fd by a fresh open of the pin `name`, when it opens. */
+static void reopen_pinned(int *fd, const char *name)
+{
+	int nfd = maps_open_pinned(name);
+
+	if (nfd < 0)
+		return;
+	close(*fd);
+	*fd = nfd;
+}
+
+/*
+ * A reload replaced the rule maps (the interfaces and their switch, the
+ * rule names) and maybe the NICs: follow the pins. The ring buffer and the
+ * config are state and stay. Before each poll: a few system calls every
+ * LOG_POLL_MS, against a listener that would hear nothing after a reload.
+ */
+static void follow_reload(struct drops_reader *r)
+{
+	struct edgexdp_load_info info;
+
+	if (!loader_read_info(&info) && info.abi_version == r->info.abi_version)
+		r->info = info;
+	reopen_pinned(&r->ifaces_fd, "interfaces");
+	reopen_pinned(&r->rule_info_fd, PIN_RULE_INFO);
 }
 
 int drops_poll(struct drops_reader *r, int timeout_ms)
@@ -161,7 +199,12 @@ int drops_poll(struct drops_reader *r, int timeout_ms)
 	int n = ring_buffer__poll(r->rb, timeout_ms);
 
 	if (n >= 0 && r->enabled)
-		set_iface_flags(r, 1); /* a reload rewrote the entries */
+		follow_reload(r);
+
+	/* Renew the lease; switch the NICs on again if a reload rewrote
+	 * their entries or the data path found the lease run out. */
+	if (n >= 0 && r->enabled && !set_config(r, 1, r->rate))
+		set_iface_flags(r, 1);
 	return n < 0 ? n : 0;
 }
 

@@ -25,6 +25,7 @@ struct drops_reader {
 	int config_fd;
 	int ifaces_fd; /* the interfaces map, whose entries carry the switch */
 	int enabled;
+	__u32 rate; /* records per second, renewed with the lease */
 	int rule_info_fd;
 	struct ring_buffer *rb;
 	struct edgexdp_load_info info;
@@ -41,8 +42,9 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 /* Switch the data path's records on, at `rate` per second per reason and
  * CPU. */
 int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d);
-/* Wait up to timeout_ms for records and hand each to fn (and switch the
- * NICs on again if a load in between rewrote their entries). 0, -EINTR, or
+/* Wait up to timeout_ms for records and hand each to fn; renew the lease
+ * (EDGEXDP_DROPLOG_LEASE_NS: call at least that often) and switch the
+ * NICs on again if a reload in between rewrote their entries. 0, -EINTR, or
  * negative errno; r->stopped once fn asked to stop. */
 int drops_poll(struct drops_reader *r, int timeout_ms);
 /* Switch the records off again and close everything. */

@@ -15,7 +15,7 @@
 /* A pinned map can stand in for the object's only if it has its shape. */
 static int pinned_compatible(int fd, const struct bpf_map *map)
 {
-	struct bpf_map_info info = { 0 };
+	struct bpf_map_info info = {0};
 	__u32 len = sizeof(info);
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
@@ -49,15 +49,18 @@ static int keep_index(const char *const *keep, const char *name)
 	return -1;
 }
 
-/* The maps whose contents outlive a rule set: the flows, the fragments
- * and the counters. Every other map is compiled from the config. */
+/* The maps whose contents outlive a rule set: the flows, the fragments,
+ * the counters, and the drop log (a listener reads on across a reload).
+ * Every other map is compiled from the config. */
 static bool is_state_map(const struct edgexdp_bpf *skel,
 			 const struct bpf_map *map)
 {
 	return map == skel->maps.conntrack ||
 	       map == skel->maps.ct_unconfirmed || map == skel->maps.ct_stats ||
 	       map == skel->maps.frags || map == skel->maps.rule_stats ||
-	       map == skel->maps.verdict_stats;
+	       map == skel->maps.verdict_stats || map == skel->maps.droplog ||
+	       map == skel->maps.droplog_config ||
+	       map == skel->maps.droplog_buckets;
 }
 
 /* Create `map` as the object declares it and hand it to libbpf. */
@@ -85,7 +88,7 @@ static int create_map(struct bpf_map *map)
 static int check_kept_fits(const struct bpf_map *map, const char *key,
 			   struct edgexdp_diag *d)
 {
-	struct bpf_map_info info = { 0 };
+	struct bpf_map_info info = {0};
 	__u32 len = sizeof(info);
 	int fd, err = 0;
 
@@ -98,8 +101,9 @@ static int check_kept_fits(const struct bpf_map *map, const char *key,
 		   info.value_size != bpf_map__value_size(map) ||
 		   info.map_flags != bpf_map__map_flags(map) ||
 		   (!key && info.max_entries != bpf_map__max_entries(map))) {
-		diag_set(d, 0, "the kept flow table is from an incompatible "
-			       "version; 'edgexdp unload' discards it");
+		diag_set(d, 0,
+			 "the kept flow table is from an incompatible "
+			 "version; 'edgexdp unload' discards it");
 		err = -EINVAL;
 	} else if (info.max_entries != bpf_map__max_entries(map)) {
 		diag_set(d, 0,
@@ -143,23 +147,25 @@ int maps_create_state(struct edgexdp_bpf *skel, const struct ruleset *rs,
 		if (err)
 			return err;
 	}
-	bpf_object__for_each_map(map, skel->obj) {
+	bpf_object__for_each_map (map, skel->obj) {
 		if (!is_state_map(skel, map))
 			continue;
 		k = keep_index(keep, bpf_map__name(map));
 		if (k >= 0) {
 			err = reuse_pinned(map);
 			if (err < 0)
-				return diag_set(d, err,
-						"cannot take over the pinned %s",
-						bpf_map__name(map));
+				return diag_set(
+					d, err,
+					"cannot take over the pinned %s",
+					bpf_map__name(map));
 			reused[k] = err == 1;
 			if (reused[k])
 				continue;
 		}
 		err = create_map(map);
 		if (err)
-			return diag_set(d, err, "cannot create and fill the maps");
+			return diag_set(d, err,
+					"cannot create and fill the maps");
 	}
 	return 0;
 }
@@ -264,12 +270,13 @@ int maps_create_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 	struct bpf_map *map;
 	int err;
 
-	bpf_object__for_each_map(map, skel->obj) {
+	bpf_object__for_each_map (map, skel->obj) {
 		if (bpf_map__is_internal(map) || is_state_map(skel, map))
 			continue;
 		err = create_map(map);
 		if (err)
-			return diag_set(d, err, "cannot create and fill the maps");
+			return diag_set(d, err,
+					"cannot create and fill the maps");
 	}
 	err = fill_rules(skel, rs, ifindexes);
 	if (err)
@@ -387,12 +394,11 @@ int maps_percpu_sum_u64(int fd, __u32 key, __u64 *sum, size_t n_counters)
 	return 0;
 }
 
-int maps_read_slot_stats(int fd, __u32 slot,
-			 struct edgexdp_reason_stats *drops,
+int maps_read_slot_stats(int fd, __u32 slot, struct edgexdp_reason_stats *drops,
 			 struct edgexdp_reason_stats *passes,
 			 struct edgexdp_iface_stats *iface)
 {
-	struct edgexdp_slot_stats st = { 0 };
+	struct edgexdp_slot_stats st = {0};
 	int err;
 
 	err = maps_percpu_sum_u64(fd, slot, &st.verdict[0].packets,
@@ -401,8 +407,8 @@ int maps_read_slot_stats(int fd, __u32 slot,
 		return err;
 	memset(iface, 0, sizeof(*iface));
 	for (__u32 pass = 0; pass < 2; pass++) {
-		__u32 n = pass ? EDGEXDP_PASS_REASON_COUNT :
-				 EDGEXDP_DROP_REASON_COUNT;
+		__u32 n = pass ? EDGEXDP_PASS_REASON_COUNT
+			       : EDGEXDP_DROP_REASON_COUNT;
 		struct edgexdp_reason_stats *total = pass ? passes : drops;
 
 		for (__u32 r = 0; r < n; r++) {

@@ -76,9 +76,11 @@ static int zero_new_counters(struct reload_ctx *c)
 	return err;
 }
 
-static const char *const state_maps[] = {
-	"conntrack",  "ct_unconfirmed", "ct_stats", "frags",
-	"rule_stats", "verdict_stats",	NULL};
+static const char *const state_maps[] = {"conntrack",	    "ct_unconfirmed",
+					 "ct_stats",	    "frags",
+					 "rule_stats",	    "verdict_stats",
+					 "droplog",	    "droplog_config",
+					 "droplog_buckets", NULL};
 
 /* The new instance: live state maps, new filled rule maps, loaded. */
 static int build_instance(struct reload_ctx *c, struct edgexdp_diag *d)
