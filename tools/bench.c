@@ -118,7 +118,8 @@ static void frame_build(struct pkt *f, const struct frame_spec *s)
 }
 
 /* The same spec, the other way round. */
-static struct frame_spec reverse(const struct frame_spec *s, unsigned char flags)
+static struct frame_spec reverse(const struct frame_spec *s,
+				 unsigned char flags)
 {
 	struct frame_spec r = *s;
 
@@ -135,8 +136,8 @@ static struct frame_spec reverse(const struct frame_spec *s, unsigned char flags
 static int test_run(int prog_fd, const struct pkt *f, __u32 repeat,
 		    __u32 *retval, __u32 *duration)
 {
-	struct xdp_md ctx = { .data_end = (__u32)f->len,
-			      .ingress_ifindex = LO_IFINDEX };
+	struct xdp_md ctx = {.data_end = (__u32)f->len,
+			     .ingress_ifindex = LO_IFINDEX};
 	struct bpf_test_run_opts opts = {
 		.sz = sizeof(opts),
 		.data_in = f->data,
@@ -171,6 +172,7 @@ struct opts {
 	__u32 repeat;
 	int runs;
 	const char *out;
+	const char *write_large; /* only write the large config there */
 	int skip_large;
 };
 
@@ -178,7 +180,7 @@ struct opts {
 static double measure(int prog_fd, const struct pkt *f, __u32 expect,
 		      const struct opts *o, const char *what)
 {
-	double v[64] = { 0 };
+	double v[64] = {0};
 	int runs = o->runs < 64 ? o->runs : 64;
 	__u32 ret = 0, dur = 0;
 
@@ -201,7 +203,7 @@ static double measure(int prog_fd, const struct pkt *f, __u32 expect,
 static int send_once(int prog_fd, const struct frame_spec *s, __u32 expect,
 		     const char *what)
 {
-	struct pkt f = { 0 };
+	struct pkt f = {0};
 	__u32 ret = 0;
 	int err;
 
@@ -257,9 +259,9 @@ enum {
 };
 
 static const char *const case_names[C_COUNT] = {
-	"denied_junk",	      "denied_addr",	     "tcp_syn_new",
-	"tcp_established",    "udp_rtp_established", "ipv6_established",
-	"vlan_established",   "tcp_syn_retransmit",
+	"denied_junk",	    "denied_addr",	   "tcp_syn_new",
+	"tcp_established",  "udp_rtp_established", "ipv6_established",
+	"vlan_established", "tcp_syn_retransmit",
 };
 
 static const char *const case_notes[C_COUNT] = {
@@ -317,7 +319,8 @@ static double measure_syn_new(int prog_fd, int pass_fd, double *n_samples)
 		s.sport = SYN_NEW_SPORT + (unsigned int)i;
 		frame_build(&f, &s);
 		if (test_run(prog_fd, &f, 1, &ret, &dur) || ret != XDP_PASS) {
-			fprintf(stderr, "bench: tcp_syn_new: verdict %u\n", ret);
+			fprintf(stderr, "bench: tcp_syn_new: verdict %u\n",
+				ret);
 			return -1;
 		}
 		v[i] = dur;
@@ -345,7 +348,7 @@ static int run_cases(int prog_fd, int pass_fd, const struct opts *o,
 	struct frame_spec retx = {CLIENT4, ACCESS4, 40006, 443, 1,
 				  TCP_SYN, 0,	    0,	   0};
 	struct frame_spec udp_reply = reverse(&udp, 0);
-	struct pkt f = { 0 };
+	struct pkt f = {0};
 	double syn_extra;
 
 	if (tcp_handshake(prog_fd, &tcp, "tcp_established") ||
@@ -379,9 +382,9 @@ static int run_cases(int prog_fd, int pass_fd, const struct opts *o,
 	r->ns[C_TCP_SYN_RETRANSMIT] =
 		measure(prog_fd, &f, XDP_PASS, o, "tcp_syn_retransmit");
 	syn_extra = measure_syn_new(prog_fd, pass_fd, &r->syn_new_samples);
-	r->ns[C_TCP_SYN_NEW] = syn_extra < 0 && r->pass_all >= 0 ?
-				       -1 :
-				       syn_extra + r->pass_all;
+	r->ns[C_TCP_SYN_NEW] = syn_extra < 0 && r->pass_all >= 0
+				       ? -1
+				       : syn_extra + r->pass_all;
 	return 0;
 }
 
@@ -407,7 +410,7 @@ static void instance_free(struct instance *in)
 static int instance_load(struct instance *in, const char *name,
 			 const char *yaml, double *ms)
 {
-	const unsigned int ifindexes[] = { LO_IFINDEX };
+	const unsigned int ifindexes[] = {LO_IFINDEX};
 	struct edgexdp_diag cerr;
 	double t0 = now_ms();
 	int err;
@@ -428,8 +431,8 @@ static int instance_load(struct instance *in, const char *name,
 	if (!in->skel)
 		return -errno;
 	err = maps_prepare(in->skel,
-			   &(struct maps_prepare_opts){ .rs = &in->rs,
-							.ifindexes = ifindexes },
+			   &(struct maps_prepare_opts){.rs = &in->rs,
+						       .ifindexes = ifindexes},
 			   &cerr);
 	if (err) {
 		fprintf(stderr, "bench: %s: %s\n", name, cerr.msg);
@@ -471,33 +474,39 @@ static long long maps_bytes(const struct instance *in, int verbose)
 	const struct bpf_map *map;
 	long long sum = 0;
 
-	bpf_object__for_each_map(map, in->skel->obj) {
+	bpf_object__for_each_map (map, in->skel->obj) {
 		long long b = map_memlock(bpf_map__fd(map));
 
 		if (verbose)
 			printf("    %-16s %10u entries max  %12lld bytes\n",
-			       bpf_map__name(map), bpf_map__max_entries(map), b);
+			       bpf_map__name(map), bpf_map__max_entries(map),
+			       b);
 		if (b > 0)
 			sum += b;
 	}
 	return sum;
 }
 
-/* The large config: the default plus the bulk sets and rules. */
-static char *large_yaml(void)
+/*
+ * The large config: `base` (which has a `nat:` block after its addresses)
+ * plus the bulk sets and rules; with its conntrack sized for the flows
+ * bench_large inserts unless for_reload (a reload keeps the table's size).
+ */
+static char *large_yaml(const char *base, int for_reload)
 {
-	size_t cap = sizeof(default_yaml) + (size_t)EXTRA_PREFIXES * 20 +
+	const char *nat = strstr(base, "nat:\n");
+	size_t cap = strlen(base) + (size_t)EXTRA_PREFIXES * 20 +
 		     (size_t)EXTRA_RULES * 128 + 4096;
-	char *y = malloc(cap), *p;
 	size_t per_set = EXTRA_PREFIXES / BULK_SETS;
+	char *y, *p;
 
+	if (!nat)
+		return NULL;
+	y = malloc(cap);
 	if (!y)
 		return NULL;
-	p = y;
-	/* The default's addresses block is last but the nat block: rebuild
-	 * the file with the bulk sets inside `addresses:`. */
-	p += sprintf(p, "%.*s", (int)(strstr(default_yaml, "nat:\n") - default_yaml),
-		     default_yaml);
+	/* The bulk sets go at the end of `addresses:`, before `nat:`. */
+	p = y + sprintf(y, "%.*s", (int)(nat - base), base);
 	for (size_t s = 0; s < BULK_SETS; s++) {
 		p += sprintf(p, "  bulk%zu: [", s);
 		for (size_t i = 0; i < per_set; i++) {
@@ -509,15 +518,43 @@ static char *large_yaml(void)
 		}
 		p += sprintf(p, "]\n");
 	}
-	p += sprintf(p, "%s", strstr(default_yaml, "nat:\n"));
+	p += sprintf(p, "%s", nat);
 	p += sprintf(p, "rules:\n");
 	for (int r = 0; r < EXTRA_RULES; r++)
 		p += sprintf(p,
 			     "  - { name: bulk-%d, zone: external, proto: tcp, "
 			     "ports: %d, from: bulk%d, to: access_edge }\n",
 			     r, EXTRA_RULE_PORT + r, r % BULK_SETS);
-	sprintf(p, "conntrack: { max_entries: %u }\n", CT_LARGE_MAX);
+	if (!for_reload)
+		sprintf(p, "conntrack: { max_entries: %u }\n", CT_LARGE_MAX);
 	return y;
+}
+
+/* --write-large FILE: the large config built on the config read from
+ * stdin, for tools/bench.sh to reload a live filter into. */
+static int write_large(const char *path)
+{
+	char base[8192], *yaml;
+	size_t n = fread(base, 1, sizeof(base) - 1, stdin);
+	FILE *f;
+	int err = 0;
+
+	base[n] = '\0';
+	yaml = large_yaml(base, 1);
+	if (!yaml) {
+		fprintf(stderr,
+			"bench: --write-large: no nat: block on stdin\n");
+		return 1;
+	}
+	f = fopen(path, "w");
+	if (!f || fputs(yaml, f) < 0) {
+		fprintf(stderr, "bench: cannot write %s\n", path);
+		err = 1;
+	}
+	if (f)
+		fclose(f);
+	free(yaml);
+	return err;
 }
 
 /* Established flows straight into conntrack, as `load` seeds them. */
@@ -527,7 +564,7 @@ static int insert_flows(const struct instance *in, unsigned int n)
 	const unsigned int chunk = 4096;
 	struct edgexdp_ct_key *keys = calloc(chunk, sizeof(*keys));
 	struct edgexdp_ct_entry *vals = calloc(chunk, sizeof(*vals));
-	struct edgexdp_addr a = { 0 }, b = { 0 };
+	struct edgexdp_addr a = {0}, b = {0};
 	int err = 0;
 
 	if (!keys || !vals) {
@@ -538,7 +575,7 @@ static int insert_flows(const struct instance *in, unsigned int n)
 	inet_pton(AF_INET, "203.0.113.20", b.u8);
 	for (unsigned int done = 0; done < n && !err;) {
 		__u32 count = 0;
-		struct bpf_map_batch_opts bo = { .sz = sizeof(bo) };
+		struct bpf_map_batch_opts bo = {.sz = sizeof(bo)};
 
 		for (; count < chunk && done < n; count++, done++) {
 			/* 100,000 clients x 10 source ports each */
@@ -549,10 +586,10 @@ static int insert_flows(const struct instance *in, unsigned int n)
 			a.u8[1] = (unsigned char)(18 + (c >> 16));
 			a.u8[2] = (unsigned char)(c >> 8);
 			a.u8[3] = (unsigned char)c;
-			is_a = ct_key_from_tuple(&keys[count], &in->rs, 4,
-						 IPPROTO_TCP, &a,
-						 (uint16_t)(1024 + done / EXTRA_PREFIXES),
-						 &b, 443);
+			is_a = ct_key_from_tuple(
+				&keys[count], &in->rs, 4, IPPROTO_TCP, &a,
+				(uint16_t)(1024 + done / EXTRA_PREFIXES), &b,
+				443);
 			ct_entry_established(&vals[count], 0, is_a);
 		}
 		if (bpf_map_update_batch(fd, keys, vals, &count, &bo))
@@ -581,7 +618,8 @@ static void print_table(const struct results *def, const struct results *big,
 	printf("\n  %-22s %9s %8s %9s %8s  %s\n", "case", "ns", "x pass",
 	       have_big ? "ns large" : "", have_big ? "scaling" : "", "what");
 	printf("  %-22s %9.1f %8.2f %9s %8s  %s\n", "xdp_pass_all (trivial)",
-	       def->pass_all, 1.0, "", "", "the cost of running any XDP program");
+	       def->pass_all, 1.0, "", "",
+	       "the cost of running any XDP program");
 	for (int c = 0; c < C_COUNT; c++) {
 		char big_ns[16] = "", scale[16] = "";
 
@@ -601,10 +639,17 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: bench [-r REPEAT] [-n RUNS] [-o FILE] [--no-large]\n\n"
 		"Per-packet cost of edgexdp with BPF_PROG_TEST_RUN (as root).\n"
-		"  -r, --repeat N   runs per BPF_PROG_TEST_RUN call (default 1000000)\n"
-		"  -n, --runs N     calls per case, median taken (default 5, max 64)\n"
+		"  -r, --repeat N   runs per BPF_PROG_TEST_RUN call (default "
+		"1000000)\n"
+		"  -n, --runs N     calls per case, median taken (default 5, "
+		"max 64)\n"
 		"  -o, --out FILE   write the JSON figures there\n"
-		"      --no-large   skip the large config (no scaling, load_ms)\n");
+		"      --no-large   skip the large config (no scaling, "
+		"load_ms)\n"
+		"      --write-large FILE  write the large config built on "
+		"the\n"
+		"                   config on stdin (no conntrack size) and "
+		"exit\n");
 }
 
 /* Everything one run measures. */
@@ -621,23 +666,40 @@ struct figures {
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "runs", required_argument, NULL, 'n' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "no-large", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"repeat", required_argument, NULL, 'r'},
+		{"runs", required_argument, NULL, 'n'},
+		{"out", required_argument, NULL, 'o'},
+		{"no-large", no_argument, NULL, 'L'},
+		{"write-large", required_argument, NULL, 'W'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "r:n:o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:n:o:h", longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
-		case 'r': o->repeat = (__u32)strtoul(optarg, NULL, 10); break;
-		case 'n': o->runs = atoi(optarg); break;
-		case 'o': o->out = optarg; break;
-		case 'L': o->skip_large = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'r':
+			o->repeat = (__u32)strtoul(optarg, NULL, 10);
+			break;
+		case 'n':
+			o->runs = atoi(optarg);
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'L':
+			o->skip_large = 1;
+			break;
+		case 'W':
+			o->write_large = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!o->repeat || o->runs < 1 || o->runs > 64) {
@@ -660,10 +722,9 @@ static void pin_cpu(void)
 
 /* The documented profile, all features; its maps are gone on return, so
  * that they never sit beside the large ones. */
-static int bench_default(int pass_fd, const struct opts *o,
-			 struct figures *fig)
+static int bench_default(int pass_fd, const struct opts *o, struct figures *fig)
 {
-	struct instance def = { 0 };
+	struct instance def = {0};
 	int err;
 
 	err = instance_load(&def, "default", default_yaml, &fig->ms_def);
@@ -685,8 +746,8 @@ static int bench_default(int pass_fd, const struct opts *o,
  * second generation built beside it as a reload would. */
 static int bench_large(int pass_fd, const struct opts *o, struct figures *fig)
 {
-	struct instance big = { 0 }, again = { 0 };
-	char *yaml = large_yaml();
+	struct instance big = {0}, again = {0};
+	char *yaml = large_yaml(default_yaml, 0);
 	double t;
 	int err;
 
@@ -745,10 +806,10 @@ static struct json_object *per_case(const struct figures *fig, int what)
 	for (int c = 0; c < C_JSON_COUNT; c++)
 		json_object_object_add(
 			j, case_names[c],
-			what == 0 ? jnum(d->ns[c], 1) :
-			what == 1 ? jnum(d->ns[c] / d->pass_all, 3) :
-			!fig->large ? NULL :
-					     jnum(fig->big.ns[c] / d->ns[c], 3));
+			what == 0     ? jnum(d->ns[c], 1)
+			: what == 1   ? jnum(d->ns[c] / d->pass_all, 3)
+			: !fig->large ? NULL
+				      : jnum(fig->big.ns[c] / d->ns[c], 3));
 	return j;
 }
 
@@ -765,9 +826,9 @@ static struct json_object *figures_json(const struct figures *fig)
 	json_object_object_add(j, "default",
 			       json_object_new_int64(fig->bytes_def));
 	json_object_object_add(j, "large",
-			       fig->bytes_big < 0 ?
-				       NULL :
-				       json_object_new_int64(fig->bytes_big));
+			       fig->bytes_big < 0
+				       ? NULL
+				       : json_object_new_int64(fig->bytes_big));
 	json_object_object_add(root, "maps_bytes", j);
 	json_object_object_add(root, "load_ms", jnum(fig->load_ms, 1));
 	json_object_object_add(root, "reload_ms", jnum(fig->reload_ms, 1));
@@ -780,8 +841,9 @@ static int write_json(const char *path, const struct figures *fig)
 	FILE *f = fopen(path, "w");
 	int err = 0;
 
-	if (!f || fputs(json_object_to_json_string_ext(
-				root, JSON_C_TO_STRING_PRETTY), f) < 0) {
+	if (!f ||
+	    fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY),
+		  f) < 0) {
 		fprintf(stderr, "bench: cannot write %s\n", path);
 		err = -EIO;
 	}
@@ -793,17 +855,17 @@ static int write_json(const char *path, const struct figures *fig)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .repeat = 1000000, .runs = 5 };
-	struct figures fig = { .bytes_big = -1,
-			       .ms_def = -1,
-			       .load_ms = -1,
-			       .reload_ms = -1 };
+	struct opts o = {.repeat = 1000000, .runs = 5};
+	struct figures fig = {
+		.bytes_big = -1, .ms_def = -1, .load_ms = -1, .reload_ms = -1};
 	struct trivial_bpf *triv;
 	int err, pass_fd;
 
 	err = parse_opts(argc, argv, &o);
 	if (err != RUN)
 		return err;
+	if (o.write_large)
+		return write_large(o.write_large);
 	libbpf_set_print(NULL);
 	pin_cpu();
 	triv = trivial_bpf__open_and_load();

@@ -335,14 +335,59 @@ sed -i "s/^  - { name: $RXIF, zone: external }/&\n  - { name: $OUTIF, zone: inte
 ALLOWED=(--src 198.51.100.7 --dst 203.0.113.30 --proto udp --sport 40000
 	--dport 50000 -F 64 -R --dst-mac "$RXMAC")
 
+# The packets the filter dropped on the receiving NIC so far.
+edgexdp_drops() {
+	EDGEXDP_BPFFS="$BPFFS" ip netns exec "$RX" "$EDGEXDP" stats -j |
+		jq --arg i "$RXIF" '[.interfaces[] | select(.name == $i) | .drop_packets] | add // 0'
+}
+
+# The large config (bench.c's: 1,000 more rules, 100,000 more prefixes)
+# built on the receiver's, which a real `edgexdp reload` switches to halfway
+# through the same forwarded flow: how long the command takes, and what
+# the filter dropped meanwhile (the target: nothing), beside what the
+# sink missed with and without a reload (veth's own losses at this rate).
+"$BUILD/tools/bench" --write-large "$TMP/rx-large.yaml" <"$TMP/rx.yaml" ||
+	die "cannot write the large config"
+RELOAD_MS=null RELOAD_DROPS=null RELOAD_LOST=null NO_RELOAD_LOST=null
+NO_RELOAD_DROPS=null
+reload_under_flood() {
+	local a b d0 t0 t1 g flood
+	a=$(veth_rx_packets "$SINK" "$SINKIF")
+	d0=$(edgexdp_drops)
+	send "$TX" "$TXIF" "${ALLOWED[@]}" >"$TMP/flood-reload.json" &
+	flood=$!
+	sleep "$(jq -n --argjson s "$SECS" '$s / 2')"
+	t0=$(date +%s%N)
+	if EDGEXDP_BPFFS="$BPFFS" ip netns exec "$RX" "$EDGEXDP" reload \
+		-c "$TMP/rx-large.yaml" >"$TMP/reload.txt" 2>&1; then
+		t1=$(date +%s%N)
+		RELOAD_MS=$(( (t1 - t0) / 1000000 ))
+	else
+		cat "$TMP/reload.txt" >&2
+		echo "  edgexdp: reload FAILED"
+	fi
+	wait "$flood" || die "trafficgen failed"
+	b=$(veth_rx_packets "$SINK" "$SINKIF")
+	g=$(cat "$TMP/flood-reload.json")
+	RELOAD_DROPS=$(( $(edgexdp_drops) - d0 ))
+	RELOAD_LOST=$(jq --argjson a "$a" --argjson b "$b" '.frames - ($b - $a)' <<<"$g")
+	printf '  %-34s %8s ms; the filter dropped %s (%s without a reload), the sink missed %s (%s)\n' \
+		"edgexdp reload to the large config" "$RELOAD_MS" "$RELOAD_DROPS" \
+		"$NO_RELOAD_DROPS" "$RELOAD_LOST" "$NO_RELOAD_LOST"
+}
+
 PPS_FWD_EDGE=null
 if EDGEXDP_BPFFS="$BPFFS" ip netns exec "$RX" "$EDGEXDP" load -c "$TMP/rx.yaml" >"$TMP/load.txt" 2>&1; then
 	a=$(veth_rx_packets "$SINK" "$SINKIF")
+	d=$(edgexdp_drops)
 	g=$(send "$TX" "$TXIF" "${ALLOWED[@]}") || die "trafficgen failed"
 	b=$(veth_rx_packets "$SINK" "$SINKIF")
+	NO_RELOAD_DROPS=$(( $(edgexdp_drops) - d ))
 	PPS_FWD_EDGE=$(rate "$a" "$b" "$g")
 	printf '  %-34s %8.3f Mpps at the receiver\n' "edgexdp + forwarding" \
 		"$(mpps "$PPS_FWD_EDGE")"
+	NO_RELOAD_LOST=$(jq --argjson a "$a" --argjson b "$b" '.frames - ($b - $a)' <<<"$g")
+	reload_under_flood
 	EDGEXDP_BPFFS="$BPFFS" ip netns exec "$RX" "$EDGEXDP" unload >/dev/null
 else
 	cat "$TMP/load.txt" >&2
@@ -367,7 +412,9 @@ jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT
 	--argjson r1 "$(jq .ratio.median "$TMP/veth.json")" \
 	--argjson r2 "$(ratio "$PPS_EDGE" "$PPS_NFT")" \
 	--slurpfile veth "$TMP/veth.json" --slurpfile syn "$TMP/flood_syn.json" \
-	--slurpfile udp "$TMP/flood_udp.json" '
+	--slurpfile udp "$TMP/flood_udp.json" \
+	--argjson reload_ms "$RELOAD_MS" --argjson reload_drops "$RELOAD_DROPS" \
+	--argjson reload_lost "$RELOAD_LOST" --argjson no_reload_lost "$NO_RELOAD_LOST" '
 	def m: if . == null then null else (. / 1e6 * 1000 | round / 1000) end;
 	{testrun, testrun_ratio, scaling,
 	 veth_mpps: {xdp_drop: ($drop | m), edgexdp_denied: ($edge | m),
@@ -381,7 +428,12 @@ jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT
 		 rounds: $syn[0].rounds,
 		 mpps: {syn: {edgexdp: $syn[0].subject_mpps, xdp_pass: $syn[0].base_mpps},
 			udp: {edgexdp: $udp[0].subject_mpps, xdp_pass: $udp[0].base_mpps}}},
-	 maps_bytes, load_ms, reload_ms}' "$TMP/testrun.json" >"$OUT" ||
+	 maps_bytes, load_ms, reload_ms: $reload_ms,
+	 prepare_again_ms: .reload_ms,
+	 reload_under_flood: {ms: $reload_ms, filter_drops: $reload_drops,
+			      filter_drops_without_reload: $no_reload_drops,
+			      sink_missed: $reload_lost,
+			      sink_missed_without_reload: $no_reload_lost}}' "$TMP/testrun.json" >"$OUT" ||
 	die "cannot write $OUT"
 
 echo
@@ -397,7 +449,8 @@ jq -r --argjson fe "$PPS_FWD_EDGE" --argjson fn "$PPS_FWD_NFT" '
 	"  edgexdp vs XDP_DROP \(.veth_ratio.edgexdp_vs_xdp_drop | f4)x (median of \(.veth_ratio_range.rounds), min \(.veth_ratio_range.edgexdp_vs_xdp_drop[0] | f4), max \(.veth_ratio_range.edgexdp_vs_xdp_drop[1] | f4); target >= 0.9: \(.veth_ratio.edgexdp_vs_xdp_drop | ge(0.9))), vs nftables \(.veth_ratio.edgexdp_vs_nftables | f2)x (target >= 3: \(.veth_ratio.edgexdp_vs_nftables | ge(3)))",
 	"  testrun / xdp_pass_all: denied_junk \(.testrun_ratio.denied_junk | f2)x (target <= 1.5: \(.testrun_ratio.denied_junk | le(1.5))), established \([.testrun_ratio | to_entries[] | select(.key | endswith("established")) | .value] | max | f2)x at most (target <= 3: \([.testrun_ratio | to_entries[] | select(.key | endswith("established")) | .value] | max | le(3)))",
 	"  large / default: " + ([.scaling | to_entries[] | "\(.key) \(.value | f2)\(if .value > 1.1 then " MISSED" else "" end)"] | join(", ")) + " (target <= 1.10)",
-	"  maps: default \(.maps_bytes.default / 1048576 | f2) MiB, large \(.maps_bytes.large / 1048576 | f2) MiB; load \(.load_ms | f2) ms, reload \(.reload_ms | f2) ms",
+	"  maps: default \(.maps_bytes.default / 1048576 | f2) MiB, large \(.maps_bytes.large / 1048576 | f2) MiB; load \(.load_ms | f2) ms, the same into a second set of maps \(.prepare_again_ms | f2) ms",
+	"  edgexdp reload to the large config under a forwarded flood: \(.reload_under_flood.ms) ms, dropped by the filter meanwhile \(.reload_under_flood.filter_drops) (target 0: \(if .reload_under_flood.filter_drops == null then "n/a" elif .reload_under_flood.filter_drops == 0 then "met" else "MISSED" end)); missed at the sink \(.reload_under_flood.sink_missed) (\(.reload_under_flood.sink_missed_without_reload) without a reload)",
 	"  flood vs xdp_pass_all: SYNs \(.flood.syn_vs_pass | f4)x (min \(.flood.syn_vs_pass_range[0] | f4), max \(.flood.syn_vs_pass_range[1] | f4); \(.flood.mpps.syn.edgexdp | f3) vs \(.flood.mpps.syn.xdp_pass | f3) Mpps), UDP \(.flood.udp_vs_pass | f4)x (min \(.flood.udp_vs_pass_range[0] | f4), max \(.flood.udp_vs_pass_range[1] | f4); \(.flood.mpps.udp.edgexdp | f3) vs \(.flood.mpps.udp.xdp_pass | f3) Mpps) (target >= 0.8: \(.flood.syn_vs_pass | ge(0.8)), \(.flood.udp_vs_pass | ge(0.8)))",
 	"  forwarding, Mpps at the receiver: edgexdp \(if $fe == null then null else $fe / 1e6 end | f3), nftables \(if $fn == null then null else $fn / 1e6 end | f3)"
 	' "$OUT"
