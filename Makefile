@@ -260,7 +260,11 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 LINT_SRCS := $(USER_SRCS) $(wildcard tools/*.c)
+# Every C file of the project, generated ones (vmlinux.h, skeletons) aside.
+FORMAT_SRCS := $(filter-out vmlinux/%,$(shell git ls-files '*.c' '*.h' 2>/dev/null))
+
 lint: $(SKELS)
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--library=tools/cppcheck.cfg \
 		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iuser/lib \
@@ -269,7 +273,7 @@ lint: $(SKELS)
 		-Wno-unknown-warning-option
 
 format:
-	clang-format -i $(USER_SRCS) $(wildcard user/*/*.h include/*.h bpf/*.c bpf/*.h tests/*/*.c tools/*.c)
+	clang-format -i $(FORMAT_SRCS)
 
 clean:
 	rm -rf $(BUILD)

@@ -82,8 +82,7 @@ static __always_inline __u32 icmp6_link_verdict(struct xdp_md *ctx,
 	} else {
 		if (ip6h->hop_limit != MLD_HOP_LIMIT)
 			return VERDICT_DROP(EDGEXDP_DROP_ICMP);
-		if (!ipv6_is_link_local(&t.src) &&
-		    !ipv6_is_unspecified(&t.src))
+		if (!ipv6_is_link_local(&t.src) && !ipv6_is_unspecified(&t.src))
 			return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	}
 	if (!ipv6_dst_on_link(ctx, &t.dst))

@@ -78,8 +78,8 @@ static __always_inline bool addr_is_own(const struct edgexdp_addr *addr,
  * Linux 6.1 caps (with the deepest call below it) at 512 bytes.
  */
 static __noinline bool reverse_path_ok(struct xdp_md *ctx,
-					    const struct flow_tuple *t,
-					    __u32 ifindex, __u8 mode)
+				       const struct flow_tuple *t,
+				       __u32 ifindex, __u8 mode)
 {
 	struct bpf_fib_lookup fib = {};
 	long rc;

@@ -103,29 +103,40 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: trafficgen -i DEV [-d SECONDS | -n FRAMES] [OPTIONS]\n\n"
-		"Redirect frames into DEV (a veth: they arrive at its peer) with\n"
-		"BPF_PROG_TEST_RUN live frames, and report frames sent per second.\n\n"
+		"Usage: trafficgen -i DEV [-d SECONDS | -n FRAMES] "
+		"[OPTIONS]\n\n"
+		"Redirect frames into DEV (a veth: they arrive at its peer) "
+		"with\n"
+		"BPF_PROG_TEST_RUN live frames, and report frames sent per "
+		"second.\n\n"
 		"  -i, --dev DEV        NIC to transmit on (in this netns)\n"
 		"  -d, --duration SEC   send for SEC seconds (default 5)\n"
 		"  -n, --count N        send N frames, then stop\n"
-		"  -b, --batch N        frames per BPF_PROG_TEST_RUN call (default 8192)\n"
-		"  -F, --flows N        N frames differing in source port, in turn\n"
+		"  -b, --batch N        frames per BPF_PROG_TEST_RUN call "
+		"(default 8192)\n"
+		"  -F, --flows N        N frames differing in source port, in "
+		"turn\n"
 		"  -C, --cpu N          pin to CPU N\n"
 		"  -j, --json           print one JSON object\n"
-		"  -R, --rewrite        write the frame back before each send: for\n"
+		"  -R, --rewrite        write the frame back before each send: "
+		"for\n"
 		"                       receivers that modify it (forwarding)\n"
-		"      --gro DEV        only turn GRO on for DEV (as ethtool -K DEV\n"
-		"                       gro on) and exit: a veth with no XDP program\n"
-		"                       takes redirected frames only with GRO on\n\n"
+		"      --gro DEV        only turn GRO on for DEV (as ethtool "
+		"-K DEV\n"
+		"                       gro on) and exit: a veth with no XDP "
+		"program\n"
+		"                       takes redirected frames only with GRO "
+		"on\n\n"
 		"The frame: either\n"
 		"  -x, --hex HEX        a whole Ethernet frame in hex\n"
 		"or built from:\n"
 		"      --src ADDR --dst ADDR   IPv4 or IPv6 (required)\n"
 		"      --proto tcp|udp         (default udp)\n"
 		"      --sport N --dport N     (default 40000, 9)\n"
-		"      --flags FLAGS           TCP flags from S A F R P U (default S)\n"
-		"      --dst-mac MAC --src-mac MAC (default broadcast, 02:00:00:00:00:01)\n"
+		"      --flags FLAGS           TCP flags from S A F R P U "
+		"(default S)\n"
+		"      --dst-mac MAC --src-mac MAC (default broadcast, "
+		"02:00:00:00:00:01)\n"
 		"      --vlan ID               add an 802.1Q tag\n"
 		"      --len N                 frame length without FCS (min "
 		"60)\n"
@@ -171,13 +182,26 @@ static int parse_flags(const char *s, unsigned char *flags)
 	*flags = 0;
 	for (; *s; s++) {
 		switch (*s) {
-		case 'F': *flags |= 0x01; break;
-		case 'S': *flags |= 0x02; break;
-		case 'R': *flags |= 0x04; break;
-		case 'P': *flags |= 0x08; break;
-		case 'A': *flags |= 0x10; break;
-		case 'U': *flags |= 0x20; break;
-		default: return -EINVAL;
+		case 'F':
+			*flags |= 0x01;
+			break;
+		case 'S':
+			*flags |= 0x02;
+			break;
+		case 'R':
+			*flags |= 0x04;
+			break;
+		case 'P':
+			*flags |= 0x08;
+			break;
+		case 'A':
+			*flags |= 0x10;
+			break;
+		case 'U':
+			*flags |= 0x20;
+			break;
+		default:
+			return -EINVAL;
 		}
 	}
 	return 0;
@@ -293,8 +317,9 @@ static size_t build_frame(const struct gen_opts *o, unsigned int sport,
 	sum += (uint32_t)o->l4proto + (uint32_t)l4len;
 	sum = csum_add(sum, l4, l4len);
 	put16(l4 + (o->l4proto == IPPROTO_TCP ? 16 : 6),
-	      o->l4proto == IPPROTO_UDP && csum_fold(sum) == 0 ? 0xffff :
-								csum_fold(sum));
+	      o->l4proto == IPPROTO_UDP && csum_fold(sum) == 0
+		      ? 0xffff
+		      : csum_fold(sum));
 	return len;
 }
 
@@ -323,8 +348,8 @@ static void spread(struct gen_opts *fo, const struct gen_opts *o)
 /* ethtool -K DEV gro on, for machines without ethtool. */
 static int gro_on(const char *dev)
 {
-	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = 1 };
-	struct ifreq ifr = { 0 };
+	struct ethtool_value ev = {.cmd = ETHTOOL_SGRO, .data = 1};
+	struct ifreq ifr = {0};
 	int fd, err = 0;
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -407,16 +432,36 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 	while ((opt = getopt_long(argc, argv, "i:d:n:b:F:C:jRx:h", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
-		case 'i': o->dev = optarg; break;
-		case 'd': o->duration = strtod(optarg, NULL); break;
-		case 'n': o->count = strtoull(optarg, NULL, 10); break;
-		case 'b': o->batch = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'F': o->flows = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'C': o->cpu = atoi(optarg); break;
-		case 'j': o->json = 1; break;
-		case 'R': o->rewrite = 1; break;
-		case 'x': o->hex = optarg; break;
-		case 'h': usage(stdout); exit(0);
+		case 'i':
+			o->dev = optarg;
+			break;
+		case 'd':
+			o->duration = strtod(optarg, NULL);
+			break;
+		case 'n':
+			o->count = strtoull(optarg, NULL, 10);
+			break;
+		case 'b':
+			o->batch = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'F':
+			o->flows = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'C':
+			o->cpu = atoi(optarg);
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'R':
+			o->rewrite = 1;
+			break;
+		case 'x':
+			o->hex = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
 		case OPT_SRC:
 			err = parse_addr(optarg, o->src, &o->family);
 			have_src = 1;
@@ -433,11 +478,21 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			else
 				err = -EINVAL;
 			break;
-		case OPT_SPORT: err = parse_port(optarg, &o->sport); break;
-		case OPT_DPORT: err = parse_port(optarg, &o->dport); break;
-		case OPT_FLAGS: err = parse_flags(optarg, &o->tcp_flags); break;
-		case OPT_DST_MAC: err = parse_mac(optarg, o->dst_mac); break;
-		case OPT_SRC_MAC: err = parse_mac(optarg, o->src_mac); break;
+		case OPT_SPORT:
+			err = parse_port(optarg, &o->sport);
+			break;
+		case OPT_DPORT:
+			err = parse_port(optarg, &o->dport);
+			break;
+		case OPT_FLAGS:
+			err = parse_flags(optarg, &o->tcp_flags);
+			break;
+		case OPT_DST_MAC:
+			err = parse_mac(optarg, o->dst_mac);
+			break;
+		case OPT_SRC_MAC:
+			err = parse_mac(optarg, o->src_mac);
+			break;
 		case OPT_VLAN:
 			err = parse_port(optarg, &v);
 			if (!err && v > 4095)
@@ -534,8 +589,8 @@ int main(int argc, char **argv)
 		.sport = 40000,
 		.dport = 9,
 		.tcp_flags = 0x02,
-		.dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-		.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+		.dst_mac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+		.src_mac = {0x02, 0, 0, 0, 0, 0x01},
 		.vlan = -1,
 	};
 	struct trafficgen_bpf *skel;
@@ -623,10 +678,10 @@ int main(int argc, char **argv)
 		if (o.count && o.count - sent < n)
 			n = o.count - sent;
 		/* What the program writes back over recycled pages. */
-		tpl_len = !o.rewrite ? 0 :
-			  frame_len[i] < sizeof(skel->bss->tpl.data) ?
-					 frame_len[i] :
-					 sizeof(skel->bss->tpl.data);
+		tpl_len = !o.rewrite ? 0
+			  : frame_len[i] < sizeof(skel->bss->tpl.data)
+				  ? frame_len[i]
+				  : sizeof(skel->bss->tpl.data);
 		memcpy(skel->bss->tpl.data, frames[i], tpl_len);
 		skel->bss->tpl.len = (__u32)tpl_len;
 		opts.repeat = (__u32)n;

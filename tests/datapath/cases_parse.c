@@ -721,8 +721,8 @@ static void unknown_nic(void **state)
 
 static void bad_zone_nic(void **state)
 {
-	struct edgexdp_iface bad = {.zone = EDGEXDP_ZONE_COUNT, .slot = 0,
-				     .configured = 1};
+	struct edgexdp_iface bad = {
+		.zone = EDGEXDP_ZONE_COUNT, .slot = 0, .configured = 1};
 	struct pkt p;
 
 	b_syn4(&p, 0);

@@ -89,7 +89,7 @@ static void pkt_fail_case(const char *msg)
 int dp_setup(void)
 {
 	const char *yaml = oracle_config_yaml();
-	struct edgexdp_diag err = { 0 };
+	struct edgexdp_diag err = {0};
 	int ret;
 
 	libbpf_set_print(libbpf_quiet);
@@ -125,7 +125,7 @@ int dp_setup(void)
 	}
 	ret = maps_prepare(g_dp.skel,
 			   &(struct maps_prepare_opts){
-				   .rs = &g_dp.rs, .ifindexes = fake_ifindexes },
+				   .rs = &g_dp.rs, .ifindexes = fake_ifindexes},
 			   &err);
 	if (ret) {
 		fprintf(stderr, "datapath: %s\n", err.msg);
@@ -183,7 +183,8 @@ static void set_iface(enum edgexdp_zone zone)
 				      .configured = 1,
 				      .source_check = nic_source_check,
 				      .flags = nic_flags,
-				      .sport_protos = (__u8)g_dp.rs.sport_protos};
+				      .sport_protos =
+					      (__u8)g_dp.rs.sport_protos};
 	__u32 key = DP_IFINDEX;
 	int fd = bpf_map__fd(g_dp.skel->maps.interfaces);
 

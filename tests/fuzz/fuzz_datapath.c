@@ -160,8 +160,8 @@ static void save_case(struct run *r, const struct gen_step *seq, size_t n)
 		fprintf(f, "\n");
 	}
 	fclose(f);
-	fprintf(stderr, "fuzz: saved %s (replay: fuzz_datapath -r %s)\n",
-		path, path);
+	fprintf(stderr, "fuzz: saved %s (replay: fuzz_datapath -r %s)\n", path,
+		path);
 }
 
 static void hexdump(const struct pkt *p)
@@ -238,9 +238,10 @@ static int fuzz(struct run *r, uint64_t max_packets, double seconds)
 		if (r->mismatches >= 10)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (seconds > 0 && (double)(t.tv_sec - t0.tv_sec) +
-						   (t.tv_nsec - t0.tv_nsec) / 1e9 >=
-					   seconds)
+		if (seconds > 0 &&
+		    (double)(t.tv_sec - t0.tv_sec) +
+				    (t.tv_nsec - t0.tv_nsec) / 1e9 >=
+			    seconds)
 			break;
 	}
 	return 0;
@@ -321,8 +322,9 @@ int main(int argc, char **argv)
 			replay_path = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-n PACKETS] [-t SECONDS] "
-					"[-s SEED] [-o DIR] [-r CASE] [-v]\n",
+			fprintf(stderr,
+				"usage: %s [-n PACKETS] [-t SECONDS] "
+				"[-s SEED] [-o DIR] [-r CASE] [-v]\n",
 				argv[0]);
 			return 2;
 		}
@@ -343,7 +345,6 @@ int main(int argc, char **argv)
 	dp_teardown();
 	printf("1..1\n%s 1 - differential fuzz: seed %" PRIu64 ", %" PRIu64
 	       " packets, %" PRIu64 " mismatches\n",
-	       r.mismatches ? "not ok" : "ok", r.seed, r.packets,
-	       r.mismatches);
+	       r.mismatches ? "not ok" : "ok", r.seed, r.packets, r.mismatches);
 	return r.mismatches ? 1 : 0;
 }

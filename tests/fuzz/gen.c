@@ -38,11 +38,11 @@ static bool chance(uint64_t *rng, unsigned int percent)
 /* Hosts: the config's roles, NAT twins, strangers, and the sources the
  * test namespace routes elsewhere, locally or nowhere. */
 static const char *const hosts4[] = {
-	"10.45.16.10",	  "203.0.113.10",   "10.45.16.20",    "203.0.113.20",
-	"10.45.16.30",	  "203.0.113.30",   "172.25.33.10",   "172.25.40.5",
-	"172.25.40.20",	  "172.25.41.7",    "192.0.2.33",     ANY_EXT4,
-	ANY_INT4,	  "198.51.100.53",  "198.51.100.129", "198.51.100.193",
-	"127.0.0.1",	  "203.0.113.99",
+	"10.45.16.10",	"203.0.113.10",	 "10.45.16.20",	   "203.0.113.20",
+	"10.45.16.30",	"203.0.113.30",	 "172.25.33.10",   "172.25.40.5",
+	"172.25.40.20", "172.25.41.7",	 "192.0.2.33",	   ANY_EXT4,
+	ANY_INT4,	"198.51.100.53", "198.51.100.129", "198.51.100.193",
+	"127.0.0.1",	"203.0.113.99",
 };
 static const char *const hosts6[] = {
 	"2001:db8:45::10", "2001:db8:45::20", "2001:db8:45::30",
@@ -54,13 +54,13 @@ static const char *const hosts6[] = {
 };
 /* The ports rules name, their ranges' ends, ephemeral ones, strangers. */
 static const uint16_t ports[] = {
-	53,    80,    443,   3478,  4443,  5061,  5062,  5269,  8057,
-	23456, 50000, 50001, 50003, 55000, 59999, 40000, 40001, 40002,
-	1024,  65535, 161,   22,    49999, 60000,
+	53,    80,    443,   3478,  4443,  5061,  5062,	 5269,
+	8057,  23456, 50000, 50001, 50003, 55000, 59999, 40000,
+	40001, 40002, 1024,  65535, 161,   22,	  49999, 60000,
 };
 static const uint8_t tcp_flags[] = {
-	0x02, 0x02, 0x12, 0x10, 0x10, 0x18, 0x11, 0x04, 0x14, 0x01,
-	0x00, 0x03, 0x06, 0x29, 0xc2, 0x18, 0x10, 0x12,
+	0x02, 0x02, 0x12, 0x10, 0x10, 0x18, 0x11, 0x04, 0x14,
+	0x01, 0x00, 0x03, 0x06, 0x29, 0xc2, 0x18, 0x10, 0x12,
 };
 static const uint8_t icmp6_types[] = {1,   2,	3,   4,	  128, 130, 131,
 				      132, 133, 134, 135, 136, 137, 143};
@@ -94,8 +94,10 @@ static const char *side_host(uint64_t *rng, const struct profile_side *side,
 			return h;
 	}
 	if (zone == EDGEXDP_ZONE_EXTERNAL)
-		return family == 4 ? (chance(rng, 80) ? ANY_EXT4 : "198.51.100.129")
-				   : (chance(rng, 80) ? ANY_EXT6 : "2001:db8:d0::9");
+		return family == 4
+			       ? (chance(rng, 80) ? ANY_EXT4 : "198.51.100.129")
+			       : (chance(rng, 80) ? ANY_EXT6
+						  : "2001:db8:d0::9");
 	return family == 4 ? ANY_INT4 : ANY_INT6;
 }
 
@@ -110,7 +112,8 @@ static void conv_from_rule(uint64_t *rng, struct conv *c)
 	c->proto = r->proto == EDGEXDP_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 	c->a = side_host(rng, &r->from, c->family, c->zone);
 	c->b = side_host(rng, &r->to, c->family, c->zone);
-	c->pb = (uint16_t)(r->port_lo + pick(rng, r->port_hi - r->port_lo + 1U));
+	c->pb = (uint16_t)(r->port_lo +
+			   pick(rng, r->port_hi - r->port_lo + 1U));
 	/* A source-port rule (the A/V edge's relay) opens from its range,
 	 * to a port (pb) picked from all of them. */
 	if (!(r->sport_lo == 0 && r->sport_hi == 65535))
@@ -229,7 +232,8 @@ static void mutate_bytes(uint64_t *rng, struct pkt *p, uint8_t proto)
 		pkt_cut(p, 14 + pick(rng, (unsigned int)(p->len - 13)));
 		break;
 	case 6:
-		pkt_cut_consistent(p, 14 + pick(rng, (unsigned int)(p->len - 13)));
+		pkt_cut_consistent(p,
+				   14 + pick(rng, (unsigned int)(p->len - 13)));
 		break;
 	case 7:
 		if (p->family == 4) {
@@ -254,8 +258,8 @@ static void mutate_bytes(uint64_t *rng, struct pkt *p, uint8_t proto)
 static const struct {
 	bool fwd;
 	uint8_t flags;
-} script[] = {{true, 0x02}, {false, 0x12}, {true, 0x10}, {true, 0x18},
-	      {false, 0x18}, {true, 0x11}, {false, 0x11}, {true, 0x10}};
+} script[] = {{true, 0x02},  {false, 0x12}, {true, 0x10},  {true, 0x18},
+	      {false, 0x18}, {true, 0x11},  {false, 0x11}, {true, 0x10}};
 
 /*
  * Sequence numbers as a TCP stack would number the conversation, so that
@@ -284,8 +288,8 @@ static void tcp_numbers(uint64_t *rng, struct conv *c, bool fwd, bool scripted,
 static void conv_packet(uint64_t *rng, struct gen_step *st)
 {
 	struct conv *c = &convs[pick(rng, N_CONV)];
-	bool scripted = c->step < sizeof(script) / sizeof(*script) &&
-			chance(rng, 80);
+	bool scripted =
+		c->step < sizeof(script) / sizeof(*script) && chance(rng, 80);
 	bool fwd = scripted ? script[c->step].fwd : chance(rng, 60);
 	struct pkt_spec s = {
 		.src = fwd ? c->a : c->b,
@@ -321,31 +325,35 @@ static void icmp_packet(uint64_t *rng, struct gen_step *st)
 	unsigned int qmax = (unsigned int)(q->len - q->l3);
 
 	if (q->family == 4) {
-		inet_ntop(AF_INET, ip + (to_source ? 12 : 16), dst, sizeof(dst));
+		inet_ntop(AF_INET, ip + (to_source ? 12 : 16), dst,
+			  sizeof(dst));
 		snprintf(src, sizeof(src), "198.51.100.1");
 	} else {
-		inet_ntop(AF_INET6, ip + (to_source ? 8 : 24), dst, sizeof(dst));
+		inet_ntop(AF_INET6, ip + (to_source ? 8 : 24), dst,
+			  sizeof(dst));
 		snprintf(src, sizeof(src), "2001:db8:ff::1");
 	}
 	if (chance(rng, 10))
 		snprintf(dst, sizeof(dst), "%s", host(rng, q->family));
 	pkt_addr(src, &a);
-	pkt_build(&st->pkt,
-		  &(struct pkt_spec){
-			  .src = src,
-			  .dst = dst,
-			  .proto = q->family == 4 ? IPPROTO_ICMP
-						  : IPPROTO_ICMPV6,
-			  .icmp_type = q->family == 4
-					       ? (uint8_t)PICK(rng, ((uint8_t[]){
-							 3, 11, 12, 8, 0}))
-					       : (uint8_t)(1 + pick(rng, 4)),
-			  .icmp_rest = 1280,
-			  .quote = q,
-			  .quote_len = chance(rng, 20) || q->l4 <= q->l3
-					       ? 1 + pick(rng, qmax)
-					       : 0,
-		  });
+	pkt_build(
+		&st->pkt,
+		&(struct pkt_spec){
+			.src = src,
+			.dst = dst,
+			.proto = q->family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6,
+			.icmp_type =
+				q->family == 4
+					? (uint8_t)PICK(rng,
+							((uint8_t[]){3, 11, 12,
+								     8, 0}))
+					: (uint8_t)(1 + pick(rng, 4)),
+			.icmp_rest = 1280,
+			.quote = q,
+			.quote_len = chance(rng, 20) || q->l4 <= q->l3
+					     ? 1 + pick(rng, qmax)
+					     : 0,
+		});
 	st->nic = nics[pick(rng, EDGEXDP_ZONE_COUNT)];
 }
 
@@ -354,9 +362,9 @@ static void link_packet(uint64_t *rng, struct gen_step *st)
 	static const char *const srcs[] = {"fe80::1", "::", "2001:db8:45::1",
 					   ANY_EXT6};
 	static const char *const dsts[] = {
-		"ff02::1",	   "ff02::2", "ff02::1:ff00:10", "ff02::16",
-		"fe80::2",	   DP_LOCAL6, "2001:db8:ff::7",	 "ff05::2",
-		"2001:db8:d1::9",
+		"ff02::1",	  "ff02::2", "ff02::1:ff00:10",
+		"ff02::16",	  "fe80::2", DP_LOCAL6,
+		"2001:db8:ff::7", "ff05::2", "2001:db8:d1::9",
 	};
 	static const uint8_t hops[] = {255, 1, 64, 254};
 
@@ -373,8 +381,8 @@ static void link_packet(uint64_t *rng, struct gen_step *st)
 
 static void other_packet(uint64_t *rng, struct gen_step *st)
 {
-	static const uint8_t protos[] = {47, 50, 132, 4, 41, IPPROTO_ICMP,
-					 IPPROTO_ICMPV6};
+	static const uint8_t protos[] = {47, 50,	   132,		  4,
+					 41, IPPROTO_ICMP, IPPROTO_ICMPV6};
 	int family = chance(rng, 50) ? 4 : 6;
 
 	if (chance(rng, 20)) {

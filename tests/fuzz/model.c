@@ -26,11 +26,28 @@
 #define MAX_EXT 6
 #define QUOTE_L4 8
 
-enum { P_HOPOPTS = 0, P_ROUTING = 43, P_FRAGMENT = 44, P_AH = 51,
-       P_DSTOPTS = 60, P_ICMP = 1, P_TCP = 6, P_UDP = 17, P_ICMPV6 = 58 };
+enum {
+	P_HOPOPTS = 0,
+	P_ROUTING = 43,
+	P_FRAGMENT = 44,
+	P_AH = 51,
+	P_DSTOPTS = 60,
+	P_ICMP = 1,
+	P_TCP = 6,
+	P_UDP = 17,
+	P_ICMPV6 = 58
+};
 
-enum { T_FIN = 1, T_SYN = 2, T_RST = 4, T_PSH = 8, T_ACK = 16, T_URG = 32,
-       T_ECE = 64, T_CWR = 128 };
+enum {
+	T_FIN = 1,
+	T_SYN = 2,
+	T_RST = 4,
+	T_PSH = 8,
+	T_ACK = 16,
+	T_URG = 32,
+	T_ECE = 64,
+	T_CWR = 128
+};
 
 enum { S_NEW, S_EST, S_SYN_SENT, S_SYN_RECV, S_CLOSING };
 
@@ -118,14 +135,14 @@ static uint32_t be32(const uint8_t *p)
 
 static struct model_verdict drop(int reason)
 {
-	return (struct model_verdict){.pass = false, .reason = reason,
-				      .rule = -1};
+	return (struct model_verdict){
+		.pass = false, .reason = reason, .rule = -1};
 }
 
 static struct model_verdict pass(int reason, int rule)
 {
-	return (struct model_verdict){.pass = true, .reason = reason,
-				      .rule = rule};
+	return (struct model_verdict){
+		.pass = true, .reason = reason, .rule = rule};
 }
 
 #define MALFORMED drop(EDGEXDP_DROP_MALFORMED)
@@ -283,10 +300,9 @@ static bool unspecified6(const uint8_t *a)
 
 /* The edge's own addresses: the required roles' hosts, NAT partners. */
 static const char *const own_addrs[] = {
-	"10.45.16.10",	   "203.0.113.10",    "2001:db8:45::10",
-	"10.45.16.20",	   "203.0.113.20",    "2001:db8:45::20",
-	"10.45.16.30",	   "203.0.113.30",    "2001:db8:45::30",
-	"172.25.33.10",	   "2001:db8:33::10",
+	"10.45.16.10",	   "203.0.113.10",    "2001:db8:45::10", "10.45.16.20",
+	"203.0.113.20",	   "2001:db8:45::20", "10.45.16.30",	 "203.0.113.30",
+	"2001:db8:45::30", "172.25.33.10",    "2001:db8:33::10",
 };
 
 static bool own(const uint8_t *a, int family)
@@ -650,8 +666,8 @@ static void ntop(const uint8_t *a, int family, char *buf)
 static struct model_verdict tcp_udp(const struct model_nic *nic,
 				    const struct parsed *p, int *flow_out)
 {
-	enum edgexdp_proto ep = p->proto == P_TCP ? EDGEXDP_PROTO_TCP
-						  : EDGEXDP_PROTO_UDP;
+	enum edgexdp_proto ep =
+		p->proto == P_TCP ? EDGEXDP_PROTO_TCP : EDGEXDP_PROTO_UDP;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	struct oracle_verdict ov;
 	struct endpoint from;
@@ -805,16 +821,15 @@ static struct model_verdict icmp4(const struct parsed *p, int *flow_out)
 }
 
 /* ND and MLD: on their link only (README, "Threat model"). */
-static struct model_verdict link_control(const struct parsed *p,
-					 uint8_t type)
+static struct model_verdict link_control(const struct parsed *p, uint8_t type)
 {
 	bool nd = type >= 133 && type <= 137;
 	bool on_link;
 
 	if (nd && p->hop != 255)
 		return drop(EDGEXDP_DROP_ICMP);
-	if (!nd && (p->hop != 1 ||
-		    (!link_local6(p->src) && !unspecified6(p->src))))
+	if (!nd &&
+	    (p->hop != 1 || (!link_local6(p->src) && !unspecified6(p->src))))
 		return drop(EDGEXDP_DROP_ICMP);
 	if (link_local6(p->dst))
 		on_link = true;
@@ -850,9 +865,9 @@ static struct model_verdict icmp6(const struct parsed *p, int *flow_out)
 
 static bool frag_match(const struct fragrec *r, const struct parsed *p)
 {
-	return r->used && r->family == p->family &&
-	       r->proto == p->frag_proto && r->id == p->frag_id &&
-	       !memcmp(r->src, p->src, 16) && !memcmp(r->dst, p->dst, 16);
+	return r->used && r->family == p->family && r->proto == p->frag_proto &&
+	       r->id == p->frag_id && !memcmp(r->src, p->src, 16) &&
+	       !memcmp(r->dst, p->dst, 16);
 }
 
 static void frag_record(const struct parsed *p, int rule, int fi)

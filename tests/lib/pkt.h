@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * A small packet builder for the data path tests and the benchmark: Ethernet with 0-3 VLAN
- * tags, IPv4 (options, fragments, valid header checksum), IPv6 (hop-by-hop,
- * routing, destination options, AH and fragment headers), TCP and UDP with
- * valid checksums, ICMP / ICMPv6 (errors quoting another packet, echo,
+ * A small packet builder for the data path tests and the benchmark: Ethernet
+ * with 0-3 VLAN tags, IPv4 (options, fragments, valid header checksum), IPv6
+ * (hop-by-hop, routing, destination options, AH and fragment headers), TCP and
+ * UDP with valid checksums, ICMP / ICMPv6 (errors quoting another packet, echo,
  * neighbour discovery) and non-IP frames (ARP, LLDP). Anything built can
  * then be cut short at any offset, with or without fixing the IP length
  * fields, to test each layer's bounds checks.

@@ -25,7 +25,7 @@
 	"  access_edge: [203.0.113.10]\n"                                      \
 	"rules:\n"
 #define RULE(name, port)                                                       \
-	"  - { name: " name ", zone: external, proto: tcp, ports: " port      \
+	"  - { name: " name ", zone: external, proto: tcp, ports: " port       \
 	", to: access_edge }\n"
 
 struct compiled {
@@ -35,7 +35,7 @@ struct compiled {
 
 static void compile(const char *yaml, struct compiled *c)
 {
-	struct edgexdp_diag err = { 0 };
+	struct edgexdp_diag err = {0};
 
 	memset(c, 0, sizeof(*c));
 	if (config_load_buffer("t.yaml", yaml, strlen(yaml), &c->cfg, &err))
@@ -86,17 +86,19 @@ static int id_of(const struct ruleset *rs, const char *name)
 static void test_ids_follow_names(void **state)
 {
 	struct compiled a, b;
-	struct reload_result res = { 0 };
-	struct edgexdp_diag d = { 0 };
+	struct reload_result res = {0};
+	struct edgexdp_diag d = {0};
 	struct reload_old old;
 
 	(void)state;
 	compile(HEAD RULE("one", "1001") RULE("two", "1002")
-		    RULE("three", "1003"), &a);
+			RULE("three", "1003"),
+		&a);
 	old_from(&a.rs, &old);
 	/* B: "two" goes, "four" comes first, "three" now on another port. */
 	compile(HEAD RULE("four", "1004") RULE("three", "1033")
-		    RULE("one", "1001"), &b);
+			RULE("one", "1001"),
+		&b);
 	assert_int_equal(reload_relabel(&b.rs, &old, &res, &d), 0);
 	assert_int_equal(id_of(&b.rs, "one"), id_of(&a.rs, "one"));
 	assert_int_equal(id_of(&b.rs, "three"), id_of(&a.rs, "three"));
@@ -113,7 +115,8 @@ static void test_ids_follow_names(void **state)
 	assert_string_equal(res.changed[0].name, "three");
 	/* every match points at the rule it matched before the relabel */
 	for (size_t m = 0; m < b.rs.n_matches; m++) {
-		const struct ruleset_rule *r = &b.rs.rules[b.rs.matches[m].rule_id];
+		const struct ruleset_rule *r =
+			&b.rs.rules[b.rs.matches[m].rule_id];
 
 		assert_non_null(r->name);
 	}
@@ -126,9 +129,9 @@ static void test_ids_follow_names(void **state)
 static void test_slots_stay(void **state)
 {
 	struct compiled b;
-	struct edgexdp_diag d = { 0 };
-	struct reload_old old = { 0 };
-	unsigned int ifindexes[] = { 7, 5 };
+	struct edgexdp_diag d = {0};
+	struct reload_old old = {0};
+	unsigned int ifindexes[] = {7, 5};
 	__u32 slots[2];
 
 	(void)state;

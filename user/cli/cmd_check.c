@@ -89,19 +89,21 @@ static void print_json(const struct ruleset *rs, const bool *shadowed)
 
 	for (size_t i = 0; i < rs->n_rules; i++) {
 		const struct ruleset_rule *r = &rs->rules[i];
-		struct json_object *o = json_rule_object(
-			r->name, r->zone, r->proto, r->port_lo, r->port_hi,
-			r->from, r->to);
+		struct json_object *o =
+			json_rule_object(r->name, r->zone, r->proto, r->port_lo,
+					 r->port_hi, r->from, r->to);
 
 		json_add_sports(o, r->sport_lo, r->sport_hi);
-		json_object_object_add(o, "seed", json_object_new_string(r->seed));
-		json_object_object_add(o, "feature",
-				       json_object_new_string(
-					       r->feature ?
-						       feature_name(r->feature) :
-						       "site"));
-		json_object_object_add(o, "note",
-				       json_object_new_string(r->note ? r->note : ""));
+		json_object_object_add(o, "seed",
+				       json_object_new_string(r->seed));
+		json_object_object_add(
+			o, "feature",
+			json_object_new_string(
+				r->feature ? feature_name(r->feature)
+					   : "site"));
+		json_object_object_add(
+			o, "note",
+			json_object_new_string(r->note ? r->note : ""));
 		json_object_object_add(o, "shadowed",
 				       json_object_new_boolean(shadowed[i]));
 		json_object_array_add(rules, o);
@@ -120,8 +122,8 @@ static void print_json(const struct ruleset *rs, const bool *shadowed)
 
 static int do_check(void *ctx, int argc, char **argv)
 {
-	struct edgexdp_config cfg = { 0 };
-	struct ruleset rs = { 0 };
+	struct edgexdp_config cfg = {0};
+	struct ruleset rs = {0};
 	bool *shadowed;
 	int err;
 
@@ -149,13 +151,19 @@ const struct cmd cmd_check = {
 	.globals = CMD_CONFIG | CMD_JSON,
 	.text = "Parse and validate FILE (default " EDGEXDP_CONFIG_DEFAULT
 		"), expand the profile's\n"
-		"enabled features and the site rules, and print the rule table:\n"
-		"name, zone, protocol, source ports, destination ports, from, to,\n"
-		"seed rows and note (\"any\": the rule names no port on that side).\n"
-		"Rules that can never match, because an earlier rule takes every\n"
-		"packet they allow, are listed after the table (\"shadowed\" in -j).\n"
+		"enabled features and the site rules, and print the rule "
+		"table:\n"
+		"name, zone, protocol, source ports, destination ports, from, "
+		"to,\n"
+		"seed rows and note (\"any\": the rule names no port on that "
+		"side).\n"
+		"Rules that can never match, because an earlier rule takes "
+		"every\n"
+		"packet they allow, are listed after the table (\"shadowed\" "
+		"in -j).\n"
 		"Touches no kernel state; the interfaces need not exist here.\n"
-		"Exit status 0 if the config is valid, 1 with one error naming\n"
+		"Exit status 0 if the config is valid, 1 with one error "
+		"naming\n"
 		"FILE:LINE:COLUMN and the offending value otherwise.\n",
 	.run = do_check,
 };

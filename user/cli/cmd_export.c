@@ -67,9 +67,9 @@ static struct plist set_family(const struct ruleset_set *set, int v6)
 			hi = mid;
 	}
 	if (v6)
-		return (struct plist){ set->prefixes + lo, set->n_prefixes - lo,
-				       NULL };
-	return (struct plist){ set->prefixes, lo, NULL };
+		return (struct plist){set->prefixes + lo, set->n_prefixes - lo,
+				      NULL};
+	return (struct plist){set->prefixes, lo, NULL};
 }
 
 static int cmp_prefix(const void *a, const void *b)
@@ -204,8 +204,8 @@ static int resolve_rule(struct export_ctx *x, size_t id)
 /* Rule-own sets: "r<id>_from_v4", only for sides that are no one set. */
 static void print_rule_sets(const struct export_rule *e, size_t id)
 {
-	const struct side *sides[2] = { &e->from, &e->to };
-	static const char *const which[2] = { "from", "to" };
+	const struct side *sides[2] = {&e->from, &e->to};
+	static const char *const which[2] = {"from", "to"};
 	char name[NFT_SET_NAME_MAX];
 
 	for (int s = 0; s < 2; s++) {
@@ -326,7 +326,8 @@ static void print_rule(const struct export_rule *e, size_t id)
 		printed = 1;
 	}
 	if (!printed)
-		printf("\t\t# %s: its address sets are empty: matches nothing\n",
+		printf("\t\t# %s: its address sets are empty: matches "
+		       "nothing\n",
 		       r->name);
 }
 
@@ -353,7 +354,8 @@ static void print_ruleset(const struct export_ctx *x)
 
 	printf("#!/usr/sbin/nft -f\n"
 	       "# edgexdp export nftables, from %s: %zu %s.\n"
-	       "# The XDP filter's allow-list for hosts without XDP; load with\n"
+	       "# The XDP filter's allow-list for hosts without XDP; load "
+	       "with\n"
 	       "# 'nft -f FILE' (replaces an earlier table %s atomically).\n\n",
 	       cfg->path ? cfg->path : "(config)", rs->n_rules,
 	       plural(rs->n_rules, "rule", "rules"), NFT_TABLE);
@@ -405,12 +407,13 @@ static void print_ruleset(const struct export_ctx *x)
 		for (size_t i = 0; i < rs->n_ifaces; i++)
 			if ((int)rs->ifaces[i].zone == z)
 				printf("%s\"%s\" : jump zone_%s",
-				       n_vmap++ ? ", " : "",
-				       rs->ifaces[i].name, zone_name(z));
+				       n_vmap++ ? ", " : "", rs->ifaces[i].name,
+				       zone_name(z));
 	printf(" }\n\t}\n");
 
 	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++) {
-		printf("\n\t# New flows arriving on a NIC of zone %s: ", zone_name(z));
+		printf("\n\t# New flows arriving on a NIC of zone %s: ",
+		       zone_name(z));
 		print_ifnames(rs, z);
 		printf(".\n\tchain zone_%s {\n", zone_name(z));
 		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++) {
@@ -443,8 +446,9 @@ static int check_export_args(void *ctx, int argc, char **argv,
 		return -EINVAL;
 	}
 	if (g_opts.json) {
-		diag_set(d, 0, "export prints nftables syntax; -j does not "
-			       "apply");
+		diag_set(d, 0,
+			 "export prints nftables syntax; -j does not "
+			 "apply");
 		return -EINVAL;
 	}
 	return 0;
@@ -452,9 +456,9 @@ static int check_export_args(void *ctx, int argc, char **argv,
 
 static int do_export(void *ctx, int argc, char **argv)
 {
-	struct edgexdp_config cfg = { 0 };
-	struct ruleset rs = { 0 };
-	struct export_ctx x = { 0 };
+	struct edgexdp_config cfg = {0};
+	struct ruleset rs = {0};
+	struct export_ctx x = {0};
 	int err = 0;
 
 	if (load_and_compile(&cfg, &rs, 0))
@@ -462,8 +466,8 @@ static int do_export(void *ctx, int argc, char **argv)
 	for (size_t i = 0; i < rs.n_ifaces; i++) {
 		if (!iface_name_ok(rs.ifaces[i].name)) {
 			pr_error("export: interface name '%s' "
-					"cannot be written in nftables syntax",
-				rs.ifaces[i].name);
+				 "cannot be written in nftables syntax",
+				 rs.ifaces[i].name);
 			err = -EINVAL;
 		}
 	}
@@ -476,8 +480,8 @@ static int do_export(void *ctx, int argc, char **argv)
 		err = resolve_rule(&x, i);
 		if (err)
 			pr_error("export: cannot resolve the "
-					"addresses of rule '%s'",
-				rs.rules[i].name);
+				 "addresses of rule '%s'",
+				 rs.rules[i].name);
 	}
 	if (!err)
 		print_ruleset(&x);
@@ -493,22 +497,27 @@ static int do_export(void *ctx, int argc, char **argv)
 
 const struct cmd cmd_export = {
 	.name = "export",
-	.summary = "print the config as an nftables ruleset, for hosts without XDP",
+	.summary = "print the config as an nftables ruleset, for hosts without "
+		   "XDP",
 	.globals = CMD_CONFIG,
 	.args = "nftables",
 	.max_args = 1,
 	.text = "Print an nftables ruleset (table inet " NFT_TABLE
 		") that enforces the\n"
-		"same compiled config as the XDP filter, for hosts without XDP:\n"
-		"  nft -c -f -   checks it,  nft -f -   loads it (replacing an\n"
+		"same compiled config as the XDP filter, for hosts without "
+		"XDP:\n"
+		"  nft -c -f -   checks it,  nft -f -   loads it (replacing "
+		"an\n"
 		"earlier " NFT_TABLE " table atomically).\n\n"
 		"One named interval set per address set and family, one per\n"
-		"zone and protocol with the ports rules open, a chain per zone\n"
+		"zone and protocol with the ports rules open, a chain per "
+		"zone\n"
 		"entered by input NIC name, conntrack for replies, neighbour\n"
 		"discovery accepted, drop policy, and a comment per rule with\n"
 		"its name and seed rows. It hooks inet prerouting at priority\n"
 		"mangle: after conntrack, before destination NAT. NICs the\n"
-		"config does not list are not filtered. Touches no kernel state.\n",
+		"config does not list are not filtered. Touches no kernel "
+		"state.\n",
 	.check = check_export_args,
 	.run = do_export,
 };

@@ -35,15 +35,23 @@ static void print_result(const struct load_result *res)
 		struct json_object *ifs = json_object_new_array();
 
 		for (__u32 i = 0; i < info->n_ifaces; i++)
-			json_object_array_add(ifs, json_attached_iface(&info->ifaces[i]));
-		json_object_object_add(root, "rules", json_object_new_int64(info->n_rules));
+			json_object_array_add(
+				ifs, json_attached_iface(&info->ifaces[i]));
+		json_object_object_add(root, "rules",
+				       json_object_new_int64(info->n_rules));
 		json_object_object_add(root, "interfaces", ifs);
 		if (res->kept_flows) {
 			struct json_object *k = json_object_new_object();
 
-			json_object_object_add(k, "kept", json_object_new_uint64(res->kept.kept));
-			json_object_object_add(k, "reassigned", json_object_new_uint64(res->kept.reassigned));
-			json_object_object_add(k, "dropped", json_object_new_uint64(res->kept.dropped));
+			json_object_object_add(
+				k, "kept",
+				json_object_new_uint64(res->kept.kept));
+			json_object_object_add(
+				k, "reassigned",
+				json_object_new_uint64(res->kept.reassigned));
+			json_object_object_add(
+				k, "dropped",
+				json_object_new_uint64(res->kept.dropped));
 			json_object_object_add(root, "kept_flows", k);
 		}
 		json_print(root);
@@ -64,9 +72,9 @@ static void print_result(const struct load_result *res)
 		printf("  %-16s zone %-8s %s XDP, %s%s (prog id %u)\n", a->name,
 		       zone_name(a->zone), attach_mode_name(a->xdp_mode),
 		       attach_kind_name(a->kind),
-		       a->kind == EDGEXDP_ATTACH_SINGLE ?
-			       " (libxdp dispatcher unavailable here)" :
-			       " via libxdp dispatcher",
+		       a->kind == EDGEXDP_ATTACH_SINGLE
+			       ? " (libxdp dispatcher unavailable here)"
+			       : " via libxdp dispatcher",
 		       a->prog_id);
 	}
 }
@@ -74,10 +82,10 @@ static void print_result(const struct load_result *res)
 static int do_load(void *ctx, int argc, char **argv)
 {
 	const struct load_opts *lo = ctx;
-	struct edgexdp_config cfg = { 0 };
-	struct load_request req = { 0 };
+	struct edgexdp_config cfg = {0};
+	struct load_request req = {0};
 	struct load_result res;
-	struct ruleset rs = { 0 };
+	struct ruleset rs = {0};
 	char config_abs[PATH_MAX];
 	struct edgexdp_diag d;
 	struct ct_seed ssh_seed;
@@ -100,14 +108,14 @@ static int do_load(void *ctx, int argc, char **argv)
 	}
 	if (!err && pins_state() == PINS_LOADED) {
 		err = -EEXIST;
-		pr_error(
-			"already loaded (state pinned under %s/%s); "
-			"run 'edgexdp unload' first",
-			bpffs_root(), EDGEXDP_PIN_DIR);
+		pr_error("already loaded (state pinned under %s/%s); "
+			 "run 'edgexdp unload' first",
+			 bpffs_root(), EDGEXDP_PIN_DIR);
 	}
 	req.rs = &rs;
 	/* status shows it later, from anywhere: make it absolute. */
-	req.config_path = realpath(cfg.path, config_abs) ? config_abs : cfg.path;
+	req.config_path =
+		realpath(cfg.path, config_abs) ? config_abs : cfg.path;
 	req.seeds = &ssh_seed;
 	if (!err && (err = loader_load(&req, &res, &d)))
 		pr_diag(&d);
@@ -119,26 +127,30 @@ static int do_load(void *ctx, int argc, char **argv)
 }
 
 static const struct cmd_option load_options[] = {
-	{ 'f', "force", NULL,
-	  "load even if it cuts the SSH session it runs from" },
-	{ 0 },
+	{'f', "force", NULL,
+	 "load even if it cuts the SSH session it runs from"},
+	{0},
 };
 
 const struct cmd cmd_load = {
 	.name = "load",
-	.summary = "attach the filter to every configured NIC and fill its maps",
+	.summary =
+		"attach the filter to every configured NIC and fill its maps",
 	.globals = CMD_CONFIG | CMD_JSON,
 	.text = "Compile FILE (default " EDGEXDP_CONFIG_DEFAULT
 		"), create and fill the filter's maps,\n"
-		"attach the XDP program to every NIC the config lists (through\n"
+		"attach the XDP program to every NIC the config lists "
+		"(through\n"
 		"libxdp: its multi-program dispatcher where the kernel allows\n"
 		"freplace, a single program otherwise; the output says which)\n"
 		"and pin the state under $EDGEXDP_BPFFS/edgexdp (default\n"
 		"/sys/fs/bpf/edgexdp), mounting bpffs there if needed.\n"
-		"All or nothing: a failure at any step undoes the earlier ones.\n\n"
+		"All or nothing: a failure at any step undoes the earlier "
+		"ones.\n\n"
 		"Run from an SSH session ($SSH_CONNECTION), load enters that\n"
 		"session in the flow table when a rule allows it, so the\n"
-		"stateful filter does not cut it; when no rule allows it, load\n"
+		"stateful filter does not cut it; when no rule allows it, "
+		"load\n"
 		"refuses unless -f is given.\n",
 	.options = load_options,
 	.ctx_size = sizeof(struct load_opts),

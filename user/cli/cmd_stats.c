@@ -101,19 +101,29 @@ static struct json_object *json_rules(const struct stats_sample *s,
 		const struct edgexdp_rule_info *ri = &s->rule_info[i];
 		const struct edgexdp_rule_stats *st = &s->rules[i];
 		struct json_object *o = json_rule_object(
-			ri->name, ri->zone, ri->proto, ri->port_lo,
-			ri->port_hi, ri->from, ri->to);
+			ri->name, ri->zone, ri->proto, ri->port_lo, ri->port_hi,
+			ri->from, ri->to);
 
 		json_add_sports(o, ri->sport_lo, ri->sport_hi);
-		json_object_object_add(o, "seed", json_object_new_string(ri->seed));
-		json_object_object_add(o, "flows", json_object_new_uint64(st->flows));
-		json_object_object_add(o, "packets", json_object_new_uint64(st->packets));
-		json_object_object_add(o, "bytes", json_object_new_uint64(st->bytes));
+		json_object_object_add(o, "seed",
+				       json_object_new_string(ri->seed));
+		json_object_object_add(o, "flows",
+				       json_object_new_uint64(st->flows));
+		json_object_object_add(o, "packets",
+				       json_object_new_uint64(st->packets));
+		json_object_object_add(o, "bytes",
+				       json_object_new_uint64(st->bytes));
 		if (prev) {
 			const struct edgexdp_rule_stats *p = &prev->rules[i];
 
-			json_object_object_add(o, "pps", json_object_new_double(rate(st->packets, p->packets, secs)));
-			json_object_object_add(o, "bps", json_object_new_double(8 * rate(st->bytes, p->bytes, secs)));
+			json_object_object_add(
+				o, "pps",
+				json_object_new_double(
+					rate(st->packets, p->packets, secs)));
+			json_object_object_add(
+				o, "bps",
+				json_object_new_double(
+					8 * rate(st->bytes, p->bytes, secs)));
 		}
 		json_object_array_add(rules, o);
 	}
@@ -135,10 +145,16 @@ static void json_reasons(struct json_object *root, const char *key,
 	char k[32];
 
 	for (unsigned int r = 0; r < n; r++) {
-		json_object_object_add(pkts, name(r), json_object_new_uint64(now[r].packets));
-		json_object_object_add(bytes, name(r), json_object_new_uint64(now[r].bytes));
+		json_object_object_add(pkts, name(r),
+				       json_object_new_uint64(now[r].packets));
+		json_object_object_add(bytes, name(r),
+				       json_object_new_uint64(now[r].bytes));
 		if (pps)
-			json_object_object_add(pps, name(r), json_object_new_double(rate(now[r].packets, before[r].packets, secs)));
+			json_object_object_add(
+				pps, name(r),
+				json_object_new_double(rate(now[r].packets,
+							    before[r].packets,
+							    secs)));
 	}
 	json_object_object_add(root, key, pkts);
 	snprintf(k, sizeof(k), "%s_bytes", stem);
@@ -161,19 +177,42 @@ static struct json_object *json_ifaces(const struct stats_sample *s,
 		const struct edgexdp_iface_stats *st = &s->ifaces[i];
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "name", json_object_new_string(s->info.ifaces[i].name));
-		json_object_object_add(o, "zone", json_object_new_string(zone_name(s->info.ifaces[i].zone)));
-		json_object_object_add(o, "rx_packets", json_object_new_uint64(st->rx_packets));
-		json_object_object_add(o, "rx_bytes", json_object_new_uint64(st->rx_bytes));
-		json_object_object_add(o, "pass_packets", json_object_new_uint64(st->pass_packets));
-		json_object_object_add(o, "drop_packets", json_object_new_uint64(st->drop_packets));
+		json_object_object_add(
+			o, "name",
+			json_object_new_string(s->info.ifaces[i].name));
+		json_object_object_add(o, "zone",
+				       json_object_new_string(zone_name(
+					       s->info.ifaces[i].zone)));
+		json_object_object_add(o, "rx_packets",
+				       json_object_new_uint64(st->rx_packets));
+		json_object_object_add(o, "rx_bytes",
+				       json_object_new_uint64(st->rx_bytes));
+		json_object_object_add(
+			o, "pass_packets",
+			json_object_new_uint64(st->pass_packets));
+		json_object_object_add(
+			o, "drop_packets",
+			json_object_new_uint64(st->drop_packets));
 		if (prev) {
 			const struct edgexdp_iface_stats *p = &prev->ifaces[i];
 
-			json_object_object_add(o, "rx_pps", json_object_new_double(rate(st->rx_packets, p->rx_packets, secs)));
-			json_object_object_add(o, "rx_bps", json_object_new_double(8 * rate(st->rx_bytes, p->rx_bytes, secs)));
-			json_object_object_add(o, "pass_pps", json_object_new_double(rate(st->pass_packets, p->pass_packets, secs)));
-			json_object_object_add(o, "drop_pps", json_object_new_double(rate(st->drop_packets, p->drop_packets, secs)));
+			json_object_object_add(
+				o, "rx_pps",
+				json_object_new_double(rate(
+					st->rx_packets, p->rx_packets, secs)));
+			json_object_object_add(
+				o, "rx_bps",
+				json_object_new_double(8 * rate(st->rx_bytes,
+								p->rx_bytes,
+								secs)));
+			json_object_object_add(o, "pass_pps",
+					       json_object_new_double(rate(
+						       st->pass_packets,
+						       p->pass_packets, secs)));
+			json_object_object_add(o, "drop_pps",
+					       json_object_new_double(rate(
+						       st->drop_packets,
+						       p->drop_packets, secs)));
 		}
 		json_object_array_add(ifs, o);
 	}
@@ -189,18 +228,23 @@ static void print_json(const struct stats_sample *s,
 	char stamp[40];
 
 	format_timestamp(stamp, sizeof(stamp), &s->wall);
-	json_object_object_add(root, "timestamp", json_object_new_string(stamp));
+	json_object_object_add(root, "timestamp",
+			       json_object_new_string(stamp));
 	json_object_object_add(root, "rules", json_rules(s, prev, secs));
 	json_reasons(root, "drops", "drop", s->drops, prev ? prev->drops : NULL,
 		     EDGEXDP_DROP_REASON_COUNT, drop_reason_name, secs);
-	json_reasons(root, "passes", "pass", s->passes, prev ? prev->passes : NULL,
-		     EDGEXDP_PASS_REASON_COUNT, pass_reason_name, secs);
+	json_reasons(root, "passes", "pass", s->passes,
+		     prev ? prev->passes : NULL, EDGEXDP_PASS_REASON_COUNT,
+		     pass_reason_name, secs);
 	json_object_object_add(root, "interfaces", json_ifaces(s, prev, secs));
 	json_object_object_add(root, "conntrack", json_ct_usage(&s->ct));
 	if (prev)
-		json_object_object_add(root, "interval", json_object_new_double(secs));
+		json_object_object_add(root, "interval",
+				       json_object_new_double(secs));
 	if (lines) {
-		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		puts(json_object_to_json_string_ext(
+			root, JSON_C_TO_STRING_PLAIN |
+				      JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(root);
 	} else {
 		json_print(root);
@@ -278,7 +322,8 @@ static void print_ifaces_plain(const struct stats_sample *s,
 		const struct edgexdp_iface_stats *st = &s->ifaces[i];
 
 		printf("%-16s %-8s %10llu %12llu %10llu %10llu",
-		       s->info.ifaces[i].name, zone_name(s->info.ifaces[i].zone),
+		       s->info.ifaces[i].name,
+		       zone_name(s->info.ifaces[i].zone),
 		       (unsigned long long)st->rx_packets,
 		       (unsigned long long)st->rx_bytes,
 		       (unsigned long long)st->pass_packets,
@@ -455,14 +500,18 @@ const struct cmd cmd_stats = {
 	.name = "stats",
 	.summary = "show per-rule hits, drops by reason and per-NIC totals",
 	.globals = CMD_JSON,
-	.text = "Per rule: name, zone, protocol, source ports, destination ports,\n"
+	.text = "Per rule: name, zone, protocol, source ports, destination "
+		"ports,\n"
 		"from, to, flows opened,\n"
-		"packets and bytes of those flows (both directions); drops and\n"
+		"packets and bytes of those flows (both directions); drops "
+		"and\n"
 		"passes by reason; per-interface totals; the flow tables, as\n"
 		"status shows them.\n",
 	.options = stats_options,
-	.after = "-j prints one JSON object per sample: {\"timestamp\": RFC 3339 UTC,\n"
-		 "\"rules\": [...], \"drops\": {reason: packets}, \"drop_bytes\":\n"
+	.after = "-j prints one JSON object per sample: {\"timestamp\": RFC "
+		 "3339 UTC,\n"
+		 "\"rules\": [...], \"drops\": {reason: packets}, "
+		 "\"drop_bytes\":\n"
 		 "{reason: bytes}, \"passes\", \"pass_bytes\" likewise,\n"
 		 "\"interfaces\": [...], \"conntrack\": {\"confirmed\", "
 		 "\"unconfirmed\",\n"

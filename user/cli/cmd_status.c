@@ -69,8 +69,9 @@ static void print_not_loaded(enum pins_state state)
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "loaded", json_object_new_boolean(false));
-	json_object_object_add(o, "kept_state",
-			       json_object_new_boolean(state == PINS_KEPT_ONLY));
+	json_object_object_add(
+		o, "kept_state",
+		json_object_new_boolean(state == PINS_KEPT_ONLY));
 	json_print(o);
 }
 
@@ -209,7 +210,7 @@ static int print_plain_status(const struct edgexdp_load_info *info,
 static int do_status(void *ctx, int argc, char **argv)
 {
 	struct edgexdp_load_info info;
-	struct ct_usage usage = { 0 };
+	struct ct_usage usage = {0};
 	char when[64];
 
 	if (read_state(&info, &usage))
@@ -224,17 +225,24 @@ const struct cmd cmd_status = {
 	.name = "status",
 	.summary = "show where the filter is attached and how full it is",
 	.globals = CMD_JSON,
-	.text = "Show whether edgexdp is loaded, from which config, and for each\n"
+	.text = "Show whether edgexdp is loaded, from which config, and for "
+		"each\n"
 		"NIC: zone, XDP mode (native/generic), attach kind (libxdp\n"
 		"dispatcher or single program), program id and whether it is\n"
-		"still attached; then the rule count and, for the confirmed and\n"
+		"still attached; then the rule count and, for the confirmed "
+		"and\n"
 		"unconfirmed flow tables, entries per state, entries created,\n"
-		"removed, refused (insert failed) and displaced by the LRU, and\n"
+		"removed, refused (insert failed) and displaced by the LRU, "
+		"and\n"
 		"how many flows confirmed.\n"
-		"NICs are followed by ifindex: a NIC renamed since the load is\n"
-		"shown under its new name, one that no longer exists as gone.\n\n"
-		"Exit status: 0 loaded and attached to every NIC it was loaded\n"
-		"on; 1 not loaded (or the state cannot be read); 3 loaded, but\n"
+		"NICs are followed by ifindex: a NIC renamed since the load "
+		"is\n"
+		"shown under its new name, one that no longer exists as "
+		"gone.\n\n"
+		"Exit status: 0 loaded and attached to every NIC it was "
+		"loaded\n"
+		"on; 1 not loaded (or the state cannot be read); 3 loaded, "
+		"but\n"
 		"not attached to every such NIC.\n",
 	.run = do_status,
 };

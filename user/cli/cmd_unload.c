@@ -77,31 +77,36 @@ static int do_unload(void *ctx, int argc, char **argv)
 		print_json(true, "kept_state", keep);
 	else if (keep)
 		printf("edgexdp: unloaded; flow tables kept under %s/%s for "
-		       "the next load\n", bpffs_root(), EDGEXDP_PIN_DIR);
+		       "the next load\n",
+		       bpffs_root(), EDGEXDP_PIN_DIR);
 	else
 		printf("edgexdp: unloaded\n");
 	return 0;
 }
 
 static const struct cmd_option unload_options[] = {
-	{ 'k', "keep-state", NULL,
-	  "keep the flow tables pinned: the next load\n"
-	  "takes them over, so established connections\n"
-	  "survive (while unloaded, nothing is filtered);\n"
-	  "a plain unload later discards them" },
-	{ 0 },
+	{'k', "keep-state", NULL,
+	 "keep the flow tables pinned: the next load\n"
+	 "takes them over, so established connections\n"
+	 "survive (while unloaded, nothing is filtered);\n"
+	 "a plain unload later discards them"},
+	{0},
 };
 
 const struct cmd cmd_unload = {
 	.name = "unload",
 	.summary = "detach the filter everywhere and remove its pinned state",
 	.globals = CMD_JSON,
-	.text = "Detach edgexdp from every NIC it was loaded on and remove its\n"
-		"pinned maps under $EDGEXDP_BPFFS/edgexdp. Flows and counters are\n"
-		"gone afterwards. Other XDP programs on those NICs are left alone.\n"
+	.text = "Detach edgexdp from every NIC it was loaded on and remove "
+		"its\n"
+		"pinned maps under $EDGEXDP_BPFFS/edgexdp. Flows and counters "
+		"are\n"
+		"gone afterwards. Other XDP programs on those NICs are left "
+		"alone.\n"
 		"NICs are found by ifindex, so a renamed NIC is detached too.\n"
 		"Pins of another edgexdp layout are not trusted: the pinned\n"
-		"program is detached wherever it is attached in this namespace.\n",
+		"program is detached wherever it is attached in this "
+		"namespace.\n",
 	.options = unload_options,
 	.ctx_size = sizeof(struct unload_opts),
 	.on_opt = on_unload_opt,

@@ -32,8 +32,8 @@ static void emit_error(const char *msg, const struct edgexdp_diag *d)
 		json_object_object_add(o, "column",
 				       json_object_new_int64(d->column));
 	}
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	fflush(stdout);
 }

@@ -17,20 +17,20 @@
 #include "pins.h"
 
 static const struct cmd *const cmds[] = {
-	&cmd_check, &cmd_load,	 &cmd_reload,	&cmd_unload,	&cmd_status,
+	&cmd_check, &cmd_load,	 &cmd_reload,	&cmd_unload, &cmd_status,
 	&cmd_stats, &cmd_export, &cmd_exporter, &cmd_log,
 };
 
 /* --version only makes sense before a command. */
 static const struct cmd_option main_options[] = {
-	{ 'V', "version", NULL, "print the version and exit" },
-	{ 0 },
+	{'V', "version", NULL, "print the version and exit"},
+	{0},
 };
 
 static void usage(FILE *out)
 {
-	const struct cmd_option *const tables[] = { global_options,
-						    main_options, NULL };
+	const struct cmd_option *const tables[] = {global_options, main_options,
+						   NULL};
 
 	fprintf(out, "Usage: edgexdp [OPTIONS] COMMAND [ARGS]\n"
 		     "       edgexdp help [COMMAND]\n\n"
@@ -44,11 +44,14 @@ static void usage(FILE *out)
 		"\nEnvironment:\n"
 		"  EDGEXDP_BPFFS      bpffs mount holding the pinned state "
 		"(default /sys/fs/bpf)\n"
-		"  EDGEXDP_LOCK_TIMEOUT  seconds a command that changes the state\n"
-		"                     waits for another to finish (default 10)\n\n"
+		"  EDGEXDP_LOCK_TIMEOUT  seconds a command that changes the "
+		"state\n"
+		"                     waits for another to finish (default "
+		"10)\n\n"
 		"Exit status: 0 done, 1 failed (one message says why), 2 usage "
 		"error;\n"
-		"status: 3 loaded, but not attached to every NIC it was loaded on.\n");
+		"status: 3 loaded, but not attached to every NIC it was loaded "
+		"on.\n");
 }
 
 static const struct cmd *find_cmd(const char *name)
@@ -101,8 +104,8 @@ static void print_version(void)
 /* The options before the command name: GO_ON, or the exit status. */
 static int parse_global(int argc, char **argv)
 {
-	const struct cmd_option *const tables[] = { global_options,
-						    main_options, NULL };
+	const struct cmd_option *const tables[] = {global_options, main_options,
+						   NULL};
 	struct option longopts[8];
 	struct edgexdp_diag d;
 	char shortopts[24];
@@ -128,7 +131,8 @@ static int parse_global(int argc, char **argv)
 				 argv[optind - 1]);
 			return usage_error(NULL, &d);
 		default:
-			diag_set(&d, 0, "unknown option '%s'", argv[optind - 1]);
+			diag_set(&d, 0, "unknown option '%s'",
+				 argv[optind - 1]);
 			return usage_error(NULL, &d);
 		}
 	}

@@ -51,7 +51,8 @@ struct json_object *json_rule_object(const char *name, uint32_t zone,
 	/* "ports" are destination ports; callers add "sports". */
 	format_ports(ports, sizeof(ports), lo, hi);
 	json_object_object_add(o, "name", json_object_new_string(name));
-	json_object_object_add(o, "zone", json_object_new_string(zone_name(zone)));
+	json_object_object_add(o, "zone",
+			       json_object_new_string(zone_name(zone)));
 	json_object_object_add(o, "proto",
 			       json_object_new_string(proto_name(proto)));
 	json_object_object_add(o, "ports", json_object_new_string(ports));
@@ -66,11 +67,13 @@ struct json_object *json_attached_iface(const struct edgexdp_attached_iface *a)
 
 	json_object_object_add(o, "name", json_object_new_string(a->name));
 	json_object_object_add(o, "ifindex", json_object_new_int64(a->ifindex));
-	json_object_object_add(o, "zone", json_object_new_string(zone_name(a->zone)));
-	json_object_object_add(o, "mode",
-			       json_object_new_string(attach_mode_name(a->xdp_mode)));
-	json_object_object_add(o, "attach",
-			       json_object_new_string(attach_kind_name(a->kind)));
+	json_object_object_add(o, "zone",
+			       json_object_new_string(zone_name(a->zone)));
+	json_object_object_add(
+		o, "mode",
+		json_object_new_string(attach_mode_name(a->xdp_mode)));
+	json_object_object_add(
+		o, "attach", json_object_new_string(attach_kind_name(a->kind)));
 	json_object_object_add(o, "prog_id", json_object_new_int64(a->prog_id));
 	return o;
 }
@@ -85,8 +88,9 @@ void json_add_sports(struct json_object *rule, uint16_t lo, uint16_t hi)
 
 void json_print(struct json_object *root)
 {
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+		root,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 }
 

@@ -161,6 +161,7 @@ int check_ssh_session(const struct ruleset *rs, const char *cmd, int force,
 	if (force)
 		return 0;
 	pr_error("refusing to %s; add a rule for it, or use 'edgexdp %s -f' "
-		 "to %s anyway", cmd, cmd, cmd);
+		 "to %s anyway",
+		 cmd, cmd, cmd);
 	return -EPERM;
 }

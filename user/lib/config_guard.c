@@ -35,7 +35,8 @@ int config_guard_scan(const char *name, const char *buf, size_t len,
 		return -ENOMEM;
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	while (!done && !ret) {
-		/* A syntax error is the full parse's to report, with context. */
+		/* A syntax error is the full parse's to report, with context.
+		 */
 		if (!yaml_parser_parse(&p, &ev))
 			break;
 		switch (ev.type) {

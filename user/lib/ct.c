@@ -88,7 +88,8 @@ static uint64_t monotonic_ns(void)
 	/* The data path stamps flows with bpf_ktime_get_coarse_ns(), the
 	 * same clock at jiffy resolution. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * EDGEXDP_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * EDGEXDP_NSEC_PER_SEC +
+	       (uint64_t)ts.tv_nsec;
 }
 
 /* Entries read per batch syscall when counting. */
@@ -271,7 +272,7 @@ static int rule_for_flow(const struct ruleset *rs,
 {
 	const struct edgexdp_addr *src = &key->addr_a, *dst = &key->addr_b;
 	__be16 sport = key->port_a, dport = key->port_b;
-	struct cfg_prefix s = { 0 }, d = { 0 };
+	struct cfg_prefix s = {0}, d = {0};
 	enum edgexdp_proto proto;
 
 	if (!entry->initiator_is_a) {
@@ -280,8 +281,8 @@ static int rule_for_flow(const struct ruleset *rs,
 		sport = key->port_b;
 		dport = key->port_a;
 	}
-	proto = key->l4proto == IPPROTO_TCP ? EDGEXDP_PROTO_TCP :
-					      EDGEXDP_PROTO_UDP;
+	proto = key->l4proto == IPPROTO_TCP ? EDGEXDP_PROTO_TCP
+					    : EDGEXDP_PROTO_UDP;
 	s.family = d.family = key->family;
 	s.prefixlen = d.prefixlen = key->family == 4 ? 32 : 128;
 	s.addr = *src;
@@ -313,7 +314,8 @@ int ct_judge(int ct_fd, const struct ruleset *rs, bool apply,
 		if (bpf_map_lookup_elem(ct_fd, &key, &entry))
 			continue;
 		rule = rule_for_flow(rs, &key, &entry);
-		if (rule < 0 && cut_by_rule && entry.rule_id < EDGEXDP_MAX_RULES)
+		if (rule < 0 && cut_by_rule &&
+		    entry.rule_id < EDGEXDP_MAX_RULES)
 			cut_by_rule[entry.rule_id]++;
 		if (rule < 0 && !apply) {
 			out->dropped++;

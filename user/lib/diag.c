@@ -23,8 +23,8 @@ static void escape_controls(char *msg, size_t size)
 		unsigned char ch = (unsigned char)*p;
 
 		if (ch < 0x20 || ch == 0x7f)
-			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x",
-					      ch);
+			o += (size_t)snprintf(out + o, sizeof(out) - o,
+					      "\\x%02x", ch);
 		else
 			out[o++] = (char)ch;
 	}

@@ -51,8 +51,8 @@ enum edgexdp_log_level {
 	EDGEXDP_LOG_DEBUG, /* libbpf's and libxdp's debug output */
 };
 
-typedef void (*edgexdp_print_fn)(enum edgexdp_log_level level,
-				 const char *fmt, va_list ap);
+typedef void (*edgexdp_print_fn)(enum edgexdp_log_level level, const char *fmt,
+				 va_list ap);
 
 /* Route the library's messages, and libbpf's and libxdp's, to `fn`
  * (NULL: silence them all). */

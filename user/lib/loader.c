@@ -76,8 +76,8 @@ const char *attach_mode_name(__u32 xdp_mode)
 
 const char *attach_kind_name(__u32 kind)
 {
-	return kind == EDGEXDP_ATTACH_DISPATCHER ? "dispatcher" :
-						   "single-program";
+	return kind == EDGEXDP_ATTACH_DISPATCHER ? "dispatcher"
+						 : "single-program";
 }
 
 /* Which libxdp mode to try first, and whether to fall back to generic. */
@@ -88,7 +88,8 @@ static enum xdp_attach_mode first_mode(enum cfg_xdp_mode mode)
 
 static __u32 other_prog_id(unsigned int ifindex)
 {
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex((int)ifindex);
+	struct xdp_multiprog *mp =
+		xdp_multiprog__get_from_ifindex((int)ifindex);
 	struct xdp_program *p;
 	__u32 id = 0;
 
@@ -103,7 +104,8 @@ static __u32 other_prog_id(unsigned int ifindex)
 
 int loader_attach_nic(struct xdp_program *prog, const struct ruleset *rs,
 		      size_t i, unsigned int ifindex,
-		      struct edgexdp_attached_iface *out, struct edgexdp_diag *d)
+		      struct edgexdp_attached_iface *out,
+		      struct edgexdp_diag *d)
 {
 	enum xdp_attach_mode mode = first_mode(rs->xdp_mode);
 	struct xdp_multiprog *mp;
@@ -124,8 +126,9 @@ int loader_attach_nic(struct xdp_program *prog, const struct ruleset *rs,
 		err = xdp_program__attach(prog, (int)ifindex, mode, 0);
 	}
 	if (err == -EBUSY || err == -EEXIST) {
-		diag_set(d, 0, "cannot attach to %s: another XDP program (id %u) "
-			       "is attached there, and edgexdp does not replace it",
+		diag_set(d, 0,
+			 "cannot attach to %s: another XDP program (id %u) "
+			 "is attached there, and edgexdp does not replace it",
 			 rs->ifaces[i].name, other_prog_id(ifindex));
 		return err;
 	}
@@ -170,9 +173,9 @@ int loader_detach_nic(const struct edgexdp_attached_iface *a)
 		     p = xdp_multiprog__next_prog(p, mp)) {
 			if (xdp_program__id(p) != a->prog_id)
 				continue;
-			err = xdp_program__detach(p, (int)a->ifindex,
-						  xdp_multiprog__attach_mode(mp),
-						  0);
+			err = xdp_program__detach(
+				p, (int)a->ifindex,
+				xdp_multiprog__attach_mode(mp), 0);
 			break;
 		}
 	}
@@ -186,7 +189,7 @@ static int pin_all(struct edgexdp_bpf *skel, const bool *reused)
 	struct bpf_map *map;
 	int err;
 
-	bpf_object__for_each_map(map, skel->obj) {
+	bpf_object__for_each_map (map, skel->obj) {
 		if (bpf_map__is_internal(map) ||
 		    is_kept(bpf_map__name(map), reused))
 			continue;
@@ -309,14 +312,15 @@ static int resolve_ifindexes(const struct ruleset *rs, unsigned int *ifindexes,
 }
 
 /* Every map created (or taken over) and filled, before any program. */
-static int prepare_maps(struct edgexdp_bpf *skel, const struct load_request *req,
+static int prepare_maps(struct edgexdp_bpf *skel,
+			const struct load_request *req,
 			const unsigned int *ifindexes, bool *reused,
 			struct load_result *res, struct edgexdp_diag *d)
 {
-	const struct maps_prepare_opts opts = { .rs = req->rs,
-						.ifindexes = ifindexes,
-						.keep = kept_state,
-						.reused = reused };
+	const struct maps_prepare_opts opts = {.rs = req->rs,
+					       .ifindexes = ifindexes,
+					       .keep = kept_state,
+					       .reused = reused};
 	int err;
 
 	err = maps_prepare(skel, &opts, d);
@@ -335,7 +339,8 @@ static int prepare_maps(struct edgexdp_bpf *skel, const struct load_request *req
 /* Pin maps, program and what load did; the caller unwinds on failure. */
 static int pin_and_record(struct edgexdp_bpf *skel,
 			  const struct load_request *req, const bool *reused,
-			  struct edgexdp_load_info *info, struct edgexdp_diag *d)
+			  struct edgexdp_load_info *info,
+			  struct edgexdp_diag *d)
 {
 	const struct ruleset *rs = req->rs;
 	int err, info_fd = -1;
@@ -373,9 +378,9 @@ int loader_load(const struct load_request *req, struct load_result *res,
 {
 	const struct ruleset *rs = req->rs;
 	struct edgexdp_load_info *info = &res->info;
-	unsigned int ifindexes[EDGEXDP_MAX_IFACES] = { 0 };
+	unsigned int ifindexes[EDGEXDP_MAX_IFACES] = {0};
 	struct xdp_program *prog = NULL;
-	bool reused[N_KEPT] = { false };
+	bool reused[N_KEPT] = {false};
 	const char *keep[N_KEPT + 1];
 	struct edgexdp_bpf *skel;
 	size_t attached = 0;
@@ -401,7 +406,7 @@ int loader_load(const struct load_request *req, struct load_result *res,
 	}
 	for (; attached < rs->n_ifaces; attached++) {
 		err = loader_attach_nic(prog, rs, attached, ifindexes[attached],
-				 &info->ifaces[attached], d);
+					&info->ifaces[attached], d);
 		if (err)
 			goto out_detach;
 	}
@@ -435,7 +440,7 @@ out_skel:
  */
 int loader_read_info(struct edgexdp_load_info *info)
 {
-	struct bpf_map_info mi = { 0 };
+	struct bpf_map_info mi = {0};
 	__u32 len = sizeof(mi), zero = 0;
 	int fd, err = 0;
 	__u8 *buf;
@@ -448,8 +453,8 @@ int loader_read_info(struct edgexdp_load_info *info)
 		close(fd);
 		return err;
 	}
-	buf = calloc(1, mi.value_size > sizeof(*info) ? mi.value_size :
-							 sizeof(*info));
+	buf = calloc(1, mi.value_size > sizeof(*info) ? mi.value_size
+						      : sizeof(*info));
 	if (!buf) {
 		close(fd);
 		return -ENOMEM;
@@ -488,7 +493,7 @@ int loader_check_abi(const struct edgexdp_load_info *info,
 /* The id of the pinned program: layout-free, any version pins it. */
 static int pinned_prog_id(__u32 *id)
 {
-	struct bpf_prog_info pi = { 0 };
+	struct bpf_prog_info pi = {0};
 	__u32 len = sizeof(pi);
 	char path[EDGEXDP_PATH_LEN];
 	int fd, err = pin_path(path, sizeof(path), PIN_PROG);
@@ -510,7 +515,7 @@ static int pinned_prog_id(__u32 *id)
  */
 static int unload_foreign(__u32 abi_version, struct edgexdp_diag *d)
 {
-	struct edgexdp_attached_iface a = { 0 };
+	struct edgexdp_attached_iface a = {0};
 	struct if_nameindex *ifs, *it;
 	int err, ret = 0;
 
@@ -571,7 +576,7 @@ static int unload_nic(const struct edgexdp_attached_iface *a, int ret,
 
 int loader_unload(bool keep_state, struct edgexdp_diag *d)
 {
-	struct edgexdp_load_info info = { 0 };
+	struct edgexdp_load_info info = {0};
 	int err, ret = 0;
 
 	err = loader_read_info(&info);

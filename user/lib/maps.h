@@ -59,11 +59,10 @@ int maps_percpu_sum_u64(int fd, __u32 key, __u64 *sum, size_t n_counters);
 
 /*
  * Add the verdict_stats counters of interface slot `slot` to the per-reason
- * totals drops[EDGEXDP_DROP_REASON_COUNT] and passes[EDGEXDP_PASS_REASON_COUNT],
- * and set *iface to the slot's totals.
+ * totals drops[EDGEXDP_DROP_REASON_COUNT] and
+ * passes[EDGEXDP_PASS_REASON_COUNT], and set *iface to the slot's totals.
  */
-int maps_read_slot_stats(int fd, __u32 slot,
-			 struct edgexdp_reason_stats *drops,
+int maps_read_slot_stats(int fd, __u32 slot, struct edgexdp_reason_stats *drops,
 			 struct edgexdp_reason_stats *passes,
 			 struct edgexdp_iface_stats *iface);
 

@@ -149,8 +149,10 @@ int bpffs_ensure_mounted(struct edgexdp_diag *d)
 		if (ret == 1)
 			return 0;
 		if (ret == -EACCES || ret == -EPERM)
-			return diag_set(d, ret, "cannot tell whether %s outlives "
-				        "this command", root);
+			return diag_set(d, ret,
+					"cannot tell whether %s outlives "
+					"this command",
+					root);
 		netns_hint(d, root);
 		return -EXDEV;
 	}
@@ -158,8 +160,9 @@ int bpffs_ensure_mounted(struct edgexdp_diag *d)
 		return diag_set(d, ret, "cannot look at %s", root);
 	/* Never hide what a directory holds under a mount of ours. */
 	if (strcmp(root, EDGEXDP_BPFFS_DEFAULT) != 0 && !dir_is_empty(root)) {
-		diag_set(d, 0, "EDGEXDP_BPFFS=%s is no bpffs (and not empty, so "
-			       "edgexdp will not mount one there)",
+		diag_set(d, 0,
+			 "EDGEXDP_BPFFS=%s is no bpffs (and not empty, so "
+			 "edgexdp will not mount one there)",
 			 root);
 		return -ENOTDIR;
 	}

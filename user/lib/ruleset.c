@@ -218,8 +218,8 @@ static int close_display(FILE *f, char **display)
 }
 
 static int profile_side(struct rs_build *b, const struct profile_rule *pr,
-			const struct profile_side *ps, struct ruleset_side *side,
-			char **display)
+			const struct profile_side *ps,
+			struct ruleset_side *side, char **display)
 {
 	size_t len;
 	uint32_t id;

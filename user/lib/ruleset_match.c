@@ -47,8 +47,9 @@ static int match_eq(const void *ctx, uint32_t id)
 
 /* The classes a side admits: all of them for any, else the classes that
  * hold one of its sets. */
-static void side_classes(const struct rs_build *b, const struct ruleset_side *side,
-			 struct expand *x, struct class_list *out)
+static void side_classes(const struct rs_build *b,
+			 const struct ruleset_side *side, struct expand *x,
+			 struct class_list *out)
 {
 	uint32_t n_cls = b->rs->n_addr_classes;
 
