@@ -120,29 +120,12 @@ static __always_inline bool ct_key_build(struct edgexdp_ct_key *key,
 	return false;
 }
 
+_Static_assert(EDGEXDP_IPPROTO_UDP == IPPROTO_UDP, "UDP is UDP");
+
 /* The table a flow in this state lives in. */
 static __always_inline bool ct_state_confirmed(__u8 state)
 {
 	return state == EDGEXDP_CT_ESTABLISHED || state == EDGEXDP_CT_CLOSING;
-}
-
-static __always_inline __u64 ct_timeout(const struct edgexdp_ct_key *key,
-					const struct edgexdp_ct_entry *ct,
-					const struct edgexdp_settings *s)
-{
-	switch (ct->state) {
-	case EDGEXDP_CT_ESTABLISHED:
-		return key->l4proto == IPPROTO_UDP
-			       ? s->udp_timeout_ns
-			       : s->tcp_established_timeout_ns;
-	case EDGEXDP_CT_NEW:
-		return s->udp_unreplied_timeout_ns;
-	case EDGEXDP_CT_SYN_SENT:
-	case EDGEXDP_CT_SYN_RECV:
-		return s->tcp_handshake_timeout_ns;
-	default:
-		return s->tcp_transitory_timeout_ns;
-	}
 }
 
 static __always_inline struct ct_scratch *ct_scratch_get(void)
@@ -236,7 +219,8 @@ __noinline bool ct_expired(const struct edgexdp_ct_entry *ct,
 {
 	if (!ct || !key || !s)
 		return true;
-	return age_exceeds(now, ct->last_seen_ns, ct_timeout(key, ct, s));
+	return age_exceeds(now, ct->last_seen_ns,
+			   edgexdp_ct_timeout_ns(s, key->l4proto, ct->state));
 }
 
 /* An expired entry is deleted at once, so that a new flow can reuse the

@@ -248,6 +248,30 @@ struct edgexdp_settings {
 	__u64 nat_filter[EDGEXDP_NAT_FILTER_WORDS];
 };
 
+/* IANA's number for UDP (netinet/in.h and vmlinux.h both have it, but not
+ * every file that includes this one includes either). */
+#define EDGEXDP_IPPROTO_UDP 17
+
+/* How long a flow in `state` (enum edgexdp_ct_state) lives without a
+ * packet: the data path expires flows by it and `status` shows it. */
+static inline __u64 edgexdp_ct_timeout_ns(const struct edgexdp_settings *s,
+					  __u8 l4proto, __u8 state)
+{
+	switch (state) {
+	case EDGEXDP_CT_ESTABLISHED:
+		return l4proto == EDGEXDP_IPPROTO_UDP
+			       ? s->udp_timeout_ns
+			       : s->tcp_established_timeout_ns;
+	case EDGEXDP_CT_NEW:
+		return s->udp_unreplied_timeout_ns;
+	case EDGEXDP_CT_SYN_SENT:
+	case EDGEXDP_CT_SYN_RECV:
+		return s->tcp_handshake_timeout_ns;
+	default:
+		return s->tcp_transitory_timeout_ns;
+	}
+}
+
 /* port_groups value: the port groups of one proto/port, per zone (0 = no
  * rule names the port on that side). */
 struct edgexdp_port_entry {

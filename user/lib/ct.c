@@ -16,23 +16,6 @@
 #include "classify.h"
 #include "ruleset.h"
 
-uint64_t ct_timeout_ns(const struct edgexdp_settings *s, uint8_t l4proto,
-		       uint8_t state)
-{
-	switch (state) {
-	case EDGEXDP_CT_ESTABLISHED:
-		return l4proto == IPPROTO_UDP ? s->udp_timeout_ns
-					      : s->tcp_established_timeout_ns;
-	case EDGEXDP_CT_NEW:
-		return s->udp_unreplied_timeout_ns;
-	case EDGEXDP_CT_SYN_SENT:
-	case EDGEXDP_CT_SYN_RECV:
-		return s->tcp_handshake_timeout_ns;
-	default:
-		return s->tcp_transitory_timeout_ns;
-	}
-}
-
 const char *ct_state_label(uint8_t state)
 {
 	static const char *const names[EDGEXDP_CT_STATE_COUNT] = {
@@ -106,7 +89,8 @@ static void count_batch(struct ct_table_usage *usage,
 		/* A stamp newer than our clock read is fresh, not ancient. */
 		if (now > e->last_seen_ns &&
 		    now - e->last_seen_ns >
-			    ct_timeout_ns(settings, keys[i].l4proto, e->state))
+			    edgexdp_ct_timeout_ns(settings, keys[i].l4proto,
+						  e->state))
 			usage->expired++;
 		else if (e->state < EDGEXDP_CT_STATE_COUNT)
 			usage->live[e->state]++;

@@ -21,10 +21,6 @@ struct ct_usage {
 	struct ct_table_usage table[EDGEXDP_CT_TABLE_COUNT];
 	struct edgexdp_ct_stats stats; /* summed over the CPUs */
 };
-
-/* The timeout the data path applies to an entry, in ns. */
-uint64_t ct_timeout_ns(const struct edgexdp_settings *s, uint8_t l4proto,
-		       uint8_t state);
 const char *ct_state_label(uint8_t state);
 const char *ct_table_name(enum edgexdp_ct_table t);
 /* Reads the pinned tables and counters. */
