@@ -16,7 +16,7 @@
 
 #include "maps.h"
 #include "parse.h"
-#include "source.h" /* FIB_AF_INET, FIB_AF_INET6 */
+#include "source.h" /* fib_params_load() */
 
 /*
  * The ifindex the routing forwards t's destination out of, or 0 when it
@@ -29,24 +29,12 @@ static __noinline __u32 forward_ifindex(struct xdp_md *ctx,
 	struct bpf_fib_lookup fib = {};
 	long rc;
 
-	fib.ifindex = ctx->ingress_ifindex;
-	fib.l4_protocol = t->l4proto;
-	fib.sport = t->sport;
-	fib.dport = t->dport;
-	if (t->family == FAMILY_IPV4) {
-		fib.family = FIB_AF_INET;
-		fib.ipv4_src = t->src.u32[0];
-		fib.ipv4_dst = t->dst.u32[0];
-	} else {
-		/* Link-scope destinations are never forwarded. */
-		if (ipv6_is_link_local(&t->dst) || ipv6_is_multicast(&t->dst))
-			return 0;
-		fib.family = FIB_AF_INET6;
-		__builtin_memcpy(fib.ipv6_dst, t->dst.u8, sizeof(fib.ipv6_dst));
-		if (!ipv6_is_link_local(&t->src))
-			__builtin_memcpy(fib.ipv6_src, t->src.u8,
-					 sizeof(fib.ipv6_src));
-	}
+	/* Link-scope destinations are never forwarded. */
+	if (t->family == FAMILY_IPV6 &&
+	    (ipv6_is_link_local(&t->dst) || ipv6_is_multicast(&t->dst)))
+		return 0;
+	fib_params_load(&fib, t->family, t->l4proto, &t->src, t->sport, &t->dst,
+			t->dport, ctx->ingress_ifindex);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)
 		return fib.ifindex;

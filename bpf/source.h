@@ -67,6 +67,33 @@ static __always_inline bool addr_is_own(const struct edgexdp_addr *addr,
 }
 
 /*
+ * The route lookup's question for a packet from `from` to `to` arriving on
+ * ifindex. The helper refuses a link-scope source: it is left out, and
+ * the lookup is by destination alone.
+ */
+static __always_inline void
+fib_params_load(struct bpf_fib_lookup *fib, __u8 family, __u8 l4proto,
+		const struct edgexdp_addr *from, __be16 from_port,
+		const struct edgexdp_addr *to, __be16 to_port, __u32 ifindex)
+{
+	fib->ifindex = ifindex;
+	fib->l4_protocol = l4proto;
+	fib->sport = from_port;
+	fib->dport = to_port;
+	if (family == FAMILY_IPV4) {
+		fib->family = FIB_AF_INET;
+		fib->ipv4_src = from->u32[0];
+		fib->ipv4_dst = to->u32[0];
+		return;
+	}
+	fib->family = FIB_AF_INET6;
+	__builtin_memcpy(fib->ipv6_dst, to->u8, sizeof(fib->ipv6_dst));
+	if (!ipv6_is_link_local(from) && !ipv6_is_multicast(from))
+		__builtin_memcpy(fib->ipv6_src, from->u8,
+				 sizeof(fib->ipv6_src));
+}
+
+/*
  * The reverse path: a route lookup of the reversed tuple, as received on
  * `ifindex`. Strict wants the route back to leave through that NIC, loose
  * only that one exists. A NIC that does not forward cannot be asked (the
@@ -84,25 +111,11 @@ static __noinline bool reverse_path_ok(struct xdp_md *ctx,
 	struct bpf_fib_lookup fib = {};
 	long rc;
 
-	fib.ifindex = ifindex;
-	fib.l4_protocol = t->l4proto;
-	fib.sport = t->dport;
-	fib.dport = t->sport;
-	if (t->family == FAMILY_IPV4) {
-		fib.family = FIB_AF_INET;
-		fib.ipv4_src = t->dst.u32[0];
-		fib.ipv4_dst = t->src.u32[0];
-	} else {
-		/* A link-local source is on this link by definition. */
-		if (ipv6_is_link_local(&t->src))
-			return true;
-		fib.family = FIB_AF_INET6;
-		__builtin_memcpy(fib.ipv6_dst, t->src.u8, sizeof(fib.ipv6_dst));
-		/* The helper refuses link-scope addresses: leave it out. */
-		if (!ipv6_is_link_local(&t->dst) && !ipv6_is_multicast(&t->dst))
-			__builtin_memcpy(fib.ipv6_src, t->dst.u8,
-					 sizeof(fib.ipv6_src));
-	}
+	/* A link-local source is on this link by definition. */
+	if (t->family == FAMILY_IPV6 && ipv6_is_link_local(&t->src))
+		return true;
+	fib_params_load(&fib, t->family, t->l4proto, &t->dst, t->dport, &t->src,
+			t->sport, ifindex);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:

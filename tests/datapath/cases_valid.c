@@ -74,16 +74,35 @@ static void icmp_error_to(struct pkt *p, const char *src, const char *dst,
 		     });
 }
 
+/* An HTTPS flow from the Internet to the access edge, and in *err the
+ * error a router sends its source about the edge's segment: the flow's
+ * quote is `inner`. IPv4: the edge's segment was too big (PMTUD); IPv6:
+ * its SYN+ACK was. */
+static void https_error(int family, struct pkt *err, struct pkt *inner)
+{
+	struct pkt p;
+
+	if (family == 4) {
+		https_open();
+		mk_tcp(inner, "203.0.113.10", 443, ANY_EXT4, 40001, F_ACK,
+		       1400);
+		icmp_error_to(err, "198.51.100.1", "203.0.113.10", inner);
+		return;
+	}
+	mk_tcp(&p, ANY_EXT6, 40001, "2001:db8:45::10", 443, F_SYN, 0);
+	step("SYN", EXT, &p, WANT_NEW(rule_id(HTTPS)));
+	mk_tcp(inner, "2001:db8:45::10", 443, ANY_EXT6, 40001, F_SYN | F_ACK,
+	       0);
+	icmp_error_to(err, "2001:db8:ff::1", "2001:db8:45::10", inner);
+}
+
 static void icmp_to_quoted_source_only(void **state)
 {
 	int id = rule_id(HTTPS);
 	struct pkt inner, p;
 
 	(void)state;
-	https_open();
-	/* The edge's segment was too big for a router on the way. */
-	mk_tcp(&inner, "203.0.113.10", 443, ANY_EXT4, 40001, F_ACK, 1400);
-	icmp_error_to(&p, "198.51.100.1", "203.0.113.10", &inner);
+	https_error(4, &p, &inner);
 	step("PMTUD error to the sender of the quote", EXT, &p,
 	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
 	icmp_error_to(&p, "198.51.100.1", "198.51.100.99", &inner);
@@ -100,11 +119,7 @@ static void icmp6_to_quoted_source_only(void **state)
 	int id = rule_id(HTTPS);
 
 	(void)state;
-	mk_tcp(&p, ANY_EXT6, 40001, "2001:db8:45::10", 443, F_SYN, 0);
-	step("SYN", EXT, &p, WANT_NEW(id));
-	mk_tcp(&inner, "2001:db8:45::10", 443, ANY_EXT6, 40001, F_SYN | F_ACK,
-	       0);
-	icmp_error_to(&p, "2001:db8:ff::1", "2001:db8:45::10", &inner);
+	https_error(6, &p, &inner);
 	step("packet too big to the sender of the quote", EXT, &p,
 	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
 	icmp_error_to(&p, "2001:db8:ff::1", "2001:db8:45::99", &inner);
@@ -130,24 +145,14 @@ static void icmp_quote_in_padding(void **state)
 	struct pkt inner, p;
 
 	(void)state;
-	https_open();
-	mk_tcp(&inner, "203.0.113.10", 443, ANY_EXT4, 40001, F_ACK, 1400);
-	icmp_error_to(&p, "198.51.100.1", "203.0.113.10", &inner);
-	step("PMTUD error, quote whole", EXT, &p,
-	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
-	quote_ports_in_padding(&p);
-	step("the quote's ports past the datagram", EXT, &p,
-	     WANT_DROP(EDGEXDP_DROP_MALFORMED));
-	mk_tcp(&p, ANY_EXT6, 40001, "2001:db8:45::10", 443, F_SYN, 0);
-	step("SYN", EXT, &p, WANT_NEW(id));
-	mk_tcp(&inner, "2001:db8:45::10", 443, ANY_EXT6, 40001, F_SYN | F_ACK,
-	       0);
-	icmp_error_to(&p, "2001:db8:ff::1", "2001:db8:45::10", &inner);
-	step("packet too big, quote whole", EXT, &p,
-	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
-	quote_ports_in_padding(&p);
-	step("the quote's ports past the datagram", EXT, &p,
-	     WANT_DROP(EDGEXDP_DROP_MALFORMED));
+	for (int family = 4; family <= 6; family += 2) {
+		https_error(family, &p, &inner);
+		step("the error, its quote whole", EXT, &p,
+		     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
+		quote_ports_in_padding(&p);
+		step("the quote's ports past the datagram", EXT, &p,
+		     WANT_DROP(EDGEXDP_DROP_MALFORMED));
+	}
 }
 
 /* ---- class 3: ND and MLD stay on their link ---- */
