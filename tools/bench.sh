@@ -331,7 +331,9 @@ ip -n "$RX" neigh replace 203.0.113.30 lladdr "$SINKMAC" dev "$OUTIF" nud perman
 # The sink drops in XDP and counts what arrived.
 ip -n "$SINK" link set dev "$SINKIF" xdpdrv obj "$TRIVIAL" program xdp_drop_all ||
 	die "cannot attach xdp_drop_all to the sink"
-sed -i "s/^  - { name: $RXIF, zone: external }/&\n  - { name: $OUTIF, zone: internal }/" "$TMP/rx.yaml"
+# The sink is the A/V edge's external side: a NIC of the external zone, as
+# the DMZ NIC is in the lab (a flow never crosses zones, bpf/egress.h).
+sed -i "s/^  - { name: $RXIF, zone: external }/&\n  - { name: $OUTIF, zone: external }/" "$TMP/rx.yaml"
 ALLOWED=(--src 198.51.100.7 --dst 203.0.113.30 --proto udp --sport 40000
 	--dport 50000 -F 64 -R --dst-mac "$RXMAC")
 
@@ -414,7 +416,8 @@ jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT
 	--slurpfile veth "$TMP/veth.json" --slurpfile syn "$TMP/flood_syn.json" \
 	--slurpfile udp "$TMP/flood_udp.json" \
 	--argjson reload_ms "$RELOAD_MS" --argjson reload_drops "$RELOAD_DROPS" \
-	--argjson reload_lost "$RELOAD_LOST" --argjson no_reload_lost "$NO_RELOAD_LOST" '
+	--argjson reload_lost "$RELOAD_LOST" --argjson no_reload_lost "$NO_RELOAD_LOST" \
+	--argjson no_reload_drops "$NO_RELOAD_DROPS" '
 	def m: if . == null then null else (. / 1e6 * 1000 | round / 1000) end;
 	{testrun, testrun_ratio, scaling,
 	 veth_mpps: {xdp_drop: ($drop | m), edgexdp_denied: ($edge | m),
