@@ -148,3 +148,32 @@ flood() {
 	[ "$(jq .confirmations.tcp_synack_unseen <<<"$ct")" -eq 0 ]
 	exec 7>&- 8<&-
 }
+
+# Issue 8, point 5: the generator floods tcp/443 from all-new sources at
+# its highest rate, for a bounded time, while a real client opens new
+# connections one after another; with the default table sizes, at this
+# RTT (near zero), at least 99% of them must complete.
+CONNECTS=200
+
+@test "new real connections complete while spoofed SYNs flood tcp/443 at the generator's highest rate" {
+	gw unload >/dev/null 2>&1 || true
+	sed -i '/^conntrack:/d' "$CFG"
+	run gw load -c "$CFG"
+	[ "$status" -eq 0 ]
+	in_ns "$CL" "$TRAFFICGEN" -i c0 --src 198.18.0.0 --src-bits 17 \
+		--dst 203.0.113.10 --proto tcp --dport 443 -b 8192 -d 8 -j \
+		>"$BATS_TEST_TMPDIR/flood.json" 2>&1 3>&- &
+	flood_pid=$!
+	sleep 1
+	result=$(ip netns exec "$CL" python3 "$PEERS" connect 203.0.113.10 443 203.0.113.30 50000 "$CONNECTS")
+	wait "$flood_pid"
+	echo "during the flood: $result; generator: $(cat "$BATS_TEST_TMPDIR/flood.json")"
+	ct=$(gw -j status | jq .conntrack)
+	echo "$ct" | jq -c .unconfirmed
+	# the flood's 131,072 sources went through the unconfirmed table
+	# (65,536 entries) more than once: it turned over all along
+	[ "$(jq .unconfirmed.created <<<"$ct")" -ge 131072 ]
+	[ "$(jq .unconfirmed.displaced <<<"$ct")" -ge 65536 ]
+	ok=$(sed -n 's/^connected \([0-9]*\) of.*/\1/p' <<<"$result")
+	[ "$ok" -ge $((CONNECTS * 99 / 100)) ]
+}

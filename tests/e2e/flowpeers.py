@@ -11,10 +11,14 @@ clients ADDR TCP_PORT UDP_ADDR UDP_BASE N
     read on stdin, exchange one more message on each and print
     "alive TCP UDP". A message that does not come back within the timeout
     counts the flow as dead.
+connect ADDR TCP_PORT UDP_ADDR UDP_BASE N
+    open N new TCP connections one after another, each exchanging one
+    message and closing; print "connected K of N, slowest MS ms".
 """
 import selectors
 import socket
 import sys
+import time
 
 TIMEOUT = 1.0
 
@@ -104,6 +108,23 @@ def clients(addr, tcp_port, udp_addr, udp_base, n):
         print("alive %d %d" % one_round(), flush=True)
 
 
+def connect(addr, tcp_port, _udp_addr, _udp_base, n):
+    ok, slowest = 0, 0.0
+    for i in range(n):
+        start = time.monotonic()
+        try:
+            with socket.create_connection((addr, tcp_port),
+                                          timeout=TIMEOUT) as t:
+                t.settimeout(TIMEOUT)
+                if exchange_tcp(t, ("new %d\n" % i).encode()):
+                    ok += 1
+        except OSError:
+            pass
+        slowest = max(slowest, time.monotonic() - start)
+    print("connected %d of %d, slowest %.1f ms" % (ok, n, slowest * 1000),
+          flush=True)
+
+
 def main():
     mode, addr, tcp_port, udp_addr, udp_base, n = sys.argv[1:7]
     args = (addr, int(tcp_port), udp_addr, int(udp_base), int(n))
@@ -111,8 +132,11 @@ def main():
         serve(*args)
     elif mode == "clients":
         clients(*args)
+    elif mode == "connect":
+        connect(*args)
     else:
-        sys.exit("usage: flowpeers.py serve|clients ADDR PORT UADDR UBASE N")
+        sys.exit("usage: flowpeers.py serve|clients|connect "
+                 "ADDR PORT UADDR UBASE N")
 
 
 if __name__ == "__main__":
