@@ -10,8 +10,9 @@
  * ndo_xdp_xmit. On a veth, the frame lands in the peer's receive ring, where
  * the peer's XDP program (or, with NAPI on and no program, its stack) sees it.
  *
- * The frame is built from the options (Ethernet, optional 802.1Q tag, IPv4
- * or IPv6, TCP or UDP, valid IPv4 header and L4 checksums), or read as hex.
+ * The frame is built from the options by the tests' packet builder
+ * (tests/lib/pkt.c: Ethernet, optional 802.1Q tag, IPv4 or IPv6, TCP or UDP,
+ * valid IPv4 header and L4 checksums), or read as hex.
  * With -F N it is N frames that differ in source port, sent in turn, one
  * batch (-b frames) at a time. --dport-span spreads their destination
  * ports (pseudo-random, the same on every run); --src-bits makes the BPF
@@ -28,10 +29,10 @@
  * had no room for is counted here and lost there (the veth counts it as an
  * xmit error). Measure what was received at the receiver.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -49,22 +50,21 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include "pkt.h"
 #include "trafficgen.skel.h"
 
 #define MAX_FRAME 1514
 #define MAX_FLOWS 16384
-#define ETH_HLEN_ 14
-#define VLAN_HLEN_ 4
-#define IPV4_HLEN 20
-#define IPV6_HLEN 40
-#define TCP_HLEN 20
-#define UDP_HLEN 8
 #define MIN_FRAME 60 /* without FCS */
 /* Exit code when this kernel lacks what trafficgen needs: tools/bench.sh
  * then reports the veth phase unavailable, with the reason printed. */
 #define EXIT_UNAVAILABLE 3
 #define TCP_CSUM_OFF 16
 #define UDP_CSUM_OFF 6
+#define IP4_DF 0x40 /* in the byte at offset 6 of the IPv4 header */
+/* Sequence and acknowledgement numbers of the TCP frames: any will do for a
+ * flood; this one is what the generator has always sent. */
+#define TCP_SEQ 0x10000
 
 struct gen_opts {
 	const char *dev;
@@ -79,9 +79,9 @@ struct gen_opts {
 	const char *hex;
 	unsigned char dst_mac[6];
 	unsigned char src_mac[6];
-	int family;
-	unsigned char src[16];
-	unsigned char dst[16];
+	int family; /* 4 or 6 */
+	const char *src; /* addresses as given: the builder parses them */
+	const char *dst;
 	int l4proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	unsigned int sport;
 	unsigned int dport;
@@ -165,15 +165,15 @@ static int parse_mac(const char *s, unsigned char *mac)
 	return 0;
 }
 
-static int parse_addr(const char *s, unsigned char *out, int *family)
+static int parse_addr(const char *s, const char **out, int *family)
 {
-	int fam = strchr(s, ':') ? AF_INET6 : AF_INET;
+	struct edgexdp_addr addr;
+	int fam = pkt_addr(s, &addr);
 
-	if (inet_pton(fam, s, out) != 1)
-		return -EINVAL;
-	if (*family && *family != fam)
+	if (!fam || (*family && *family != fam))
 		return -EINVAL;
 	*family = fam;
+	*out = s;
 	return 0;
 }
 
@@ -183,22 +183,22 @@ static int parse_flags(const char *s, unsigned char *flags)
 	for (; *s; s++) {
 		switch (*s) {
 		case 'F':
-			*flags |= 0x01;
+			*flags |= F_FIN;
 			break;
 		case 'S':
-			*flags |= 0x02;
+			*flags |= F_SYN;
 			break;
 		case 'R':
-			*flags |= 0x04;
+			*flags |= F_RST;
 			break;
 		case 'P':
-			*flags |= 0x08;
+			*flags |= F_PSH;
 			break;
 		case 'A':
-			*flags |= 0x10;
+			*flags |= F_ACK;
 			break;
 		case 'U':
-			*flags |= 0x20;
+			*flags |= F_URG;
 			break;
 		default:
 			return -EINVAL;
@@ -225,102 +225,53 @@ static int parse_hex(const char *s, unsigned char *buf, size_t max)
 	return (int)n;
 }
 
-/* One's complement sum, folded later. */
-static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (; len > 1; len -= 2, p += 2)
-		sum += (uint32_t)(p[0] << 8 | p[1]);
-	if (len)
-		sum += (uint32_t)(p[0] << 8);
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static void put16(unsigned char *p, unsigned int v)
 {
 	p[0] = (unsigned char)(v >> 8);
 	p[1] = (unsigned char)v;
 }
 
-/* Builds one frame with source port sport; returns its length. */
-static size_t build_frame(const struct gen_opts *o, unsigned int sport,
-			  unsigned char *f)
+/*
+ * Builds one frame with source port sport into p. The datagram fills the
+ * frame, --len bytes or at least the Ethernet minimum: what follows the L4
+ * header is zeros inside the datagram, not link padding. The builder's own
+ * MACs and VLAN ID are replaced by the options', and IPv4 says DF.
+ */
+static void build_frame(const struct gen_opts *o, unsigned int sport,
+			struct pkt *p)
 {
-	size_t l2 = ETH_HLEN_ + (o->vlan >= 0 ? VLAN_HLEN_ : 0);
-	size_t l3len = o->family == AF_INET ? IPV4_HLEN : IPV6_HLEN;
-	size_t l4len = o->l4proto == IPPROTO_TCP ? TCP_HLEN : UDP_HLEN;
-	size_t len = l2 + l3len + l4len, addr_len;
-	unsigned char *ip, *l4;
-	uint32_t sum;
+	struct pkt_spec s = {
+		.src = o->src,
+		.dst = o->dst,
+		.proto = (uint8_t)o->l4proto,
+		.ip_id = (uint16_t)sport,
+		.sport = (uint16_t)sport,
+		.dport = (uint16_t)o->dport,
+		.tcp_flags = o->tcp_flags,
+		.seq = TCP_SEQ,
+		.ack = o->tcp_flags & F_ACK ? TCP_SEQ : 0,
+		.zero_payload = true,
+	};
+	size_t want = o->len > MIN_FRAME ? o->len : MIN_FRAME;
 
-	if (len < o->len)
-		len = o->len;
-	if (len < MIN_FRAME)
-		len = MIN_FRAME;
-	memset(f, 0, len);
-	memcpy(f, o->dst_mac, 6);
-	memcpy(f + 6, o->src_mac, 6);
 	if (o->vlan >= 0) {
-		put16(f + 12, ETH_P_8021Q);
-		put16(f + 14, (unsigned int)o->vlan);
-		put16(f + 16, o->family == AF_INET ? ETH_P_IP : ETH_P_IPV6);
-	} else {
-		put16(f + 12, o->family == AF_INET ? ETH_P_IP : ETH_P_IPV6);
+		s.vlan[0] = ETH_P_8021Q;
+		s.n_vlans = 1;
 	}
-	ip = f + l2;
-	l4 = ip + l3len;
-	/* The datagram fills the frame: padding would be link padding. */
-	l4len = len - l2 - l3len;
-	if (o->family == AF_INET) {
-		addr_len = 4;
-		ip[0] = 0x45;
-		put16(ip + 2, (unsigned int)(l3len + l4len));
-		put16(ip + 4, sport); /* id */
-		put16(ip + 6, 0x4000); /* DF */
-		ip[8] = 64;
-		ip[9] = (unsigned char)o->l4proto;
-		memcpy(ip + 12, o->src, 4);
-		memcpy(ip + 16, o->dst, 4);
-		put16(ip + 10, csum_fold(csum_add(0, ip, IPV4_HLEN)));
-	} else {
-		addr_len = 16;
-		ip[0] = 0x60;
-		put16(ip + 4, (unsigned int)l4len);
-		ip[6] = (unsigned char)o->l4proto;
-		ip[7] = 64;
-		memcpy(ip + 8, o->src, 16);
-		memcpy(ip + 24, o->dst, 16);
+	/* Headers alone first, to learn how much payload fills the frame. */
+	pkt_build(p, &s);
+	if (p->len < want) {
+		s.payload_len = want - p->len;
+		pkt_build(p, &s);
 	}
-	put16(l4, sport);
-	put16(l4 + 2, o->dport);
-	if (o->l4proto == IPPROTO_TCP) {
-		put16(l4 + 4, 0x0001); /* seq */
-		if (o->tcp_flags & 0x10)
-			put16(l4 + 8, 0x0001); /* ack */
-		l4[12] = 5 << 4;
-		l4[13] = o->tcp_flags;
-		put16(l4 + 14, 65535); /* window */
-	} else {
-		put16(l4 + 4, (unsigned int)l4len);
+	memcpy(p->data, o->dst_mac, ETH_ALEN);
+	memcpy(p->data + ETH_ALEN, o->src_mac, ETH_ALEN);
+	if (o->vlan >= 0)
+		put16(p->data + p->vlan[0], (unsigned int)o->vlan);
+	if (p->family == 4) {
+		p->data[p->l3 + 6] |= IP4_DF;
+		pkt_ip4_fix_csum(p);
 	}
-	/* Pseudo-header, then the segment. */
-	sum = csum_add(0, o->src, addr_len);
-	sum = csum_add(sum, o->dst, addr_len);
-	sum += (uint32_t)o->l4proto + (uint32_t)l4len;
-	sum = csum_add(sum, l4, l4len);
-	put16(l4 + (o->l4proto == IPPROTO_TCP ? 16 : 6),
-	      o->l4proto == IPPROTO_UDP && csum_fold(sum) == 0
-		      ? 0xffff
-		      : csum_fold(sum));
-	return len;
 }
 
 /* xorshift32: a fixed sequence, so that every run floods the same way. */
@@ -426,7 +377,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 		{"gro", required_argument, NULL, OPT_GRO},
 		{NULL, 0, NULL, 0},
 	};
-	int opt, have_src = 0, have_dst = 0, err = 0;
+	int opt, err = 0;
 	unsigned int v = 0;
 
 	while ((opt = getopt_long(argc, argv, "i:d:n:b:F:C:jRx:h", longopts,
@@ -463,12 +414,10 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			usage(stdout);
 			exit(0);
 		case OPT_SRC:
-			err = parse_addr(optarg, o->src, &o->family);
-			have_src = 1;
+			err = parse_addr(optarg, &o->src, &o->family);
 			break;
 		case OPT_DST:
-			err = parse_addr(optarg, o->dst, &o->family);
-			have_dst = 1;
+			err = parse_addr(optarg, &o->dst, &o->family);
 			break;
 		case OPT_PROTO:
 			if (!strcmp(optarg, "tcp"))
@@ -529,7 +478,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			return err;
 		}
 	}
-	if (optind < argc || !o->dev || (!o->hex && (!have_src || !have_dst))) {
+	if (optind < argc || !o->dev || (!o->hex && (!o->src || !o->dst))) {
 		usage(stderr);
 		return -EINVAL;
 	}
@@ -538,7 +487,7 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 			MAX_FLOWS);
 		return -EINVAL;
 	}
-	if (o->src_bits && (o->hex || o->family != AF_INET)) {
+	if (o->src_bits && (o->hex || o->family != 4)) {
 		fprintf(stderr, "trafficgen: --src-bits needs a built IPv4 "
 				"frame\n");
 		return -EINVAL;
@@ -596,7 +545,7 @@ int main(int argc, char **argv)
 	struct trafficgen_bpf *skel;
 	unsigned long long sent = 0, calls = 0;
 	unsigned int ifindex, n_frames;
-	size_t tpl_len;
+	size_t tpl_len, l3 = 0, l4 = 0;
 	double t0, t1, deadline;
 	int err, prog_fd, rc = 0;
 
@@ -610,7 +559,7 @@ int main(int argc, char **argv)
 	if (o.hex) {
 		int n = parse_hex(o.hex, frames[0], MAX_FRAME);
 
-		if (n < ETH_HLEN_) {
+		if (n < ETH_HLEN) {
 			fprintf(stderr, "trafficgen: bad hex frame\n");
 			return 2;
 		}
@@ -619,10 +568,15 @@ int main(int argc, char **argv)
 	} else {
 		for (unsigned int i = 0; i < o.flows; i++) {
 			struct gen_opts fo = o;
+			struct pkt p;
 
 			spread(&fo, &o);
-			frame_len[i] = build_frame(&fo, (o.sport + i) & 0xffff,
-						   frames[i]);
+			build_frame(&fo, (o.sport + i) & 0xffff, &p);
+			memcpy(frames[i], p.data, p.len);
+			frame_len[i] = p.len;
+			/* The same in every frame: only ports differ. */
+			l3 = p.l3;
+			l4 = p.l4;
 		}
 		n_frames = o.flows;
 	}
@@ -644,14 +598,11 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->target_ifindex = ifindex;
 	if (o.src_bits) {
-		unsigned int l3 = ETH_HLEN_ + (o.vlan >= 0 ? VLAN_HLEN_ : 0);
-
 		skel->rodata->spread_src_bits = o.src_bits;
-		skel->rodata->spread_l3_off = l3;
+		skel->rodata->spread_l3_off = (__u32)l3;
 		skel->rodata->spread_l4_csum_off =
-			l3 + IPV4_HLEN +
-			(o.l4proto == IPPROTO_TCP ? TCP_CSUM_OFF
-						  : UDP_CSUM_OFF);
+			(__u32)l4 + (o.l4proto == IPPROTO_TCP ? TCP_CSUM_OFF
+							      : UDP_CSUM_OFF);
 	}
 	err = trafficgen_bpf__load(skel);
 	if (err) {

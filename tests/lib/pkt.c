@@ -108,8 +108,14 @@ int pkt_addr(const char *text, struct edgexdp_addr *out)
 	return 0;
 }
 
-static void fill_pattern(uint8_t *p, size_t len)
+/* The payload: a pattern, so that a test reading the wrong bytes sees it,
+ * or zeros where the caller wants a frame's padding to look like padding. */
+static void fill_payload(const struct pkt_spec *s, uint8_t *p, size_t len)
 {
+	if (s->zero_payload) {
+		memset(p, 0, len);
+		return;
+	}
 	for (size_t i = 0; i < len; i++)
 		p[i] = (uint8_t)(i * 7 + 3);
 }
@@ -143,7 +149,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 			out[TCP_HLEN + 1] = 4;
 			put16(out + TCP_HLEN + 2, 1460);
 		}
-		fill_pattern(out + hlen, s->payload_len);
+		fill_payload(s, out + hlen, s->payload_len);
 		sum = csum_pseudo(family, src, dst, IPPROTO_TCP, len);
 		put16(out + 16, csum_fold(csum_add(sum, out, len)));
 		return len;
@@ -155,7 +161,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 		put16(out + 2, s->dport);
 		put16(out + 4, (uint16_t)len);
 		put16(out + 6, 0);
-		fill_pattern(out + UDP_HLEN, s->payload_len);
+		fill_payload(s, out + UDP_HLEN, s->payload_len);
 		sum = csum_pseudo(family, src, dst, IPPROTO_UDP, len);
 		sum = csum_fold(csum_add(sum, out, len));
 		put16(out + 6, sum ? (uint16_t)sum : 0xffff);
@@ -183,7 +189,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 			       body);
 		else if (body)
 			memcpy(out + ICMP_HLEN, s->body, body);
-		fill_pattern(out + ICMP_HLEN + body, s->payload_len);
+		fill_payload(s, out + ICMP_HLEN + body, s->payload_len);
 		sum = s->proto == IPPROTO_ICMPV6
 			      ? csum_pseudo(family, src, dst, IPPROTO_ICMPV6,
 					    len)
@@ -194,7 +200,7 @@ static size_t build_l4(const struct pkt_spec *s, int family,
 		/* GRE, ESP, ...: a payload the data path never reads. */
 		if (s->payload_len > cap)
 			pkt_fail("pkt: payload too long");
-		fill_pattern(out, s->payload_len);
+		fill_payload(s, out, s->payload_len);
 		return s->payload_len;
 	}
 }
@@ -293,7 +299,7 @@ static void build_non_ip(struct pkt *p, const struct pkt_spec *s)
 		p->len = off + sizeof(arp);
 		return;
 	}
-	fill_pattern(a, s->payload_len ? s->payload_len : 46);
+	fill_payload(s, a, s->payload_len ? s->payload_len : 46);
 	p->len = off + (s->payload_len ? s->payload_len : 46);
 }
 

@@ -83,6 +83,7 @@ struct pkt_spec {
 	size_t body_len;
 
 	size_t payload_len; /* bytes after the L4 header (pattern filled) */
+	bool zero_payload; /* fill them with zeros instead */
 };
 
 struct pkt {
