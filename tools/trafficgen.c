@@ -349,136 +349,144 @@ static int parse_port(const char *s, unsigned int *out)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct gen_opts *o)
-{
-	static const struct option longopts[] = {
-		{"dev", required_argument, NULL, 'i'},
-		{"duration", required_argument, NULL, 'd'},
-		{"count", required_argument, NULL, 'n'},
-		{"batch", required_argument, NULL, 'b'},
-		{"flows", required_argument, NULL, 'F'},
-		{"cpu", required_argument, NULL, 'C'},
-		{"json", no_argument, NULL, 'j'},
-		{"rewrite", no_argument, NULL, 'R'},
-		{"hex", required_argument, NULL, 'x'},
-		{"help", no_argument, NULL, 'h'},
-		{"src", required_argument, NULL, OPT_SRC},
-		{"dst", required_argument, NULL, OPT_DST},
-		{"proto", required_argument, NULL, OPT_PROTO},
-		{"sport", required_argument, NULL, OPT_SPORT},
-		{"dport", required_argument, NULL, OPT_DPORT},
-		{"flags", required_argument, NULL, OPT_FLAGS},
-		{"dst-mac", required_argument, NULL, OPT_DST_MAC},
-		{"src-mac", required_argument, NULL, OPT_SRC_MAC},
-		{"vlan", required_argument, NULL, OPT_VLAN},
-		{"len", required_argument, NULL, OPT_LEN},
-		{"src-bits", required_argument, NULL, OPT_SRC_BITS},
-		{"dport-span", required_argument, NULL, OPT_DPORT_SPAN},
-		{"gro", required_argument, NULL, OPT_GRO},
-		{NULL, 0, NULL, 0},
-	};
-	int opt, err = 0;
-	unsigned int v = 0;
+static const struct option longopts[] = {
+	{"dev", required_argument, NULL, 'i'},
+	{"duration", required_argument, NULL, 'd'},
+	{"count", required_argument, NULL, 'n'},
+	{"batch", required_argument, NULL, 'b'},
+	{"flows", required_argument, NULL, 'F'},
+	{"cpu", required_argument, NULL, 'C'},
+	{"json", no_argument, NULL, 'j'},
+	{"rewrite", no_argument, NULL, 'R'},
+	{"hex", required_argument, NULL, 'x'},
+	{"help", no_argument, NULL, 'h'},
+	{"src", required_argument, NULL, OPT_SRC},
+	{"dst", required_argument, NULL, OPT_DST},
+	{"proto", required_argument, NULL, OPT_PROTO},
+	{"sport", required_argument, NULL, OPT_SPORT},
+	{"dport", required_argument, NULL, OPT_DPORT},
+	{"flags", required_argument, NULL, OPT_FLAGS},
+	{"dst-mac", required_argument, NULL, OPT_DST_MAC},
+	{"src-mac", required_argument, NULL, OPT_SRC_MAC},
+	{"vlan", required_argument, NULL, OPT_VLAN},
+	{"len", required_argument, NULL, OPT_LEN},
+	{"src-bits", required_argument, NULL, OPT_SRC_BITS},
+	{"dport-span", required_argument, NULL, OPT_DPORT_SPAN},
+	{"gro", required_argument, NULL, OPT_GRO},
+	{NULL, 0, NULL, 0},
+};
 
-	while ((opt = getopt_long(argc, argv, "i:d:n:b:F:C:jRx:h", longopts,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'i':
-			o->dev = optarg;
-			break;
-		case 'd':
-			o->duration = strtod(optarg, NULL);
-			break;
-		case 'n':
-			o->count = strtoull(optarg, NULL, 10);
-			break;
-		case 'b':
-			o->batch = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'F':
-			o->flows = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'C':
-			o->cpu = atoi(optarg);
-			break;
-		case 'j':
-			o->json = 1;
-			break;
-		case 'R':
-			o->rewrite = 1;
-			break;
-		case 'x':
-			o->hex = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_SRC:
-			err = parse_addr(optarg, &o->src, &o->family);
-			break;
-		case OPT_DST:
-			err = parse_addr(optarg, &o->dst, &o->family);
-			break;
-		case OPT_PROTO:
-			if (!strcmp(optarg, "tcp"))
-				o->l4proto = IPPROTO_TCP;
-			else if (!strcmp(optarg, "udp"))
-				o->l4proto = IPPROTO_UDP;
-			else
-				err = -EINVAL;
-			break;
-		case OPT_SPORT:
-			err = parse_port(optarg, &o->sport);
-			break;
-		case OPT_DPORT:
-			err = parse_port(optarg, &o->dport);
-			break;
-		case OPT_FLAGS:
-			err = parse_flags(optarg, &o->tcp_flags);
-			break;
-		case OPT_DST_MAC:
-			err = parse_mac(optarg, o->dst_mac);
-			break;
-		case OPT_SRC_MAC:
-			err = parse_mac(optarg, o->src_mac);
-			break;
-		case OPT_VLAN:
-			err = parse_port(optarg, &v);
-			if (!err && v > 4095)
-				err = -EINVAL;
-			o->vlan = (int)v;
-			break;
-		case OPT_GRO:
-			err = gro_on(optarg);
-			if (err)
-				fprintf(stderr, "trafficgen: GRO on %s: %s\n",
-					optarg, strerror(-err));
-			exit(err ? 1 : 0);
-		case OPT_SRC_BITS:
-			err = parse_port(optarg, &o->src_bits);
-			if (!err && (!o->src_bits || o->src_bits > 32))
-				err = -EINVAL;
-			break;
-		case OPT_DPORT_SPAN:
-			err = parse_port(optarg, &o->dport_span);
-			if (!err && !o->dport_span)
-				err = -EINVAL;
-			break;
-		case OPT_LEN:
-			err = parse_port(optarg, &o->len);
-			if (!err && o->len > MAX_FRAME)
-				err = -EINVAL;
-			break;
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-		if (err) {
-			fprintf(stderr, "trafficgen: bad value '%s'\n", optarg);
-			return err;
-		}
+/* Returned by the option parsers for an option they do not know (getopt's
+ * '?' among them): a usage error, not a bad value. */
+#define UNKNOWN_OPTION 1
+
+/* The run's options, by their short letters: where, how much, how. */
+static int parse_run_opt(int opt, const char *arg, struct gen_opts *o)
+{
+	switch (opt) {
+	case 'i':
+		o->dev = arg;
+		break;
+	case 'd':
+		o->duration = strtod(arg, NULL);
+		break;
+	case 'n':
+		o->count = strtoull(arg, NULL, 10);
+		break;
+	case 'b':
+		o->batch = (unsigned int)strtoul(arg, NULL, 10);
+		break;
+	case 'F':
+		o->flows = (unsigned int)strtoul(arg, NULL, 10);
+		break;
+	case 'C':
+		o->cpu = atoi(arg);
+		break;
+	case 'j':
+		o->json = 1;
+		break;
+	case 'R':
+		o->rewrite = 1;
+		break;
+	case 'x':
+		o->hex = arg;
+		break;
+	default:
+		return UNKNOWN_OPTION;
 	}
-	if (optind < argc || !o->dev || (!o->hex && (!o->src || !o->dst))) {
+	return 0;
+}
+
+/* A number in lo..hi (parse_port's 0..65535 at most). */
+static int parse_ranged(const char *arg, unsigned int lo, unsigned int hi,
+			unsigned int *out)
+{
+	int err = parse_port(arg, out);
+
+	if (!err && (*out < lo || *out > hi))
+		err = -EINVAL;
+	return err;
+}
+
+/* The options that describe the frame to build, long only. */
+static int parse_frame_opt(int opt, const char *arg, struct gen_opts *o)
+{
+	unsigned int v = 0;
+	int err = 0;
+
+	switch (opt) {
+	case OPT_SRC:
+		return parse_addr(arg, &o->src, &o->family);
+	case OPT_DST:
+		return parse_addr(arg, &o->dst, &o->family);
+	case OPT_PROTO:
+		if (!strcmp(arg, "tcp"))
+			o->l4proto = IPPROTO_TCP;
+		else if (!strcmp(arg, "udp"))
+			o->l4proto = IPPROTO_UDP;
+		else
+			err = -EINVAL;
+		return err;
+	case OPT_SPORT:
+		return parse_port(arg, &o->sport);
+	case OPT_DPORT:
+		return parse_port(arg, &o->dport);
+	case OPT_FLAGS:
+		return parse_flags(arg, &o->tcp_flags);
+	case OPT_DST_MAC:
+		return parse_mac(arg, o->dst_mac);
+	case OPT_SRC_MAC:
+		return parse_mac(arg, o->src_mac);
+	case OPT_VLAN:
+		err = parse_ranged(arg, 0, 4095, &v);
+		o->vlan = (int)v;
+		return err;
+	case OPT_SRC_BITS:
+		return parse_ranged(arg, 1, 32, &o->src_bits);
+	case OPT_DPORT_SPAN:
+		return parse_ranged(arg, 1, 65535, &o->dport_span);
+	case OPT_LEN:
+		return parse_ranged(arg, 0, MAX_FRAME, &o->len);
+	default:
+		return UNKNOWN_OPTION;
+	}
+}
+
+/* --gro DEV is a command of its own: turn GRO on and exit. */
+__attribute__((noreturn)) static void gro_command(const char *dev)
+{
+	int err = gro_on(dev);
+
+	if (err)
+		fprintf(stderr, "trafficgen: GRO on %s: %s\n", dev,
+			strerror(-err));
+	exit(err ? 1 : 0);
+}
+
+/* What no single option's parser can see: options missing or at odds. */
+static int check_args(const struct gen_opts *o, int extra_args)
+{
+	if (extra_args || !o->dev || (!o->hex && (!o->src || !o->dst))) {
 		usage(stderr);
 		return -EINVAL;
 	}
@@ -493,6 +501,32 @@ static int parse_args(int argc, char **argv, struct gen_opts *o)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct gen_opts *o)
+{
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, "i:d:n:b:F:C:jRx:h", longopts,
+				  NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (opt == OPT_GRO)
+			gro_command(optarg);
+		err = opt < OPT_SRC ? parse_run_opt(opt, optarg, o)
+				    : parse_frame_opt(opt, optarg, o);
+		if (err == UNKNOWN_OPTION) {
+			usage(stderr);
+			return -EINVAL;
+		}
+		if (err) {
+			fprintf(stderr, "trafficgen: bad value '%s'\n", optarg);
+			return err;
+		}
+	}
+	return check_args(o, optind < argc);
 }
 
 /*
@@ -525,10 +559,149 @@ static int report_run_error(int err, unsigned long long calls)
 	return 1;
 }
 
+/* The frames sent in turn, one batch each. */
+struct frames {
+	unsigned char data[MAX_FLOWS][MAX_FRAME];
+	size_t len[MAX_FLOWS];
+	unsigned int n;
+	size_t l3, l4; /* where built frames' IP and L4 headers start */
+};
+
+static int read_hex_frame(const char *hex, struct frames *fr)
+{
+	int n = parse_hex(hex, fr->data[0], MAX_FRAME);
+
+	if (n < ETH_HLEN) {
+		fprintf(stderr, "trafficgen: bad hex frame\n");
+		return -EINVAL;
+	}
+	fr->len[0] = (size_t)n;
+	fr->n = 1;
+	return 0;
+}
+
+/* -F frames, by source port; --dport-span gives each its own dport. */
+static void build_frames(const struct gen_opts *o, struct frames *fr)
+{
+	for (unsigned int i = 0; i < o->flows; i++) {
+		struct gen_opts fo = *o;
+		struct pkt p;
+
+		spread(&fo, o);
+		build_frame(&fo, (o->sport + i) & 0xffff, &p);
+		memcpy(fr->data[i], p.data, p.len);
+		fr->len[i] = p.len;
+		/* The same in every frame: only ports differ. */
+		fr->l3 = p.l3;
+		fr->l4 = p.l4;
+	}
+	fr->n = o->flows;
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("trafficgen: sched_setaffinity");
+}
+
+/* The program, told before its load where to send and what to rewrite. */
+static struct trafficgen_bpf *load_prog(const struct gen_opts *o,
+					unsigned int ifindex,
+					const struct frames *fr)
+{
+	struct trafficgen_bpf *skel = trafficgen_bpf__open();
+	int err;
+
+	if (!skel) {
+		perror("trafficgen: open");
+		return NULL;
+	}
+	skel->rodata->target_ifindex = ifindex;
+	if (o->src_bits) {
+		skel->rodata->spread_src_bits = o->src_bits;
+		skel->rodata->spread_l3_off = (__u32)fr->l3;
+		skel->rodata->spread_l4_csum_off =
+			(__u32)fr->l4 + (o->l4proto == IPPROTO_TCP
+						 ? TCP_CSUM_OFF
+						 : UDP_CSUM_OFF);
+	}
+	err = trafficgen_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "trafficgen: load: %s\n", strerror(-err));
+		trafficgen_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/* What the program writes back over recycled pages: the frame with -R,
+ * nothing without. */
+static void set_template(struct trafficgen_bpf *skel, const unsigned char *f,
+			 size_t len, int rewrite)
+{
+	size_t n = !rewrite ? 0
+		   : len < sizeof(skel->bss->tpl.data)
+			   ? len
+			   : sizeof(skel->bss->tpl.data);
+
+	memcpy(skel->bss->tpl.data, f, n);
+	skel->bss->tpl.len = (__u32)n;
+}
+
+/*
+ * Sends a batch of each frame in turn until -n frames are sent, -d seconds
+ * have passed since t0, or a signal came. Returns 0 or main's exit code.
+ */
+static int send_frames(const struct gen_opts *o, struct trafficgen_bpf *skel,
+		       const struct frames *fr, double t0,
+		       unsigned long long *sent)
+{
+	int prog_fd = bpf_program__fd(skel->progs.trafficgen_xdp);
+	double deadline = o->count ? 0 : t0 + o->duration;
+	unsigned long long calls = 0;
+
+	while (!stop) {
+		unsigned int i = (unsigned int)(calls % fr->n);
+		unsigned long long n = o->batch;
+		struct bpf_test_run_opts opts = {
+			.sz = sizeof(opts),
+			.data_in = fr->data[i],
+			.data_size_in = (__u32)fr->len[i],
+			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		};
+
+		if (o->count && o->count - *sent < n)
+			n = o->count - *sent;
+		set_template(skel, fr->data[i], fr->len[i], o->rewrite);
+		opts.repeat = (__u32)n;
+		if (bpf_prog_test_run_opts(prog_fd, &opts))
+			return report_run_error(errno, calls);
+		*sent += n;
+		calls++;
+		if (o->count ? *sent >= o->count : now_s() >= deadline)
+			break;
+	}
+	return 0;
+}
+
+static void print_rate(const struct gen_opts *o, unsigned long long sent,
+		       double secs)
+{
+	if (o->json)
+		printf("{\"frames\": %llu, \"seconds\": %.3f, \"pps\": %.0f}\n",
+		       sent, secs, (double)sent / secs);
+	else
+		printf("trafficgen: sent %llu frames in %.3f s: %.3f Mpps\n",
+		       sent, secs, (double)sent / secs / 1e6);
+}
+
 int main(int argc, char **argv)
 {
-	static unsigned char frames[MAX_FLOWS][MAX_FRAME];
-	static size_t frame_len[MAX_FLOWS];
+	static struct frames fr;
 	struct gen_opts o = {
 		.duration = 5.0,
 		.batch = 8192,
@@ -537,17 +710,16 @@ int main(int argc, char **argv)
 		.l4proto = IPPROTO_UDP,
 		.sport = 40000,
 		.dport = 9,
-		.tcp_flags = 0x02,
+		.tcp_flags = F_SYN,
 		.dst_mac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
 		.src_mac = {0x02, 0, 0, 0, 0, 0x01},
 		.vlan = -1,
 	};
 	struct trafficgen_bpf *skel;
-	unsigned long long sent = 0, calls = 0;
-	unsigned int ifindex, n_frames;
-	size_t tpl_len, l3 = 0, l4 = 0;
-	double t0, t1, deadline;
-	int err, prog_fd, rc = 0;
+	unsigned long long sent = 0;
+	unsigned int ifindex;
+	double t0, t1;
+	int rc;
 
 	if (parse_args(argc, argv, &o))
 		return 2;
@@ -556,105 +728,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "trafficgen: no interface '%s'\n", o.dev);
 		return 1;
 	}
-	if (o.hex) {
-		int n = parse_hex(o.hex, frames[0], MAX_FRAME);
-
-		if (n < ETH_HLEN) {
-			fprintf(stderr, "trafficgen: bad hex frame\n");
-			return 2;
-		}
-		frame_len[0] = (size_t)n;
-		n_frames = 1;
-	} else {
-		for (unsigned int i = 0; i < o.flows; i++) {
-			struct gen_opts fo = o;
-			struct pkt p;
-
-			spread(&fo, &o);
-			build_frame(&fo, (o.sport + i) & 0xffff, &p);
-			memcpy(frames[i], p.data, p.len);
-			frame_len[i] = p.len;
-			/* The same in every frame: only ports differ. */
-			l3 = p.l3;
-			l4 = p.l4;
-		}
-		n_frames = o.flows;
-	}
-	if (o.cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(o.cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set))
-			perror("trafficgen: sched_setaffinity");
-	}
-
+	if (!o.hex)
+		build_frames(&o, &fr);
+	else if (read_hex_frame(o.hex, &fr))
+		return 2;
+	if (o.cpu >= 0)
+		pin_cpu(o.cpu);
 	if (!kernel_has_store_bytes())
 		return EXIT_UNAVAILABLE;
-	skel = trafficgen_bpf__open();
-	if (!skel) {
-		perror("trafficgen: open");
+	skel = load_prog(&o, ifindex, &fr);
+	if (!skel)
 		return 1;
-	}
-	skel->rodata->target_ifindex = ifindex;
-	if (o.src_bits) {
-		skel->rodata->spread_src_bits = o.src_bits;
-		skel->rodata->spread_l3_off = (__u32)l3;
-		skel->rodata->spread_l4_csum_off =
-			(__u32)l4 + (o.l4proto == IPPROTO_TCP ? TCP_CSUM_OFF
-							      : UDP_CSUM_OFF);
-	}
-	err = trafficgen_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "trafficgen: load: %s\n", strerror(-err));
-		trafficgen_bpf__destroy(skel);
-		return 1;
-	}
-	prog_fd = bpf_program__fd(skel->progs.trafficgen_xdp);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
 	t0 = now_s();
-	deadline = o.count ? 0 : t0 + o.duration;
-	while (!stop) {
-		unsigned int i = (unsigned int)(calls % n_frames);
-		unsigned long long n = o.batch;
-		struct bpf_test_run_opts opts = {
-			.sz = sizeof(opts),
-			.data_in = frames[i],
-			.data_size_in = (__u32)frame_len[i],
-			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-		};
-
-		if (o.count && o.count - sent < n)
-			n = o.count - sent;
-		/* What the program writes back over recycled pages. */
-		tpl_len = !o.rewrite ? 0
-			  : frame_len[i] < sizeof(skel->bss->tpl.data)
-				  ? frame_len[i]
-				  : sizeof(skel->bss->tpl.data);
-		memcpy(skel->bss->tpl.data, frames[i], tpl_len);
-		skel->bss->tpl.len = (__u32)tpl_len;
-		opts.repeat = (__u32)n;
-		err = bpf_prog_test_run_opts(prog_fd, &opts);
-		if (err) {
-			rc = report_run_error(errno, calls);
-			break;
-		}
-		sent += n;
-		calls++;
-		if (o.count ? sent >= o.count : now_s() >= deadline)
-			break;
-	}
+	rc = send_frames(&o, skel, &fr, t0, &sent);
 	t1 = now_s();
 	trafficgen_bpf__destroy(skel);
 	if (rc)
 		return rc;
-	if (o.json)
-		printf("{\"frames\": %llu, \"seconds\": %.3f, \"pps\": %.0f}\n",
-		       sent, t1 - t0, (double)sent / (t1 - t0));
-	else
-		printf("trafficgen: sent %llu frames in %.3f s: %.3f Mpps\n",
-		       sent, t1 - t0, (double)sent / (t1 - t0) / 1e6);
+	print_rate(&o, sent, t1 - t0);
 	return 0;
 }

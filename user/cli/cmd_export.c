@@ -345,12 +345,10 @@ static void print_ifnames(const struct ruleset *rs, int zone)
 			printf("%s\"%s\"", n++ ? ", " : "", rs->ifaces[i].name);
 }
 
-static void print_ruleset(const struct export_ctx *x)
+static void print_header(const struct export_ctx *x)
 {
 	const struct edgexdp_config *cfg = x->cfg;
 	const struct ruleset *rs = x->rs;
-	char name[NFT_SET_NAME_MAX];
-	int n_vmap = 0;
 
 	printf("#!/usr/sbin/nft -f\n"
 	       "# edgexdp export nftables, from %s: %zu %s.\n"
@@ -360,7 +358,13 @@ static void print_ruleset(const struct export_ctx *x)
 	       cfg->path ? cfg->path : "(config)", rs->n_rules,
 	       plural(rs->n_rules, "rule", "rules"), NFT_TABLE);
 	printf("table inet %s\ndelete table inet %s\n\n", NFT_TABLE, NFT_TABLE);
-	printf("table inet %s {\n", NFT_TABLE);
+}
+
+/* The named sets, before the chains that use them. */
+static void print_sets(const struct export_ctx *x)
+{
+	const struct ruleset *rs = x->rs;
+	char name[NFT_SET_NAME_MAX];
 
 	printf("\t# Address sets the rules use; a NAT pair's two addresses "
 	       "are one host.\n");
@@ -388,6 +392,13 @@ static void print_ruleset(const struct export_ctx *x)
 			if (zone_has_sports(rs, z, p))
 				print_port_set(x, z, p, 1);
 		}
+}
+
+/* What every packet meets first: flows already known, neighbour discovery,
+ * then a jump to its NIC's zone. */
+static void print_prerouting(const struct ruleset *rs)
+{
+	int n_vmap = 0;
 
 	printf("\n\tchain prerouting {\n"
 	       "\t\ttype filter hook prerouting priority mangle; policy drop;\n"
@@ -410,26 +421,37 @@ static void print_ruleset(const struct export_ctx *x)
 				       n_vmap++ ? ", " : "", rs->ifaces[i].name,
 				       zone_name(z));
 	printf(" }\n\t}\n");
+}
 
-	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++) {
-		printf("\n\t# New flows arriving on a NIC of zone %s: ",
-		       zone_name(z));
-		print_ifnames(rs, z);
-		printf(".\n\tchain zone_%s {\n", zone_name(z));
-		for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++) {
-			printf("\t\t%s dport != @%s_%s_ports", proto_name(p),
+static void print_zone_chain(const struct export_ctx *x, int z)
+{
+	const struct ruleset *rs = x->rs;
+
+	printf("\n\t# New flows arriving on a NIC of zone %s: ", zone_name(z));
+	print_ifnames(rs, z);
+	printf(".\n\tchain zone_%s {\n", zone_name(z));
+	for (int p = 0; p < EDGEXDP_PROTO_COUNT; p++) {
+		printf("\t\t%s dport != @%s_%s_ports", proto_name(p),
+		       zone_name(z), proto_name(p));
+		if (zone_has_sports(rs, z, p))
+			printf(" %s sport != @%s_%s_sports", proto_name(p),
 			       zone_name(z), proto_name(p));
-			if (zone_has_sports(rs, z, p))
-				printf(" %s sport != @%s_%s_sports",
-				       proto_name(p), zone_name(z),
-				       proto_name(p));
-			printf(" drop comment \"no rule on this port\"\n");
-		}
-		for (size_t i = 0; i < rs->n_rules; i++)
-			if ((int)rs->rules[i].zone == z)
-				print_rule(&x->rules[i], i);
-		printf("\t}\n");
+		printf(" drop comment \"no rule on this port\"\n");
 	}
+	for (size_t i = 0; i < rs->n_rules; i++)
+		if ((int)rs->rules[i].zone == z)
+			print_rule(&x->rules[i], i);
+	printf("\t}\n");
+}
+
+static void print_ruleset(const struct export_ctx *x)
+{
+	print_header(x);
+	printf("table inet %s {\n", NFT_TABLE);
+	print_sets(x);
+	print_prerouting(x->rs);
+	for (int z = 0; z < EDGEXDP_ZONE_COUNT; z++)
+		print_zone_chain(x, z);
 	printf("}\n");
 }
 
