@@ -42,9 +42,11 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
-SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+# The data path in bpf/; the benchmark's own programs beside it in
+# tools/bench/. All are built into $(BUILD)/bpf, each with its skeleton.
+BPF_SRCS := $(wildcard bpf/*.bpf.c tools/bench/*.bpf.c)
+BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
+SKELS := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(notdir $(BPF_SRCS)))
 # Programs only tests load (with xdp-loader), beside the suite using them.
 TEST_BPF_SRCS := $(wildcard tests/*/*.bpf.c)
 TEST_BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(TEST_BPF_SRCS))
@@ -87,8 +89,10 @@ LIBFUZZ_OBJS := $(patsubst %.c,$(LIBFUZZ_DIR)/%.o,$(LIB_SRCS) \
 LIBFUZZ_SANITIZE := address,undefined -fno-omit-frame-pointer
 LIBFUZZ_SECONDS ?= 60
 
-TOOL_SRCS := $(wildcard tools/*.c)
-TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+# tools/bench/: the benchmark and the traffic generator, one source file
+# each, built as $(BUILD)/tools/bench and $(BUILD)/tools/trafficgen.
+TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/bench/*.c))
+TOOL_BINS := $(patsubst tools/bench/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all deps run test bench fuzz lint format clean vmlinux check-deps \
 	install uninstall deb
@@ -100,11 +104,11 @@ all: check-deps $(BUILD)/edgexdp $(UNIT_BINS) $(ASAN_UNIT_BINS) \
 check-deps:
 	@pkg-config --exists $(PKGS) cmocka && command -v $(CLANG) >/dev/null && \
 	 command -v $(BPFTOOL) >/dev/null || { \
-	 echo "edgexdp: build dependencies are missing; as root run: tools/install-deps.sh" >&2; \
+	 echo "edgexdp: build dependencies are missing; as root run: tools/install/install-deps.sh" >&2; \
 	 exit 1; }
 
 deps:
-	@tools/install-deps.sh
+	@tools/install/install-deps.sh
 
 # The README's two commands: each installs what is missing, then builds.
 run: deps
@@ -117,20 +121,24 @@ test: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@tools/bench.sh
+	@tools/bench/bench.sh
 
 fuzz: deps
 	@$(MAKE) --no-print-directory all $(LIBFUZZ_BIN)
 	@$(FUZZ_BIN) $(if $(FUZZ_SECONDS),-t $(FUZZ_SECONDS),-n $(FUZZ_PACKETS)) \
 		-s $(FUZZ_SEED) -o $(BUILD)/fuzz
 	@mkdir -p $(LIBFUZZ_DIR)/corpus $(LIBFUZZ_DIR)/crashes
-	@cp tools/edgexdp.example.yaml tools/lab/edgexdp-lab.yaml \
+	@cp examples/edgexdp.example.yaml tools/lab/edgexdp-lab.yaml \
 		$(LIBFUZZ_DIR)/corpus/
 	@$(LIBFUZZ_BIN) -max_total_time=$(LIBFUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048 -artifact_prefix=$(LIBFUZZ_DIR)/crashes/ \
 		-print_final_stats=1 $(LIBFUZZ_DIR)/corpus
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.bpf.o: tools/bench/%.bpf.c | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -185,7 +193,7 @@ $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/datapath/%.o $(BUILD)/tools/%.o: ALL_CFLAGS += -Itests/lib
+$(BUILD)/tests/datapath/%.o $(BUILD)/tools/%: ALL_CFLAGS += -Itests/lib
 
 $(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(PKT_OBJS) $(LIB)
 	$(call msg,LINK,$@)
@@ -208,9 +216,14 @@ $(FUZZ_BIN): $(patsubst %.c,$(BUILD)/%.o,$(FUZZ_SRCS)) $(FUZZ_DP_OBJS) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tools/%: $(BUILD)/tools/%.o $(PKT_OBJS) $(LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+# Compiled and linked in one step: an object $(BUILD)/tools/bench/x.o would
+# need a directory where the benchmark's binary is. -MF/-MT: the
+# dependencies of the binary itself, in $(BUILD)/tools/NAME.d.
+$(BUILD)/tools/%: tools/bench/%.c $(PKT_OBJS) $(LIB) | $(SKELS)
+	$(call msg,CC-LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $@.d -MT $@ -o $@ $< $(PKT_OBJS) $(LIB) \
+		$(LDLIBS)
 
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
@@ -243,7 +256,7 @@ install: $(BUILD)/edgexdp
 			> $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service || exit 1; \
 	done
-	install -D -m 0644 tools/edgexdp.example.yaml $(DESTDIR)$(DOCDIR)/edgexdp.example.yaml
+	install -D -m 0644 examples/edgexdp.example.yaml $(DESTDIR)$(DOCDIR)/edgexdp.example.yaml
 
 # make deb: a Debian package of the tool (debhelper), built from a copy of
 # the tree in DEB_DIR/src, so the tree stays clean; the .deb lands in
@@ -259,7 +272,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
-LINT_SRCS := $(USER_SRCS) $(wildcard tools/*.c)
+LINT_SRCS := $(USER_SRCS) $(TOOL_SRCS)
 # Every C file of the project, generated ones (vmlinux.h, skeletons) aside.
 FORMAT_SRCS := $(filter-out vmlinux/%,$(shell git ls-files '*.c' '*.h' 2>/dev/null))
 

@@ -40,7 +40,7 @@ need_root() {
 	local t
 	for t in ip nft jq "$LAB_PY"; do
 		command -v "$t" >/dev/null ||
-			{ lab_die "$t is missing; as root run: tools/install-deps.sh"; exit 1; }
+			{ lab_die "$t is missing; as root run: tools/install/install-deps.sh"; exit 1; }
 	done
 }
 

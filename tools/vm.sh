@@ -11,7 +11,7 @@
 # code, or 125 when the VM did not boot or did not finish in time (-t,
 # default 2400 s: TCG on a busy machine is slow). KVM is used when it works, TCG otherwise.
 #
-# The kernel is the one tools/install-deps.sh unpacked from Debian's
+# The kernel is the one tools/install/install-deps.sh unpacked from Debian's
 # linux-image-amd64 into $EDGEXDP_VM_KERNEL (default below); the initramfs
 # (busybox, the virtio/9p/overlay modules, tools/vm/init) is built into
 # $BUILD/vm from it.
@@ -34,7 +34,7 @@ die() {
 kernel_version() {
 	local v
 	[ -e "$KDIR/.complete" ] ||
-		die "no Debian 12 kernel in $KDIR; as root run: tools/install-deps.sh"
+		die "no Debian 12 kernel in $KDIR; as root run: tools/install/install-deps.sh"
 	v=$(ls "$KDIR/lib/modules" 2>/dev/null | head -1)
 	[ -n "$v" ] && [ -r "$KDIR/boot/vmlinuz-$v" ] ||
 		die "$KDIR holds no kernel image and modules of one version"
@@ -70,7 +70,7 @@ build_initramfs() {
 		return 0
 	fi
 	command -v busybox >/dev/null && busybox --list | grep -qx modprobe ||
-		die "busybox (static) is missing; as root run: tools/install-deps.sh"
+		die "busybox (static) is missing; as root run: tools/install/install-deps.sh"
 	mods=$(module_closure "$v" $INITRD_MODULES) || die "modules.dep of $v lacks a module"
 	rm -rf "$tree"
 	mkdir -p "$tree"/{bin,dev,proc,sys,lib/modules/"$v"}
@@ -94,7 +94,7 @@ if [ "${1:-}" = -t ]; then
 fi
 [ $# -gt 0 ] || die "usage: vm.sh [-t SECONDS] CMD [ARG...]"
 command -v qemu-system-x86_64 >/dev/null ||
-	die "qemu-system-x86_64 is missing; as root run: tools/install-deps.sh"
+	die "qemu-system-x86_64 is missing; as root run: tools/install/install-deps.sh"
 
 ver=$(kernel_version) || exit 125
 build_initramfs "$ver"

@@ -8,10 +8,11 @@
 #   198.51.100.2        │ (edgexdp,  │        203.0.113.10 (access_edge, tcp/443)
 #                       └ external)  ┘        203.0.113.30 (av_edge, udp/50000+)
 #
-# The spoofed frames are the project's own generator's (tools/trafficgen,
-# valid checksums), sent into c0, so the gateway's XDP program receives
-# them on g-cl, bounded in count. Their broadcast destination MAC makes the
-# gateway's stack discard them after edgexdp let them through.
+# The spoofed frames are the project's own generator's (build/tools/trafficgen,
+# from tools/bench/trafficgen.c, valid checksums), sent into c0, so the
+# gateway's XDP program receives them on g-cl, bounded in count. Their
+# broadcast destination MAC makes the gateway's stack discard them after
+# edgexdp let them through.
 
 load ../helpers
 

@@ -39,7 +39,7 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 }
 
 @test "check lists every documented seed row for the example config" {
-	run "$EDGEXDP" -j check -c "$REPO/tools/edgexdp.example.yaml"
+	run "$EDGEXDP" -j check -c "$REPO/examples/edgexdp.example.yaml"
 	[ "$status" -eq 0 ]
 	seeds=$(printf '%s\n' "$output" | jq -r '.rules[].seed' | tr ' ' '\n' | sort -u)
 	while IFS=, read -r table row _; do
@@ -50,11 +50,11 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 
 @test "check names the rules an earlier rule shadows" {
 	# With federation's "any" rules on, the public IM rules never match.
-	run "$EDGEXDP" -j check -c "$REPO/tools/edgexdp.example.yaml"
+	run "$EDGEXDP" -j check -c "$REPO/examples/edgexdp.example.yaml"
 	[ "$status" -eq 0 ]
 	[ "$(jq -r '[.rules[] | select(.shadowed) | .name] | join(",")' <<<"$output")" = \
 	  "pim-sip-mtls-in,pim-sip-mtls-out,pim-rtp-tcp-out,pim-stun-udp-out,pim-stun-udp-in" ]
-	run "$EDGEXDP" check -c "$REPO/tools/edgexdp.example.yaml"
+	run "$EDGEXDP" check -c "$REPO/examples/edgexdp.example.yaml"
 	[[ "$output" == *"5 rules never match"* ]]
 	# Without federation they carry public IM traffic themselves, but
 	# for public_im:6, which is the core's external:14 over again.

@@ -4,7 +4,7 @@
 
 load ../helpers
 
-EXAMPLE="$REPO/tools/edgexdp.example.yaml"
+EXAMPLE="$REPO/examples/edgexdp.example.yaml"
 LAB="$REPO/tools/lab/edgexdp-lab.yaml"
 
 setup_file() {

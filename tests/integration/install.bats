@@ -69,7 +69,7 @@ MAN5() { mandoc -Tascii "$REPO/doc/edgexdp.yaml.5" | col -bx; }
 
 @test "edgexdp.yaml(5) documents every key of the example, and its example loads" {
 	man=$(MAN5)
-	keys=$(sed 's/#.*//' "$REPO/tools/edgexdp.example.yaml" | grep -oE '^ *-? *\{? *[a-z_]+:|[{,] *[a-z_]+:' |
+	keys=$(sed 's/#.*//' "$REPO/examples/edgexdp.example.yaml" | grep -oE '^ *-? *\{? *[a-z_]+:|[{,] *[a-z_]+:' |
 		grep -oE '[a-z_]+' | sort -u)
 	[ -n "$keys" ]
 	for k in $keys; do

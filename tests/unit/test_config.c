@@ -565,7 +565,7 @@ static void test_directory(void **state)
 
 static void test_example_file(void **state)
 {
-	const char *path = "tools/edgexdp.example.yaml";
+	const char *path = "examples/edgexdp.example.yaml";
 	struct edgexdp_config cfg;
 	struct edgexdp_diag err;
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# tools/trafficgen (the benchmark's generator) on this kernel: it needs
-# live-frame test runs (Linux 5.18+) and bpf_xdp_store_bytes (6.0+), both in
-# Debian 12's 6.1, where the VM stage runs this. Frames it sends into one
-# end of a veth arrive at the other, counted there by xdp_count.
+# build/tools/trafficgen (tools/bench/trafficgen.c, the benchmark's
+# generator) on this kernel: it needs live-frame test runs (Linux 5.18+) and
+# bpf_xdp_store_bytes (6.0+), both in Debian 12's 6.1, where the VM stage
+# runs this. Frames it sends into one end of a veth arrive at the other,
+# counted there by xdp_count.
 
 load ../helpers
 

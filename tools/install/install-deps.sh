@@ -103,7 +103,7 @@ need_kernel=
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing:$missing${need_kernel:+ Debian-12-kernel(unpacked, for the VM stage)}" >&2
-	echo "install-deps: run as root: tools/install-deps.sh" >&2
+	echo "install-deps: run as root: tools/install/install-deps.sh" >&2
 	exit 1
 fi
 echo "install-deps: installing:$missing${need_kernel:+ Debian-12-kernel(unpacked)}"

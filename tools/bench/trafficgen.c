@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * trafficgen: send frames into a NIC from the kernel at millions of frames
- * per second, for the veth phase of tools/bench.sh.
+ * per second, for the veth phase of tools/bench/bench.sh.
  *
  * xdp-trafficgen does not load on every kernel; this needs only
  * BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES (5.18+): the kernel
- * builds each frame in a page pool, runs bpf/trafficgen.bpf.c on it, and
- * that program's bpf_redirect() really transmits it through the target's
- * ndo_xdp_xmit. On a veth, the frame lands in the peer's receive ring, where
- * the peer's XDP program (or, with NAPI on and no program, its stack) sees it.
+ * builds each frame in a page pool, runs trafficgen.bpf.c (beside this file)
+ * on it, and that program's bpf_redirect() really transmits it through the
+ * target's ndo_xdp_xmit. On a veth, the frame lands in the peer's receive
+ * ring, where the peer's XDP program (or, with NAPI on and no program, its
+ * stack) sees it.
  *
  * The frame is built from the options by the tests' packet builder
  * (tests/lib/pkt.c: Ethernet, optional 802.1Q tag, IPv4 or IPv6, TCP or UDP,
@@ -56,7 +57,7 @@
 #define MAX_FRAME 1514
 #define MAX_FLOWS 16384
 #define MIN_FRAME 60 /* without FCS */
-/* Exit code when this kernel lacks what trafficgen needs: tools/bench.sh
+/* Exit code when this kernel lacks what trafficgen needs: tools/bench/bench.sh
  * then reports the veth phase unavailable, with the reason printed. */
 #define EXIT_UNAVAILABLE 3
 #define TCP_CSUM_OFF 16

@@ -12,7 +12,7 @@
  * datagram and its reply) before the measured packet repeats on them.
  * The frame is the same every repetition, so everything it touches stays in
  * the CPU cache: these are warm-cache figures (the veth phase of
- * tools/bench.sh is the cold, many-flow view).
+ * tools/bench/bench.sh is the cold, many-flow view).
  *
  * tcp_syn_new cannot repeat: the first SYN opens the flow, every later one
  * is a retransmit on it. It is measured one fresh flow per call (repeat 1,
@@ -531,7 +531,7 @@ static char *large_yaml(const char *base, int for_reload)
 }
 
 /* --write-large FILE: the large config built on the config read from
- * stdin, for tools/bench.sh to reload a live filter into. */
+ * stdin, for tools/bench/bench.sh to reload a live filter into. */
 static int write_large(const char *path)
 {
 	char base[8192], *yaml;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Traffic generator: tools/trafficgen runs this program with
+ * Traffic generator: trafficgen (trafficgen.c beside this file) runs it with
  * BPF_PROG_TEST_RUN and BPF_F_TEST_XDP_LIVE_FRAMES, so every frame it is
  * handed is redirected for real, through the driver's ndo_xdp_xmit, to the
  * NIC named by target_ifindex (a veth, whose peer's XDP program or stack

@@ -29,7 +29,7 @@
 # addresses and no route out. BENCH_SECONDS sets each veth measurement's
 # length (default 5).
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 
 BUILD=${BUILD:-build}
 SECS=${BENCH_SECONDS:-5}
@@ -37,7 +37,7 @@ ROUNDS=${BENCH_ROUNDS:-5}
 EDGEXDP="$BUILD/edgexdp"
 GEN="$BUILD/tools/trafficgen"
 TRIVIAL="$BUILD/bpf/trivial.bpf.o"
-EXAMPLE=tools/edgexdp.example.yaml
+EXAMPLE=examples/edgexdp.example.yaml
 OUT="$BUILD/bench.json"
 
 TX="exdp-bench-tx-$$"
@@ -78,7 +78,7 @@ for f in "$EDGEXDP" "$GEN" "$BUILD/tools/bench"; do
 	[ -x "$f" ] || die "$f is missing: run make first"
 done
 for c in jq nft ip; do
-	command -v "$c" >/dev/null || die "$c is missing: run tools/install-deps.sh"
+	command -v "$c" >/dev/null || die "$c is missing: run tools/install/install-deps.sh"
 done
 # An intermediate of the skeleton: make may have removed it.
 [ -e "$TRIVIAL" ] || make --no-print-directory "$TRIVIAL" >/dev/null ||
