@@ -89,10 +89,12 @@ LIBFUZZ_OBJS := $(patsubst %.c,$(LIBFUZZ_DIR)/%.o,$(LIB_SRCS) \
 LIBFUZZ_SANITIZE := address,undefined -fno-omit-frame-pointer
 LIBFUZZ_SECONDS ?= 60
 
-# tools/bench/: the benchmark and the traffic generator, one source file
-# each, built as $(BUILD)/tools/bench and $(BUILD)/tools/trafficgen.
+# tools/bench/: the benchmark and the traffic generator, built as
+# $(BUILD)/tools/bench and $(BUILD)/tools/trafficgen from NAME.c and the
+# parts named after it (trafficgen_opts.c).
+TOOLS := bench trafficgen
+TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
 TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/bench/*.c))
-TOOL_BINS := $(patsubst tools/bench/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all deps run test bench fuzz lint format clean vmlinux check-deps \
 	install uninstall deb
@@ -193,7 +195,7 @@ $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/datapath/%.o $(BUILD)/tools/%: ALL_CFLAGS += -Itests/lib
+$(BUILD)/tests/datapath/%.o $(BUILD)/tools/obj/%.o: ALL_CFLAGS += -Itests/lib
 
 $(DATAPATH_BIN): $(patsubst %.c,$(BUILD)/%.o,$(DATAPATH_SRCS)) $(PKT_OBJS) $(LIB)
 	$(call msg,LINK,$@)
@@ -216,14 +218,19 @@ $(FUZZ_BIN): $(patsubst %.c,$(BUILD)/%.o,$(FUZZ_SRCS)) $(FUZZ_DP_OBJS) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-# Compiled and linked in one step: an object $(BUILD)/tools/bench/x.o would
-# need a directory where the benchmark's binary is. -MF/-MT: the
-# dependencies of the binary itself, in $(BUILD)/tools/NAME.d.
-$(BUILD)/tools/%: tools/bench/%.c $(PKT_OBJS) $(LIB) | $(SKELS)
-	$(call msg,CC-LINK,$@)
+# The tools' objects in a directory of their own: $(BUILD)/tools/bench, where
+# tools/bench/'s would go, is the benchmark's binary.
+$(BUILD)/tools/obj/%.o: tools/bench/%.c | $(SKELS)
+	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -MF $@.d -MT $@ -o $@ $< $(PKT_OBJS) $(LIB) \
-		$(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/trafficgen: $(BUILD)/tools/obj/trafficgen_opts.o
+
+# Only objects: a dependency file of an older layout may name sources here.
+$(BUILD)/tools/%: $(BUILD)/tools/obj/%.o $(PKT_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
