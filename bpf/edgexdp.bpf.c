@@ -282,9 +282,11 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 /*
  * An ICMP error is as welcome as the flow it is about, and only on its way
  * to the host that sent the datagram it quotes (nf_conntrack's rule): any
- * router on the path may send it, but not to a third party.
+ * router on the path may send it, but not to a third party; and, on a NIC
+ * whose source check is strict, only from the flow's own path (egress.h).
  */
-static __always_inline __u32 decide_icmp_error(const struct packet *pkt,
+static __always_inline __u32 decide_icmp_error(struct xdp_md *ctx,
+					       const struct packet *pkt,
 					       struct flow_tuple *quoted,
 					       struct decision *d)
 {
@@ -302,14 +304,15 @@ static __always_inline __u32 decide_icmp_error(const struct packet *pkt,
 	ct_key_build(&key, quoted, s);
 	/* Related to a flow of either table; it confirms neither. */
 	ct = ct_lookup_any(&key, s, d->now);
-	if (!ct)
+	if (!ct || !icmp_error_on_path(ctx, quoted, d->source_check))
 		return VERDICT_DROP(EDGEXDP_DROP_ICMP);
 	d->rule_id = ct->rule_id;
 	d->flow = key;
 	return VERDICT_PASS(EDGEXDP_PASS_ICMP_RELATED);
 }
 
-static __always_inline __u32 decide_icmp(const struct packet *pkt,
+static __always_inline __u32 decide_icmp(struct xdp_md *ctx,
+					 const struct packet *pkt,
 					 struct decision *d)
 {
 	struct icmphdr *icmp = pkt->l4;
@@ -330,7 +333,7 @@ static __always_inline __u32 decide_icmp(const struct packet *pkt,
 				    pkt->data_end);
 	if (verdict)
 		return verdict;
-	return decide_icmp_error(pkt, &quoted, d);
+	return decide_icmp_error(ctx, pkt, &quoted, d);
 }
 
 /*
@@ -394,7 +397,7 @@ static __always_inline __u32 decide_icmp6(struct xdp_md *ctx,
 				   pkt->ip_end - (void *)(icmp6 + 1), &quoted);
 	if (verdict)
 		return verdict;
-	return decide_icmp_error(pkt, &quoted, d);
+	return decide_icmp_error(ctx, pkt, &quoted, d);
 }
 
 static __always_inline __u32 decide_l4(struct xdp_md *ctx, struct packet *pkt,
@@ -412,7 +415,7 @@ static __always_inline __u32 decide_l4(struct xdp_md *ctx, struct packet *pkt,
 	case IPPROTO_ICMP:
 		if (pkt->family != FAMILY_IPV4)
 			return VERDICT_DROP(EDGEXDP_DROP_PROTO);
-		return decide_icmp(pkt, d);
+		return decide_icmp(ctx, pkt, d);
 	case IPPROTO_ICMPV6:
 		if (pkt->family != FAMILY_IPV6)
 			return VERDICT_DROP(EDGEXDP_DROP_PROTO);

@@ -57,4 +57,24 @@ static __always_inline __u32 egress_verdict(struct xdp_md *ctx,
 	return VERDICT_NONE;
 }
 
+/*
+ * An ICMP error about a flow comes from a router between the gateway and
+ * the quoted datagram's destination, so it arrives on the NIC that the
+ * quoted datagram was forwarded out of (RFC 3704's question, asked of the
+ * flow's path rather than of the router's address, which need not route
+ * back this way). Only on a NIC whose source check is strict; a quote the
+ * gateway would not forward (to itself, no route) is not this check's.
+ */
+static __always_inline bool icmp_error_on_path(struct xdp_md *ctx,
+					       const struct flow_tuple *quoted,
+					       __u8 source_check)
+{
+	__u32 out;
+
+	if (source_check != EDGEXDP_SOURCE_STRICT)
+		return true;
+	out = forward_ifindex(ctx, quoted);
+	return !out || out == ctx->ingress_ifindex;
+}
+
 #endif /* EDGEXDP_EGRESS_H */

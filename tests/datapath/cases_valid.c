@@ -127,6 +127,29 @@ static void icmp6_to_quoted_source_only(void **state)
 	     WANT_DROP(EDGEXDP_DROP_ICMP));
 }
 
+/* A flow whose client is routed through another NIC (opened while the
+ * check was off): an error about the edge's segment to it must come from
+ * that side, not in on lo, the NIC the test's frames arrive on. */
+static void icmp_off_the_flows_path(void **state)
+{
+	static const char *const client = "198.51.100.130"; /* via dp-other */
+	int id = rule_id(HTTPS);
+	struct pkt inner, p;
+
+	(void)state;
+	dp_nic_set(EDGEXDP_SOURCE_OFF, 0);
+	mk_tcp(&p, client, 40001, "203.0.113.10", 443, F_SYN, 0);
+	step("SYN, check off", EXT, &p, WANT_NEW(id));
+	mk_tcp(&inner, "203.0.113.10", 443, client, 40001, F_SYN | F_ACK, 0);
+	icmp_error_to(&p, "198.51.100.1", "203.0.113.10", &inner);
+	dp_nic_set(EDGEXDP_SOURCE_STRICT, 0);
+	step("strict: the error arrives off the flow's path", EXT, &p,
+	     WANT_DROP(EDGEXDP_DROP_ICMP));
+	dp_nic_set(EDGEXDP_SOURCE_LOOSE, 0);
+	step("loose: any path", EXT, &p,
+	     WANT_ON(EDGEXDP_PASS_ICMP_RELATED, id));
+}
+
 /* The error's own datagram ends 8 bytes early: the quoted ports are
  * left in what is link padding to the kernel, which discards it. */
 static void quote_ports_in_padding(struct pkt *p)
@@ -536,6 +559,8 @@ void cases_valid(void)
 		 icmp_to_quoted_source_only, NULL);
 	case_add("ICMPv6 error passes only to the quoted packet's source",
 		 icmp6_to_quoted_source_only, NULL);
+	case_add("ICMP error from off the flow's path drops on a strict NIC",
+		 icmp_off_the_flows_path, NULL);
 	case_add("an ICMP error's quote ends with its datagram, not the frame",
 		 icmp_quote_in_padding, NULL);
 	for (size_t i = 0; i < sizeof(link_cases) / sizeof(*link_cases); i++)

@@ -785,8 +785,11 @@ static struct model_verdict quote6(const struct parsed *outer, size_t off,
 	return quote_ports(outer, in.l4, in.proto, q);
 }
 
-/* An error passes toward the quoted datagram's source, on its flow. */
-static struct model_verdict icmp_error(const struct parsed *p,
+/* An error passes toward the quoted datagram's source, on its flow; on a
+ * strict NIC only if the quoted datagram would leave through that NIC
+ * (lo here), or would not be forwarded at all. */
+static struct model_verdict icmp_error(const struct model_nic *nic,
+				       const struct parsed *p,
 				       const struct quoted *q, int *flow_out)
 {
 	struct flow id;
@@ -799,11 +802,15 @@ static struct model_verdict icmp_error(const struct parsed *p,
 	fi = flow_find(&id);
 	if (fi < 0)
 		return drop(EDGEXDP_DROP_ICMP);
+	if (nic->source_check == EDGEXDP_SOURCE_STRICT &&
+	    route_of(q->dst, p->family) == R_OTHER_NIC)
+		return drop(EDGEXDP_DROP_ICMP);
 	*flow_out = fi;
 	return pass(EDGEXDP_PASS_ICMP_RELATED, flows[fi].rule);
 }
 
-static struct model_verdict icmp4(const struct parsed *p, int *flow_out)
+static struct model_verdict icmp4(const struct model_nic *nic,
+				  const struct parsed *p, int *flow_out)
 {
 	struct quoted q;
 	struct model_verdict v;
@@ -817,7 +824,7 @@ static struct model_verdict icmp4(const struct parsed *p, int *flow_out)
 	v = quote4(p, p->l4 + ICMP_LEN, &q);
 	if (!IS_NONE(v))
 		return v;
-	return icmp_error(p, &q, flow_out);
+	return icmp_error(nic, p, &q, flow_out);
 }
 
 /* ND and MLD: on their link only (README, "Threat model"). */
@@ -841,7 +848,8 @@ static struct model_verdict link_control(const struct parsed *p, uint8_t type)
 		       : drop(EDGEXDP_DROP_ICMP);
 }
 
-static struct model_verdict icmp6(const struct parsed *p, int *flow_out)
+static struct model_verdict icmp6(const struct model_nic *nic,
+				  const struct parsed *p, int *flow_out)
 {
 	struct quoted q;
 	struct model_verdict v;
@@ -854,7 +862,7 @@ static struct model_verdict icmp6(const struct parsed *p, int *flow_out)
 		v = quote6(p, p->l4 + ICMP_LEN, &q);
 		if (!IS_NONE(v))
 			return v;
-		return icmp_error(p, &q, flow_out);
+		return icmp_error(nic, p, &q, flow_out);
 	}
 	if ((type >= 130 && type <= 137) || type == 143)
 		return link_control(p, type);
@@ -950,11 +958,11 @@ static struct model_verdict decide(const struct model_nic *nic,
 	case P_ICMP:
 		if (p->family != 4)
 			return drop(EDGEXDP_DROP_PROTO);
-		return icmp4(p, flow_out);
+		return icmp4(nic, p, flow_out);
 	case P_ICMPV6:
 		if (p->family != 6)
 			return drop(EDGEXDP_DROP_PROTO);
-		return icmp6(p, flow_out);
+		return icmp6(nic, p, flow_out);
 	default:
 		return drop(EDGEXDP_DROP_PROTO);
 	}
