@@ -47,6 +47,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 BPF_SRCS := $(wildcard bpf/*.bpf.c tools/bench/*.bpf.c)
 BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/bpf/%.bpf.o,$(notdir $(BPF_SRCS)))
 SKELS := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(notdir $(BPF_SRCS)))
+# The data path without its drop log call: the bench's baseline for what
+# the log's switch costs a drop while no listener runs.
+NOLOG_OBJ := $(BUILD)/bpf/edgexdp_nolog.bpf.o
 # Programs only tests load (with xdp-loader), beside the suite using them.
 TEST_BPF_SRCS := $(wildcard tests/*/*.bpf.c)
 TEST_BPF_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(TEST_BPF_SRCS))
@@ -100,7 +103,7 @@ TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/bench/*.c))
 	install uninstall deb
 all: check-deps $(BUILD)/edgexdp $(UNIT_BINS) $(ASAN_UNIT_BINS) \
 	$(if $(DATAPATH_SRCS),$(DATAPATH_BIN)) $(if $(FUZZ_SRCS),$(FUZZ_BIN)) \
-	$(TOOL_BINS) $(TEST_BPF_OBJS)
+	$(TOOL_BINS) $(TEST_BPF_OBJS) $(NOLOG_OBJ)
 
 # Say what to do instead of failing on a missing header deep in the build.
 check-deps:
@@ -139,6 +142,11 @@ fuzz: deps
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The data path without its drop log call (NOLOG_OBJ).
+$(NOLOG_OBJ): bpf/edgexdp.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DEDGEXDP_NO_DROPLOG -c $< -o $@
 
 $(BUILD)/bpf/%.bpf.o: tools/bench/%.bpf.c | $(BUILD)/bpf
 	$(call msg,BPF,$@)

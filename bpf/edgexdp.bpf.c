@@ -515,7 +515,9 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	if (!iface || !iface->configured || iface->zone >= EDGEXDP_ZONE_COUNT) {
 		ss = slot_stats_get(EDGEXDP_STATS_NO_IFACE);
 		verdict = VERDICT_DROP(EDGEXDP_DROP_UNKNOWN_IFACE);
+#ifndef EDGEXDP_NO_DROPLOG
 		droplog_unknown_iface(ctx, verdict);
+#endif
 		return verdict_account(ss, verdict, bytes);
 	}
 	d.zone = iface->zone;
@@ -536,8 +538,10 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	action = verdict_account(ss, verdict, bytes);
 	/* Last, once counted: nothing else waits across the call, so its
 	 * mere presence costs the paths that do not take it nothing. */
+#ifndef EDGEXDP_NO_DROPLOG /* the bench's baseline of the switch's cost */
 	if (verdict_is_drop(verdict) && (d.iface_flags & EDGEXDP_IFACE_DROPLOG))
 		droplog_drop(ctx, verdict, d.rule_id, &pkt);
+#endif
 	return action;
 }
 

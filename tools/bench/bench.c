@@ -173,6 +173,7 @@ struct opts {
 	int runs;
 	const char *out;
 	const char *write_large; /* only write the large config there */
+	const char *nolog_obj; /* the data path without its drop log call */
 	int skip_large;
 };
 
@@ -389,6 +390,8 @@ static int run_cases(int prog_fd, int pass_fd, const struct opts *o,
 }
 
 /* ---- loading ------------------------------------------------------------- */
+
+#define NOLOG_ROUNDS 5
 
 struct instance {
 	struct edgexdp_config cfg;
@@ -658,6 +661,10 @@ struct figures {
 	struct results def, big;
 	long long bytes_def, bytes_big;
 	double ms_def, load_ms, reload_ms;
+	/* denied_junk with the drop log's call and without, in alternation:
+	 * what its switch costs a drop while no listener runs. */
+	double nolog_with[NOLOG_ROUNDS], nolog_without[NOLOG_ROUNDS];
+	int nolog_rounds;
 };
 
 #define RUN (-1)
@@ -671,6 +678,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"out", required_argument, NULL, 'o'},
 		{"no-large", no_argument, NULL, 'L'},
 		{"write-large", required_argument, NULL, 'W'},
+		{"nolog", required_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -693,6 +701,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'W':
 			o->write_large = optarg;
+			break;
+		case 'N':
+			o->nolog_obj = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -722,6 +733,68 @@ static void pin_cpu(void)
 
 /* The documented profile, all features; its maps are gone on return, so
  * that they never sit beside the large ones. */
+/*
+ * The data path built without its drop log call (Makefile:
+ * edgexdp_nolog.bpf.o), loaded on the maps of `in`; the program's fd, or
+ * negative errno. *objp is to close.
+ */
+static int nolog_load(const struct instance *in, const char *path,
+		      struct bpf_object **objp)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *prog;
+	struct bpf_map *map, *twin;
+	int err = 0;
+
+	if (!obj)
+		return -errno;
+	bpf_object__for_each_map (map, obj) {
+		if (err || bpf_map__is_internal(map))
+			continue;
+		twin = bpf_object__find_map_by_name(in->skel->obj,
+						    bpf_map__name(map));
+		err = twin ? bpf_map__reuse_fd(map, bpf_map__fd(twin))
+			   : -ENOENT;
+	}
+	prog = bpf_object__find_program_by_name(obj, "edgexdp_xdp");
+	if (!err && !prog)
+		err = -ENOENT;
+	if (!err)
+		err = bpf_object__load(obj);
+	if (err) {
+		bpf_object__close(obj);
+		return err;
+	}
+	*objp = obj;
+	return bpf_program__fd(prog);
+}
+
+/* denied_junk on `in` with its drop log call and without, in turn. */
+static int measure_nolog(const struct instance *in, const struct opts *o,
+			 struct figures *fig)
+{
+	struct frame_spec junk = {CLIENT4, ACCESS4, 40000, 9, 0, 0, 0, 0, 0};
+	struct bpf_object *obj = NULL;
+	struct pkt f = {0};
+	int fd = nolog_load(in, o->nolog_obj, &obj);
+
+	if (fd < 0) {
+		fprintf(stderr, "bench: cannot load %s: %s\n", o->nolog_obj,
+			strerror(-fd));
+		return fd;
+	}
+	frame_build(&f, &junk);
+	for (int r = 0; r < NOLOG_ROUNDS; r++) {
+		fig->nolog_with[r] =
+			measure(in->prog_fd, &f, XDP_DROP, o, "denied_junk");
+		fig->nolog_without[r] =
+			measure(fd, &f, XDP_DROP, o, "denied_junk, no log");
+	}
+	fig->nolog_rounds = NOLOG_ROUNDS;
+	bpf_object__close(obj);
+	return 0;
+}
+
 static int bench_default(int pass_fd, const struct opts *o, struct figures *fig)
 {
 	struct instance def = {0};
@@ -736,6 +809,8 @@ static int bench_default(int pass_fd, const struct opts *o, struct figures *fig)
 		       def.rs.n_matches, def.rs.ct_max_entries);
 		err = run_cases(def.prog_fd, pass_fd, o, &fig->def);
 	}
+	if (!err && o->nolog_obj)
+		err = measure_nolog(&def, o, fig);
 	if (!err)
 		fig->bytes_def = maps_bytes(&def, 0);
 	instance_free(&def);
@@ -784,6 +859,22 @@ out:
 	return err;
 }
 
+static struct json_object *nolog_json(const struct figures *fig);
+
+static void print_nolog(const struct figures *fig)
+{
+	struct json_object *j = nolog_json(fig);
+
+	printf("  drop log switch, no listener: denied_junk %s ns with its "
+	       "call, %s ns without; ratio %s\n",
+	       json_object_get_string(
+		       json_object_object_get(j, "denied_junk_ns")),
+	       json_object_get_string(
+		       json_object_object_get(j, "without_droplog_ns")),
+	       json_object_to_json_string(json_object_object_get(j, "ratio")));
+	json_object_put(j);
+}
+
 static void print_figures(const struct figures *fig, int large)
 {
 	print_table(&fig->def, &fig->big, large);
@@ -795,6 +886,8 @@ static void print_figures(const struct figures *fig, int large)
 	printf("  load_ms (large: compile + create + fill + load) %.1f, "
 	       "reload_ms %.1f (default config: %.1f)\n",
 	       fig->load_ms, fig->reload_ms, fig->ms_def);
+	if (fig->nolog_rounds)
+		print_nolog(fig);
 }
 
 /* {case: f(case)} over the cases of the JSON. */
@@ -810,6 +903,33 @@ static struct json_object *per_case(const struct figures *fig, int what)
 			: what == 1   ? jnum(d->ns[c] / d->pass_all, 3)
 			: !fig->large ? NULL
 				      : jnum(fig->big.ns[c] / d->ns[c], 3));
+	return j;
+}
+
+/* denied_junk with and without the drop log call: medians, and the
+ * per-round ratios' median, min and max. */
+static struct json_object *nolog_json(const struct figures *fig)
+{
+	double with[NOLOG_ROUNDS], without[NOLOG_ROUNDS], ratio[NOLOG_ROUNDS];
+	struct json_object *j = json_object_new_object(), *r;
+	int n = fig->nolog_rounds;
+
+	for (int i = 0; i < n; i++) {
+		with[i] = fig->nolog_with[i];
+		without[i] = fig->nolog_without[i];
+		ratio[i] = with[i] / without[i];
+	}
+	json_object_object_add(j, "denied_junk_ns",
+			       jnum(median(with, (size_t)n), 1));
+	json_object_object_add(j, "without_droplog_ns",
+			       jnum(median(without, (size_t)n), 1));
+	r = json_object_new_object();
+	/* median() sorts: then the ends are the min and the max. */
+	json_object_object_add(r, "median", jnum(median(ratio, (size_t)n), 4));
+	json_object_object_add(r, "min", jnum(ratio[0], 4));
+	json_object_object_add(r, "max", jnum(ratio[n - 1], 4));
+	json_object_object_add(j, "ratio", r);
+	json_object_object_add(j, "rounds", json_object_new_int(n));
 	return j;
 }
 
@@ -832,6 +952,8 @@ static struct json_object *figures_json(const struct figures *fig)
 	json_object_object_add(root, "maps_bytes", j);
 	json_object_object_add(root, "load_ms", jnum(fig->load_ms, 1));
 	json_object_object_add(root, "reload_ms", jnum(fig->reload_ms, 1));
+	if (fig->nolog_rounds)
+		json_object_object_add(root, "droplog_off", nolog_json(fig));
 	return root;
 }
 

@@ -90,7 +90,8 @@ mount -t bpf bpf "$BPFFS" || die "cannot mount bpffs on $BPFFS"
 
 # ---- 1. BPF_PROG_TEST_RUN ---------------------------------------------------
 echo "== 1. per-packet cost (BPF_PROG_TEST_RUN)"
-"$BUILD/tools/bench" -o "$TMP/testrun.json" || die "build/tools/bench failed"
+"$BUILD/tools/bench" -o "$TMP/testrun.json" --nolog "$BUILD/bpf/edgexdp_nolog.bpf.o" ||
+	die "build/tools/bench failed"
 
 # ---- 2. the nftables export, checked by nft ---------------------------------
 echo
@@ -431,7 +432,7 @@ jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT
 		 rounds: $syn[0].rounds,
 		 mpps: {syn: {edgexdp: $syn[0].subject_mpps, xdp_pass: $syn[0].base_mpps},
 			udp: {edgexdp: $udp[0].subject_mpps, xdp_pass: $udp[0].base_mpps}}},
-	 maps_bytes, load_ms, reload_ms: $reload_ms,
+	 maps_bytes, load_ms, reload_ms: $reload_ms, droplog_off,
 	 prepare_again_ms: .reload_ms,
 	 reload_under_flood: {ms: $reload_ms, filter_drops: $reload_drops,
 			      filter_drops_without_reload: $no_reload_drops,
