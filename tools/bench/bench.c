@@ -4,9 +4,12 @@
  * and how that cost, its memory and its load time grow with the config.
  *
  * Each case is one frame run `repeat` times back to back by the kernel
- * (opts.duration is the mean ns of one run); the figure is the median of
- * `runs` such calls. The same frame through the trivial xdp_pass_all gives
- * the cost of running any XDP program at all, the denominator of the ratios.
+ * (opts.duration is the mean ns of one run). Both configs are loaded side
+ * by side and measured in alternation, `runs` rounds of one call per case
+ * on each; a figure is the median of its rounds, and a scaling ratio (large
+ * over default) the median of the rounds' ratios, with their min and max.
+ * The same frame through the trivial xdp_pass_all gives the cost of
+ * running any XDP program at all, the denominator of the ratios.
  *
  * Flows are opened the way traffic opens them (SYN, SYN-ACK, ACK; a
  * datagram and its reply) before the measured packet repeats on them.
@@ -21,8 +24,9 @@
  * xdp_pass_all (the syscall's timer overhead both share), plus xdp_pass_all
  * at full repeat. tcp_syn_retransmit is the repeatable part, for reference.
  *
- * Writes a JSON object (testrun, testrun_ratio, scaling, maps_bytes,
- * load_ms, reload_ms) to -o FILE and a table to stdout.
+ * Writes a JSON object (testrun, testrun_ratio, scaling, scaling_range,
+ * maps_bytes, load_ms, reload_ms, droplog_off) to -o FILE and a table to
+ * stdout.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -293,6 +297,14 @@ struct results {
 	double syn_new_samples; /* how many fresh SYNs the median is of */
 };
 
+/* What the rounds measured, per round, before the medians. */
+#define MAX_ROUNDS 64
+struct rounds {
+	int n;
+	double def[MAX_ROUNDS][C_COUNT], big[MAX_ROUNDS][C_COUNT];
+	double pass_def[MAX_ROUNDS], pass_big[MAX_ROUNDS];
+};
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -305,19 +317,20 @@ static double now_ms(void)
 #define SYN_NEW_SPORT 20000
 
 /*
- * Fresh SYNs, one per call, each from a new source port. Returns the median
- * of their single-run durations minus the median single-run duration of
- * xdp_pass_all on the same frame shape.
+ * Fresh SYNs, one per call, each from a new source port (n of them from
+ * first_sport on). Returns the median of their single-run durations minus
+ * the median single-run duration of xdp_pass_all on the same frame shape.
  */
-static double measure_syn_new(int prog_fd, int pass_fd, double *n_samples)
+static double measure_syn_new(int prog_fd, int pass_fd,
+			      unsigned int first_sport, int n)
 {
 	static double v[SYN_NEW_SAMPLES], p[SYN_NEW_SAMPLES];
 	struct frame_spec s = {CLIENT4, ACCESS4, 0, 443, 1, TCP_SYN, 0, 0, 0};
 	struct pkt f = {0};
 	__u32 ret = 0, dur = 0;
 
-	for (int i = 0; i < SYN_NEW_SAMPLES; i++) {
-		s.sport = SYN_NEW_SPORT + (unsigned int)i;
+	for (int i = 0; i < n && i < SYN_NEW_SAMPLES; i++) {
+		s.sport = first_sport + (unsigned int)i;
 		frame_build(&f, &s);
 		if (test_run(prog_fd, &f, 1, &ret, &dur) || ret != XDP_PASS) {
 			fprintf(stderr, "bench: tcp_syn_new: verdict %u\n",
@@ -329,63 +342,85 @@ static double measure_syn_new(int prog_fd, int pass_fd, double *n_samples)
 			return -1;
 		p[i] = dur;
 	}
-	*n_samples = SYN_NEW_SAMPLES;
-	return median(v, SYN_NEW_SAMPLES) - median(p, SYN_NEW_SAMPLES);
+	return median(v, (size_t)n) - median(p, (size_t)n);
 }
 
-static int run_cases(int prog_fd, int pass_fd, const struct opts *o,
-		     struct results *r)
+/* The frame of each repeatable case and its verdict, flows opened. */
+struct case_frames {
+	struct frame_spec spec[C_COUNT]; /* C_TCP_SYN_NEW: unused */
+	__u32 expect[C_COUNT];
+};
+
+static int open_flows(int prog_fd, struct case_frames *cf)
 {
-	struct frame_spec junk = {CLIENT4, ACCESS4, 40000, 9, 0, 0, 0, 0, 0};
-	struct frame_spec addr = {BULK_MISS4, NOWHERE4, 40001, 443, 1,
-				  TCP_SYN,    0,	0,     0};
-	struct frame_spec tcp = {CLIENT4, ACCESS4, 40002, 443, 1,
-				 TCP_SYN, 0,	   0,	  0};
-	struct frame_spec udp = {CLIENT4, AV4, 40003, 50000, 0, 0, 0, 0, 0};
-	struct frame_spec v6 = {CLIENT6, ACCESS6, 40004, 443, 1,
-				TCP_SYN, 0,	  0,	 0};
-	struct frame_spec vlan = {CLIENT4, ACCESS4, 40005, 443, 1,
-				  TCP_SYN, 100,	    0,	   0};
-	struct frame_spec retx = {CLIENT4, ACCESS4, 40006, 443, 1,
-				  TCP_SYN, 0,	    0,	   0};
-	struct frame_spec udp_reply = reverse(&udp, 0);
-	struct pkt f = {0};
-	double syn_extra;
+	static const struct frame_spec init[C_COUNT] = {
+		[C_DENIED_JUNK] = {CLIENT4, ACCESS4, 40000, 9, 0, 0, 0, 0, 0},
+		[C_DENIED_ADDR] = {BULK_MISS4, NOWHERE4, 40001, 443, 1, TCP_SYN,
+				   0, 0, 0},
+		[C_TCP_ESTABLISHED] = {CLIENT4, ACCESS4, 40002, 443, 1, TCP_SYN,
+				       0, 0, 0},
+		[C_UDP_RTP_ESTABLISHED] = {CLIENT4, AV4, 40003, 50000, 0, 0, 0,
+					   0, 0},
+		[C_IPV6_ESTABLISHED] = {CLIENT6, ACCESS6, 40004, 443, 1,
+					TCP_SYN, 0, 0, 0},
+		[C_VLAN_ESTABLISHED] = {CLIENT4, ACCESS4, 40005, 443, 1,
+					TCP_SYN, 100, 0, 0},
+		[C_TCP_SYN_RETRANSMIT] = {CLIENT4, ACCESS4, 40006, 443, 1,
+					  TCP_SYN, 0, 0, 0},
+	};
+	struct frame_spec *sp = cf->spec, udp_reply;
 
-	if (tcp_handshake(prog_fd, &tcp, "tcp_established") ||
-	    tcp_handshake(prog_fd, &v6, "ipv6_established") ||
-	    tcp_handshake(prog_fd, &vlan, "vlan_established") ||
-	    send_once(prog_fd, &udp, XDP_PASS, "udp_rtp_established") ||
+	memcpy(cf->spec, init, sizeof(init));
+	for (int c = 0; c < C_COUNT; c++)
+		cf->expect[c] = c <= C_DENIED_ADDR ? XDP_DROP : XDP_PASS;
+	udp_reply = reverse(&sp[C_UDP_RTP_ESTABLISHED], 0);
+	if (tcp_handshake(prog_fd, &sp[C_TCP_ESTABLISHED], "tcp_established") ||
+	    tcp_handshake(prog_fd, &sp[C_IPV6_ESTABLISHED],
+			  "ipv6_established") ||
+	    tcp_handshake(prog_fd, &sp[C_VLAN_ESTABLISHED],
+			  "vlan_established") ||
+	    send_once(prog_fd, &sp[C_UDP_RTP_ESTABLISHED], XDP_PASS,
+		      "udp_rtp_established") ||
 	    send_once(prog_fd, &udp_reply, XDP_PASS, "udp_rtp_established") ||
-	    send_once(prog_fd, &retx, XDP_PASS, "tcp_syn_retransmit"))
+	    send_once(prog_fd, &sp[C_TCP_SYN_RETRANSMIT], XDP_PASS,
+		      "tcp_syn_retransmit"))
 		return -EPROTO;
-	tcp.flags = v6.flags = vlan.flags = TCP_ACK;
+	sp[C_TCP_ESTABLISHED].flags = sp[C_IPV6_ESTABLISHED].flags =
+		sp[C_VLAN_ESTABLISHED].flags = TCP_ACK;
+	return 0;
+}
 
-	frame_build(&f, &tcp);
-	r->pass_all = measure(pass_fd, &f, XDP_PASS, o, "xdp_pass_all");
-	frame_build(&f, &junk);
-	r->ns[C_DENIED_JUNK] = measure(prog_fd, &f, XDP_DROP, o, "denied_junk");
-	frame_build(&f, &addr);
-	r->ns[C_DENIED_ADDR] = measure(prog_fd, &f, XDP_DROP, o, "denied_addr");
-	frame_build(&f, &tcp);
-	r->ns[C_TCP_ESTABLISHED] =
-		measure(prog_fd, &f, XDP_PASS, o, "tcp_established");
-	frame_build(&f, &udp);
-	r->ns[C_UDP_RTP_ESTABLISHED] =
-		measure(prog_fd, &f, XDP_PASS, o, "udp_rtp_established");
-	frame_build(&f, &v6);
-	r->ns[C_IPV6_ESTABLISHED] =
-		measure(prog_fd, &f, XDP_PASS, o, "ipv6_established");
-	frame_build(&f, &vlan);
-	r->ns[C_VLAN_ESTABLISHED] =
-		measure(prog_fd, &f, XDP_PASS, o, "vlan_established");
-	frame_build(&f, &retx);
-	r->ns[C_TCP_SYN_RETRANSMIT] =
-		measure(prog_fd, &f, XDP_PASS, o, "tcp_syn_retransmit");
-	syn_extra = measure_syn_new(prog_fd, pass_fd, &r->syn_new_samples);
-	r->ns[C_TCP_SYN_NEW] = syn_extra < 0 && r->pass_all >= 0
-				       ? -1
-				       : syn_extra + r->pass_all;
+/*
+ * Round `round` of `rounds`: every case once (one call of o->repeat runs)
+ * into ns[], xdp_pass_all on the tcp_established frame into *pass_all,
+ * and this round's share of the fresh SYNs.
+ */
+static int measure_round(int prog_fd, int pass_fd, const struct case_frames *cf,
+			 const struct opts *o, int round, int rounds,
+			 double ns[C_COUNT], double *pass_all)
+{
+	struct opts once = *o;
+	int n = SYN_NEW_SAMPLES / rounds;
+	struct pkt f = {0};
+	double syn;
+
+	once.runs = 1;
+	frame_build(&f, &cf->spec[C_TCP_ESTABLISHED]);
+	*pass_all = measure(pass_fd, &f, XDP_PASS, &once, "xdp_pass_all");
+	for (int c = 0; c < C_COUNT; c++) {
+		if (c == C_TCP_SYN_NEW)
+			continue;
+		frame_build(&f, &cf->spec[c]);
+		ns[c] = measure(prog_fd, &f, cf->expect[c], &once,
+				case_names[c]);
+		if (ns[c] < 0)
+			return -EPROTO;
+	}
+	syn = measure_syn_new(prog_fd, pass_fd,
+			      SYN_NEW_SPORT + (unsigned int)(round * n), n);
+	if (syn < 0 || *pass_all < 0)
+		return -EPROTO;
+	ns[C_TCP_SYN_NEW] = syn + *pass_all;
 	return 0;
 }
 
@@ -615,24 +650,26 @@ static struct json_object *jnum(double v, int decimals)
 	return json_object_new_double_s(v, buf);
 }
 
+/* scale[c]: large / default, median, min and max of the rounds. */
 static void print_table(const struct results *def, const struct results *big,
-			int have_big)
+			const double (*scale)[3], int have_big)
 {
-	printf("\n  %-22s %9s %8s %9s %8s  %s\n", "case", "ns", "x pass",
-	       have_big ? "ns large" : "", have_big ? "scaling" : "", "what");
-	printf("  %-22s %9.1f %8.2f %9s %8s  %s\n", "xdp_pass_all (trivial)",
+	printf("\n  %-22s %9s %8s %9s %18s  %s\n", "case", "ns", "x pass",
+	       have_big ? "ns large" : "", have_big ? "scaling (min-max)" : "",
+	       "what");
+	printf("  %-22s %9.1f %8.2f %9s %18s  %s\n", "xdp_pass_all (trivial)",
 	       def->pass_all, 1.0, "", "",
 	       "the cost of running any XDP program");
 	for (int c = 0; c < C_COUNT; c++) {
-		char big_ns[16] = "", scale[16] = "";
+		char big_ns[16] = "", sc[32] = "";
 
 		if (have_big) {
 			snprintf(big_ns, sizeof(big_ns), "%.1f", big->ns[c]);
-			snprintf(scale, sizeof(scale), "%.2f",
-				 big->ns[c] / def->ns[c]);
+			snprintf(sc, sizeof(sc), "%.2f (%.2f-%.2f)",
+				 scale[c][0], scale[c][1], scale[c][2]);
 		}
-		printf("  %-22s %9.1f %8.2f %9s %8s  %s\n", case_names[c],
-		       def->ns[c], def->ns[c] / def->pass_all, big_ns, scale,
+		printf("  %-22s %9.1f %8.2f %9s %18s  %s\n", case_names[c],
+		       def->ns[c], def->ns[c] / def->pass_all, big_ns, sc,
 		       case_notes[c]);
 	}
 }
@@ -665,6 +702,9 @@ struct figures {
 	 * what its switch costs a drop while no listener runs. */
 	double nolog_with[NOLOG_ROUNDS], nolog_without[NOLOG_ROUNDS];
 	int nolog_rounds;
+	/* large / default per case: median, min, max of the rounds' */
+	double scale[C_COUNT][3];
+	int rounds;
 };
 
 #define RUN (-1)
@@ -731,8 +771,6 @@ static void pin_cpu(void)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* The documented profile, all features; its maps are gone on return, so
- * that they never sit beside the large ones. */
 /*
  * The data path built without its drop log call (Makefile:
  * edgexdp_nolog.bpf.o), loaded on the maps of `in`; the program's fd, or
@@ -795,66 +833,117 @@ static int measure_nolog(const struct instance *in, const struct opts *o,
 	return 0;
 }
 
-static int bench_default(int pass_fd, const struct opts *o, struct figures *fig)
+/* The documented profile, all features, and its cases' flows. */
+static int load_default(struct instance *def, struct case_frames *cf,
+			struct figures *fig)
 {
-	struct instance def = {0};
-	int err;
+	int err = instance_load(def, "default", default_yaml, &fig->ms_def);
 
-	err = instance_load(&def, "default", default_yaml, &fig->ms_def);
-	if (!err) {
-		printf("  default: the documented profile, all features: %zu "
-		       "rules, %zu+%zu prefixes, %zu match entries, conntrack "
-		       "%u\n",
-		       def.rs.n_rules, def.rs.n_lpm_v4, def.rs.n_lpm_v6,
-		       def.rs.n_matches, def.rs.ct_max_entries);
-		err = run_cases(def.prog_fd, pass_fd, o, &fig->def);
+	if (err)
+		return err;
+	printf("  default: the documented profile, all features: %zu rules, "
+	       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
+	       def->rs.n_rules, def->rs.n_lpm_v4, def->rs.n_lpm_v6,
+	       def->rs.n_matches, def->rs.ct_max_entries);
+	return open_flows(def->prog_fd, cf);
+}
+
+/* The large config, its conntrack full of established flows, and its
+ * cases' flows. */
+static int load_large(struct instance *big, const char *yaml,
+		      struct case_frames *cf, struct figures *fig)
+{
+	double t;
+	int err = instance_load(big, "large", yaml, &fig->load_ms);
+
+	if (err)
+		return err;
+	printf("  large: + %d site rules, + %d prefixes: %zu rules, "
+	       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
+	       EXTRA_RULES, EXTRA_PREFIXES, big->rs.n_rules, big->rs.n_lpm_v4,
+	       big->rs.n_lpm_v6, big->rs.n_matches, big->rs.ct_max_entries);
+	t = now_ms();
+	err = insert_flows(big, CT_LARGE_FLOWS);
+	if (err) {
+		fprintf(stderr, "bench: inserting flows: %s\n", strerror(-err));
+		return err;
 	}
+	printf("  large: %d established flows inserted in %.0f ms\n",
+	       CT_LARGE_FLOWS, now_ms() - t);
+	return open_flows(big->prog_fd, cf);
+}
+
+/* Per case, the median over the rounds; the scaling ratios' too, with
+ * their min and max. */
+static void reduce_rounds(const struct rounds *rd, int large,
+			  struct figures *fig)
+{
+	double d[MAX_ROUNDS], b[MAX_ROUNDS], q[MAX_ROUNDS];
+	int n = rd->n;
+
+	for (int c = 0; c < C_COUNT; c++) {
+		for (int i = 0; i < n; i++) {
+			d[i] = rd->def[i][c];
+			b[i] = rd->big[i][c];
+			q[i] = b[i] / d[i];
+		}
+		fig->def.ns[c] = median(d, (size_t)n);
+		if (!large)
+			continue;
+		fig->big.ns[c] = median(b, (size_t)n);
+		/* median() sorts: then the ends are the min and the max. */
+		fig->scale[c][0] = median(q, (size_t)n);
+		fig->scale[c][1] = q[0];
+		fig->scale[c][2] = q[n - 1];
+	}
+	memcpy(d, rd->pass_def, sizeof(d));
+	fig->def.pass_all = median(d, (size_t)n);
+	fig->def.syn_new_samples = (double)(SYN_NEW_SAMPLES / n * n);
+	fig->rounds = n;
+}
+
+/*
+ * Both configs loaded side by side, every case measured on one then the
+ * other, o->runs rounds: a drift of the machine lands in both sides of a
+ * round's ratio alike. Then the drop log's switch, memory, and the large
+ * config prepared again beside the live one.
+ */
+static int bench_configs(int pass_fd, const struct opts *o, struct figures *fig)
+{
+	struct instance def = {0}, big = {0}, again = {0};
+	static struct rounds rd;
+	struct case_frames cf_def, cf_big;
+	int large = !o->skip_large, err;
+	char *yaml = large ? large_yaml(default_yaml, 0) : NULL;
+
+	if (large && !yaml)
+		return -ENOMEM;
+	err = load_default(&def, &cf_def, fig);
+	if (!err && large)
+		err = load_large(&big, yaml, &cf_big, fig);
+	rd.n = o->runs;
+	for (int r = 0; !err && r < rd.n; r++) {
+		err = measure_round(def.prog_fd, pass_fd, &cf_def, o, r, rd.n,
+				    rd.def[r], &rd.pass_def[r]);
+		if (!err && large)
+			err = measure_round(big.prog_fd, pass_fd, &cf_big, o, r,
+					    rd.n, rd.big[r], &rd.pass_big[r]);
+	}
+	if (!err)
+		reduce_rounds(&rd, large, fig);
 	if (!err && o->nolog_obj)
 		err = measure_nolog(&def, o, fig);
 	if (!err)
 		fig->bytes_def = maps_bytes(&def, 0);
-	instance_free(&def);
-	return err;
-}
-
-/* The large config, with its conntrack full of established flows, and a
- * second generation built beside it as a reload would. */
-static int bench_large(int pass_fd, const struct opts *o, struct figures *fig)
-{
-	struct instance big = {0}, again = {0};
-	char *yaml = large_yaml(default_yaml, 0);
-	double t;
-	int err;
-
-	if (!yaml)
-		return -ENOMEM;
-	err = instance_load(&big, "large", yaml, &fig->load_ms);
-	if (err)
-		goto out;
-	printf("  large: + %d site rules, + %d prefixes: %zu rules, "
-	       "%zu+%zu prefixes, %zu match entries, conntrack %u\n",
-	       EXTRA_RULES, EXTRA_PREFIXES, big.rs.n_rules, big.rs.n_lpm_v4,
-	       big.rs.n_lpm_v6, big.rs.n_matches, big.rs.ct_max_entries);
-	t = now_ms();
-	err = insert_flows(&big, CT_LARGE_FLOWS);
-	if (err) {
-		fprintf(stderr, "bench: inserting flows: %s\n", strerror(-err));
-		goto out;
+	if (!err && large)
+		err = instance_load(&again, "large", yaml, &fig->reload_ms);
+	instance_free(&again);
+	if (!err && large) {
+		printf("  large config maps, by fdinfo memlock:\n");
+		fig->bytes_big = maps_bytes(&big, 1);
 	}
-	printf("  large: %d established flows inserted in %.0f ms\n",
-	       CT_LARGE_FLOWS, now_ms() - t);
-	err = instance_load(&again, "large", yaml, &fig->reload_ms);
-	if (err)
-		goto out;
-	instance_free(&again);
-	err = run_cases(big.prog_fd, pass_fd, o, &fig->big);
-	if (err)
-		goto out;
-	printf("  large config maps, by fdinfo memlock:\n");
-	fig->bytes_big = maps_bytes(&big, 1);
-out:
-	instance_free(&again);
 	instance_free(&big);
+	instance_free(&def);
 	free(yaml);
 	return err;
 }
@@ -877,7 +966,7 @@ static void print_nolog(const struct figures *fig)
 
 static void print_figures(const struct figures *fig, int large)
 {
-	print_table(&fig->def, &fig->big, large);
+	print_table(&fig->def, &fig->big, fig->scale, large);
 	printf("\n  tcp_syn_new: median of %.0f fresh flows, one per call; "
 	       "see README.md, Benchmark\n",
 	       fig->def.syn_new_samples);
@@ -902,7 +991,7 @@ static struct json_object *per_case(const struct figures *fig, int what)
 			what == 0     ? jnum(d->ns[c], 1)
 			: what == 1   ? jnum(d->ns[c] / d->pass_all, 3)
 			: !fig->large ? NULL
-				      : jnum(fig->big.ns[c] / d->ns[c], 3));
+				      : jnum(fig->scale[c][0], 3));
 	return j;
 }
 
@@ -933,6 +1022,21 @@ static struct json_object *nolog_json(const struct figures *fig)
 	return j;
 }
 
+/* {case: [min, max]} of the rounds' large / default ratios. */
+static struct json_object *scaling_range(const struct figures *fig)
+{
+	struct json_object *j = json_object_new_object(), *a;
+
+	for (int c = 0; c < C_JSON_COUNT; c++) {
+		a = json_object_new_array();
+		json_object_array_add(a, jnum(fig->scale[c][1], 3));
+		json_object_array_add(a, jnum(fig->scale[c][2], 3));
+		json_object_object_add(j, case_names[c], a);
+	}
+	json_object_object_add(j, "rounds", json_object_new_int(fig->rounds));
+	return j;
+}
+
 static struct json_object *figures_json(const struct figures *fig)
 {
 	struct json_object *root = json_object_new_object(), *j;
@@ -942,6 +1046,9 @@ static struct json_object *figures_json(const struct figures *fig)
 	json_object_object_add(root, "testrun", j);
 	json_object_object_add(root, "testrun_ratio", per_case(fig, 1));
 	json_object_object_add(root, "scaling", per_case(fig, 2));
+	if (fig->large)
+		json_object_object_add(root, "scaling_range",
+				       scaling_range(fig));
 	j = json_object_new_object();
 	json_object_object_add(j, "default",
 			       json_object_new_int64(fig->bytes_def));
@@ -998,12 +1105,11 @@ int main(int argc, char **argv)
 	}
 	pass_fd = bpf_program__fd(triv->progs.xdp_pass_all);
 
-	printf("bench: BPF_PROG_TEST_RUN, repeat %u, median of %d calls\n",
+	printf("bench: BPF_PROG_TEST_RUN, repeat %u, median of %d alternated "
+	       "rounds\n",
 	       o.repeat, o.runs);
-	err = bench_default(pass_fd, &o, &fig);
 	fig.large = !o.skip_large;
-	if (!err && fig.large)
-		err = bench_large(pass_fd, &o, &fig);
+	err = bench_configs(pass_fd, &o, &fig);
 	if (!err) {
 		print_figures(&fig, fig.large);
 		if (o.out)
