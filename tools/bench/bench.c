@@ -881,8 +881,8 @@ static int load_large(struct instance *big, const char *yaml,
 static void reduce_rounds(const struct rounds *rd, int large,
 			  struct figures *fig)
 {
-	double d[MAX_ROUNDS], b[MAX_ROUNDS], q[MAX_ROUNDS];
-	int n = rd->n;
+	double d[MAX_ROUNDS] = {0}, b[MAX_ROUNDS] = {0}, q[MAX_ROUNDS] = {0};
+	int n = rd->n, per_round = SYN_NEW_SAMPLES / n;
 
 	for (int c = 0; c < C_COUNT; c++) {
 		for (int i = 0; i < n; i++) {
@@ -901,7 +901,8 @@ static void reduce_rounds(const struct rounds *rd, int large,
 	}
 	memcpy(d, rd->pass_def, sizeof(d));
 	fig->def.pass_all = median(d, (size_t)n);
-	fig->def.syn_new_samples = (double)(SYN_NEW_SAMPLES / n * n);
+	/* Each round takes its whole share of the fresh SYNs. */
+	fig->def.syn_new_samples = per_round * n;
 	fig->rounds = n;
 }
 
@@ -915,7 +916,7 @@ static int bench_configs(int pass_fd, const struct opts *o, struct figures *fig)
 {
 	struct instance def = {0}, big = {0}, again = {0};
 	static struct rounds rd;
-	struct case_frames cf_def, cf_big;
+	struct case_frames cf_def = {0}, cf_big = {0};
 	int large = !o->skip_large, err;
 	char *yaml = large ? large_yaml(default_yaml, 0) : NULL;
 
@@ -1002,7 +1003,8 @@ static struct json_object *per_case(const struct figures *fig, int what)
  * per-round ratios' median, min and max. */
 static struct json_object *nolog_json(const struct figures *fig)
 {
-	double with[NOLOG_ROUNDS], without[NOLOG_ROUNDS], ratio[NOLOG_ROUNDS];
+	double with[NOLOG_ROUNDS] = {0}, without[NOLOG_ROUNDS] = {0};
+	double ratio[NOLOG_ROUNDS] = {0};
 	struct json_object *j = json_object_new_object(), *r;
 	int n = fig->nolog_rounds;
 
