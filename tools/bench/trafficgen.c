@@ -42,6 +42,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <json-c/json.h>
 #include <linux/if_ether.h>
 
 #include "pkt.h"
@@ -323,13 +324,31 @@ static int send_frames(const struct gen_opts *o, struct trafficgen_bpf *skel,
 	return 0;
 }
 
+/* A double printed with `decimals` decimals, as a JSON number. */
+static struct json_object *json_fixed(double v, int decimals)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
 static void print_rate(const struct gen_opts *o, unsigned long long sent,
 		       double secs)
 {
-	if (o->json)
-		printf("{\"frames\": %llu, \"seconds\": %.3f, \"pps\": %.0f}\n",
-		       sent, secs, (double)sent / secs);
-	else
+	struct json_object *j;
+
+	if (o->json) {
+		j = json_object_new_object();
+		json_object_object_add(j, "frames",
+				       json_object_new_uint64(sent));
+		json_object_object_add(j, "seconds", json_fixed(secs, 3));
+		json_object_object_add(j, "pps",
+				       json_fixed((double)sent / secs, 0));
+		puts(json_object_to_json_string_ext(j,
+						    JSON_C_TO_STRING_SPACED));
+		json_object_put(j);
+	} else
 		printf("trafficgen: sent %llu frames in %.3f s: %.3f Mpps\n",
 		       sent, secs, (double)sent / secs / 1e6);
 }
