@@ -94,7 +94,7 @@ LIBFUZZ_SECONDS ?= 60
 
 # tools/bench/: the benchmark and the traffic generator, built as
 # $(BUILD)/tools/bench and $(BUILD)/tools/trafficgen from NAME.c and the
-# parts named after it (trafficgen_opts.c).
+# parts named after it (trafficgen_opts.c, bench_cases.c, bench_output.c).
 TOOLS := bench trafficgen
 TOOL_BINS := $(addprefix $(BUILD)/tools/,$(TOOLS))
 TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/bench/*.c))
@@ -234,6 +234,8 @@ $(BUILD)/tools/obj/%.o: tools/bench/%.c | $(SKELS)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/tools/trafficgen: $(BUILD)/tools/obj/trafficgen_opts.o
+$(BUILD)/tools/bench: $(BUILD)/tools/obj/bench_cases.o \
+	$(BUILD)/tools/obj/bench_output.o
 
 # Only objects: a dependency file of an older layout may name sources here.
 $(BUILD)/tools/%: $(BUILD)/tools/obj/%.o $(PKT_OBJS) $(LIB)
