@@ -420,7 +420,7 @@ jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT
 	--argjson reload_lost "$RELOAD_LOST" --argjson no_reload_lost "$NO_RELOAD_LOST" \
 	--argjson no_reload_drops "$NO_RELOAD_DROPS" '
 	def m: if . == null then null else (. / 1e6 * 1000 | round / 1000) end;
-	{testrun, testrun_ratio, scaling,
+	{testrun, testrun_ratio, scaling, scaling_range,
 	 veth_mpps: {xdp_drop: ($drop | m), edgexdp_denied: ($edge | m),
 		     nftables_denied: ($nft | m)},
 	 veth_ratio: {edgexdp_vs_xdp_drop: $r1, edgexdp_vs_nftables: $r2},
