@@ -183,6 +183,7 @@ void cases_flow(void);
 void cases_parse(void);
 void cases_source(void);
 void cases_egress(void);
+void cases_pins(void);
 void cases_valid(void);
 void cases_droplog(void);
 void cases_sport(void);

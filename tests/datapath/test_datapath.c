@@ -48,6 +48,7 @@ int main(void)
 	cases_droplog();
 	cases_sport();
 	cases_ct();
+	cases_pins();
 
 	printf("datapath: %zu cases:", g_n_cases);
 	for (size_t i = 0; i < g_n_cats; i++)

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "ct.h"
+#include "pins.h"
 #include "maps.h"
 #include "classify.h"
 #include "ruleset.h"
@@ -35,8 +36,8 @@ const char *ct_table_name(enum edgexdp_ct_table t)
 }
 
 static const char *const ct_map_names[EDGEXDP_CT_TABLE_COUNT] = {
-	[EDGEXDP_CT_CONFIRMED] = "conntrack",
-	[EDGEXDP_CT_UNCONFIRMED] = "ct_unconfirmed",
+	[EDGEXDP_CT_CONFIRMED] = PIN_CONNTRACK,
+	[EDGEXDP_CT_UNCONFIRMED] = PIN_CT_UNCONFIRMED,
 };
 
 int ct_stats_add(int fd, const struct edgexdp_ct_stats *delta)
@@ -171,14 +172,14 @@ int ct_count_usage(struct ct_usage *usage)
 	__u32 zero = 0;
 
 	memset(usage, 0, sizeof(*usage));
-	set_fd = maps_open_pinned("settings");
+	set_fd = maps_open_pinned(PIN_SETTINGS);
 	if (set_fd < 0)
 		return set_fd;
 	err = bpf_map_lookup_elem(set_fd, &zero, &settings) ? -errno : 0;
 	close(set_fd);
 	/* Counters first: an entry created after they are read cannot
 	 * make the displaced count go up. */
-	stats_fd = err ? -1 : maps_open_pinned("ct_stats");
+	stats_fd = err ? -1 : maps_open_pinned(PIN_CT_STATS);
 	if (!err && stats_fd < 0)
 		err = stats_fd;
 	if (!err)

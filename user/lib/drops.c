@@ -81,10 +81,10 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	err = loader_check_abi(&r->info, d);
 	if (err)
 		return err;
-	r->config_fd = maps_open_pinned("droplog_config");
-	ring_fd = maps_open_pinned("droplog");
+	r->config_fd = maps_open_pinned(PIN_DROPLOG_CONFIG);
+	ring_fd = maps_open_pinned(PIN_DROPLOG);
 	r->rule_info_fd = maps_open_pinned(PIN_RULE_INFO);
-	r->ifaces_fd = maps_open_pinned("interfaces");
+	r->ifaces_fd = maps_open_pinned(PIN_INTERFACES);
 	if (r->config_fd < 0 || ring_fd < 0 || r->rule_info_fd < 0 ||
 	    r->ifaces_fd < 0) {
 		err = -ENOENT;
@@ -190,7 +190,7 @@ static void follow_reload(struct drops_reader *r)
 
 	if (!loader_read_info(&info) && info.abi_version == r->info.abi_version)
 		r->info = info;
-	reopen_pinned(&r->ifaces_fd, "interfaces");
+	reopen_pinned(&r->ifaces_fd, PIN_INTERFACES);
 	reopen_pinned(&r->rule_info_fd, PIN_RULE_INFO);
 }
 

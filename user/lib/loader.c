@@ -35,9 +35,9 @@ enum kept_map {
 	N_KEPT,
 };
 static const char *const kept_state[N_KEPT + 1] = {
-	[KEPT_CONNTRACK] = "conntrack",
-	[KEPT_UNCONFIRMED] = "ct_unconfirmed",
-	[KEPT_CT_STATS] = "ct_stats",
+	[KEPT_CONNTRACK] = PIN_CONNTRACK,
+	[KEPT_UNCONFIRMED] = PIN_CT_UNCONFIRMED,
+	[KEPT_CT_STATS] = PIN_CT_STATS,
 	[N_KEPT] = NULL,
 };
 

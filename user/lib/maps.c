@@ -49,18 +49,16 @@ static int keep_index(const char *const *keep, const char *name)
 	return -1;
 }
 
-/* The maps whose contents outlive a rule set: the flows, the fragments,
- * the counters, and the drop log (a listener reads on across a reload).
- * Every other map is compiled from the config. */
-static bool is_state_map(const struct edgexdp_bpf *skel,
-			 const struct bpf_map *map)
+const char *const maps_state_names[MAPS_STATE_COUNT + 1] = {
+	PIN_CONNTRACK, PIN_CT_UNCONFIRMED, PIN_CT_STATS,
+	PIN_FRAGS,     PIN_RULE_STATS,	   PIN_VERDICT_STATS,
+	PIN_DROPLOG,   PIN_DROPLOG_CONFIG, PIN_DROPLOG_BUCKETS,
+	NULL,
+};
+
+static bool is_state_map(const struct bpf_map *map)
 {
-	return map == skel->maps.conntrack ||
-	       map == skel->maps.ct_unconfirmed || map == skel->maps.ct_stats ||
-	       map == skel->maps.frags || map == skel->maps.rule_stats ||
-	       map == skel->maps.verdict_stats || map == skel->maps.droplog ||
-	       map == skel->maps.droplog_config ||
-	       map == skel->maps.droplog_buckets;
+	return keep_index(maps_state_names, bpf_map__name(map)) >= 0;
 }
 
 /* Create `map` as the object declares it and hand it to libbpf. */
@@ -148,7 +146,7 @@ int maps_create_state(struct edgexdp_bpf *skel, const struct ruleset *rs,
 			return err;
 	}
 	bpf_object__for_each_map (map, skel->obj) {
-		if (!is_state_map(skel, map))
+		if (!is_state_map(map))
 			continue;
 		k = keep_index(keep, bpf_map__name(map));
 		if (k >= 0) {
@@ -271,7 +269,7 @@ int maps_create_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 	int err;
 
 	bpf_object__for_each_map (map, skel->obj) {
-		if (bpf_map__is_internal(map) || is_state_map(skel, map))
+		if (bpf_map__is_internal(map) || is_state_map(map))
 			continue;
 		err = create_map(map);
 		if (err)

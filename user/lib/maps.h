@@ -40,6 +40,12 @@ int maps_prepare(struct edgexdp_bpf *skel, const struct maps_prepare_opts *o,
  * flow table too small or too large for rs is an error, and nothing is
  * changed. Sizes come from rs (conntrack.max_entries).
  */
+/* The maps whose contents outlive a rule set: the flows, the fragments,
+ * the counters, and the drop log (a listener reads on across a reload);
+ * NULL-terminated. Every other map is compiled from the config. */
+#define MAPS_STATE_COUNT 9
+extern const char *const maps_state_names[MAPS_STATE_COUNT + 1];
+
 int maps_create_state(struct edgexdp_bpf *skel, const struct ruleset *rs,
 		      const char *const *keep, bool *reused,
 		      struct edgexdp_diag *d);

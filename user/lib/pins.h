@@ -11,6 +11,20 @@
 #define PIN_RULE_INFO "rule_info"
 #define PIN_LOAD_INFO "load_info"
 
+/* The maps userspace opens by their pins: the names bpf/maps.h gives them
+ * (the data-path tests check each against the program's skeleton). */
+#define PIN_CONNTRACK "conntrack"
+#define PIN_CT_UNCONFIRMED "ct_unconfirmed"
+#define PIN_CT_STATS "ct_stats"
+#define PIN_FRAGS "frags"
+#define PIN_RULE_STATS "rule_stats"
+#define PIN_VERDICT_STATS "verdict_stats"
+#define PIN_INTERFACES "interfaces"
+#define PIN_SETTINGS "settings"
+#define PIN_DROPLOG "droplog"
+#define PIN_DROPLOG_CONFIG "droplog_config"
+#define PIN_DROPLOG_BUCKETS "droplog_buckets"
+
 /* The bpffs root: $EDGEXDP_BPFFS or EDGEXDP_BPFFS_DEFAULT. */
 const char *bpffs_root(void);
 /* Mount bpffs at the root if it is not one already (ip netns exec remounts

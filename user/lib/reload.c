@@ -76,17 +76,11 @@ static int zero_new_counters(struct reload_ctx *c)
 	return err;
 }
 
-static const char *const state_maps[] = {"conntrack",	    "ct_unconfirmed",
-					 "ct_stats",	    "frags",
-					 "rule_stats",	    "verdict_stats",
-					 "droplog",	    "droplog_config",
-					 "droplog_buckets", NULL};
-
 /* The new instance: live state maps, new filled rule maps, loaded. */
 static int build_instance(struct reload_ctx *c, struct edgexdp_diag *d)
 {
 	struct ruleset *rs = c->req->rs;
-	bool reused[sizeof(state_maps) / sizeof(state_maps[0])] = {false};
+	bool reused[MAPS_STATE_COUNT + 1] = {false};
 	int err;
 
 	if (rs->ct_max_entries != c->old.info.ct_max_entries)
@@ -108,15 +102,15 @@ static int build_instance(struct reload_ctx *c, struct edgexdp_diag *d)
 	c->skel = edgexdp_bpf__open();
 	if (!c->skel)
 		return diag_set(d, -errno, "cannot open the BPF object");
-	err = maps_create_state(c->skel, rs, state_maps, reused, d);
+	err = maps_create_state(c->skel, rs, maps_state_names, reused, d);
 	if (err)
 		return err;
-	for (size_t i = 0; state_maps[i]; i++)
+	for (size_t i = 0; maps_state_names[i]; i++)
 		if (!reused[i])
 			return diag_set(d, -EPROTO,
 					"the pinned %s is not the "
 					"one this edgexdp uses",
-					state_maps[i]);
+					maps_state_names[i]);
 	rs->iface_slots = c->slots;
 	err = maps_create_rules(c->skel, rs, c->ifindexes, d);
 	if (!err)
@@ -341,7 +335,7 @@ static int plan_flows(struct reload_ctx *c, struct edgexdp_diag *d)
 {
 	uint64_t *cut = calloc(EDGEXDP_MAX_RULES, sizeof(*cut));
 	struct reload_result *res = c->res;
-	int fd = maps_open_pinned("conntrack"), err;
+	int fd = maps_open_pinned(PIN_CONNTRACK), err;
 
 	if (!cut || fd < 0) {
 		free(cut);

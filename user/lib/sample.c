@@ -65,8 +65,8 @@ int stats_sample_read(struct stats_sample *s, struct edgexdp_diag *d)
 	if (!s->rule_info || !s->rules)
 		return diag_set(d, -ENOMEM, "cannot read the counters");
 	info_fd = maps_open_pinned(PIN_RULE_INFO);
-	rules_fd = maps_open_pinned("rule_stats");
-	verdict_fd = maps_open_pinned("verdict_stats");
+	rules_fd = maps_open_pinned(PIN_RULE_STATS);
+	verdict_fd = maps_open_pinned(PIN_VERDICT_STATS);
 	err = info_fd < 0      ? info_fd
 	      : rules_fd < 0   ? rules_fd
 	      : verdict_fd < 0 ? verdict_fd
