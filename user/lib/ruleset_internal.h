@@ -75,6 +75,15 @@ rs_set_error(struct rs_build *b, struct cfg_pos pos, const char *fmt, ...);
 #define rs_fail(b, pos, errnum, ...)                                           \
 	(rs_set_error((b), (pos), __VA_ARGS__), -(errnum))
 
+/* ruleset_sets.c */
+size_t rs_sort_unique(struct cfg_prefix *p, size_t n);
+int rs_find_addrset(const struct rs_build *b, const char *name, uint32_t *idx);
+int rs_index_addrsets(struct rs_build *b);
+int rs_named_set(struct rs_build *b, const char *name, struct cfg_pos pos,
+		 uint32_t *id);
+int rs_literal_set(struct rs_build *b, const struct cfg_prefix *p, size_t n,
+		   struct cfg_pos pos, uint32_t *id);
+
 int rs_build_addr_classes(struct rs_build *b);
 int rs_build_port_groups(struct rs_build *b);
 int rs_build_matches(struct rs_build *b);
