@@ -85,9 +85,15 @@ static __always_inline __u32 decide_tracked(
 	return ct_udp_update(ct, from_a, d->now);
 }
 
-/* An unconfirmed flow's packet: when it confirms the flow, the flow moves
- * to conntrack. A RST has ended the flow instead: nothing to move. */
+/*
+ * An unconfirmed flow's packet: when it confirms the flow, the flow moves
+ * to conntrack. A RST has ended the flow instead: nothing to move. The
+ * responder's packets (the SYN-ACK, the first reply) pass the source check
+ * a new flow passes: else a blind spoofer forging both ends (a datagram,
+ * then its "reply" from the edge's own address) confirms flows of its own.
+ */
 static __always_inline __u32 decide_unconfirmed(
+	struct xdp_md *ctx, const struct flow_tuple *t,
 	const struct ct_table *unconfirmed, const struct ct_table *confirmed,
 	struct edgexdp_ct_entry *ct, const struct edgexdp_ct_key *key,
 	const struct packet *pkt, bool from_a, const struct edgexdp_settings *s,
@@ -95,6 +101,12 @@ static __always_inline __u32 decide_unconfirmed(
 {
 	__u32 verdict;
 
+	if (from_a != (bool)ct->initiator_is_a) {
+		verdict =
+			source_verdict(ctx, t, d->source_check, d->iface_flags);
+		if (verdict)
+			return verdict;
+	}
 	verdict = decide_tracked(unconfirmed, ct, key, pkt, from_a, s, d);
 	if (!verdict_is_pass(verdict) || !ct_state_confirmed(ct->state) ||
 	    (pkt->l4proto == IPPROTO_TCP && (pkt->tcp_flags & TCPHDR_RST)))
@@ -111,28 +123,26 @@ static __always_inline __u32 decide_unconfirmed(
  * for a full nf_conntrack table.
  */
 static __always_inline __u32
-decide_new(struct xdp_md *ctx, const struct ct_table *unconfirmed,
-	   const struct edgexdp_ct_key *key, const struct packet *pkt,
-	   const struct edgexdp_port_entry *to_port,
+decide_new(struct xdp_md *ctx, const struct flow_tuple *t,
+	   const struct ct_table *unconfirmed, const struct edgexdp_ct_key *key,
+	   const struct packet *pkt, const struct edgexdp_port_entry *to_port,
 	   const struct edgexdp_port_entry *from_port, bool from_a,
 	   struct decision *d)
 {
 	struct ct_scratch *scratch;
 	struct edgexdp_ct_entry *ct;
-	struct flow_tuple t;
 	__u32 verdict, rule_id;
 
 	if (pkt->l4proto == IPPROTO_TCP && !tcp_opens_flow(pkt->tcp_flags))
 		return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
-	tuple_load(&t, pkt);
-	verdict = classify(&t, to_port, from_port, d->zone, &rule_id);
+	verdict = classify(t, to_port, from_port, d->zone, &rule_id);
 	if (!verdict_is_pass(verdict))
 		return verdict;
 	/* Only now, when a flow would open: established packets never pay. */
-	verdict = source_verdict(ctx, &t, d->source_check, d->iface_flags);
+	verdict = source_verdict(ctx, t, d->source_check, d->iface_flags);
 	if (verdict)
 		return verdict;
-	verdict = egress_verdict(ctx, &t, d->zone);
+	verdict = egress_verdict(ctx, t, d->zone);
 	if (verdict)
 		return verdict;
 	scratch = ct_scratch_get();
@@ -269,13 +279,14 @@ static __always_inline __u32 decide_tcp_udp(struct xdp_md *ctx,
 	} else {
 		ct = ct_lookup_live(&unconfirmed, &key, s, d->now);
 		if (ct)
-			return decide_unconfirmed(&unconfirmed, &confirmed, ct,
-						  &key, pkt, from_a, s, d);
+			return decide_unconfirmed(ctx, &t, &unconfirmed,
+						  &confirmed, ct, &key, pkt,
+						  from_a, s, d);
 	}
 	/* A flow no one knows: classify wants the source port's group. */
 	if (!from_port && sport_rules)
 		from_port = port_entry(pkt->l4proto, pkt->sport);
-	return decide_new(ctx, &unconfirmed, &key, pkt, to_port, from_port,
+	return decide_new(ctx, &t, &unconfirmed, &key, pkt, to_port, from_port,
 			  from_a, d);
 }
 
@@ -455,10 +466,11 @@ __noinline bool ipv4_csum_ok(struct xdp_md *ctx, __u32 l3_off)
 			    ? opt_words - IPV4_MIN_HDR_WORDS
 			    : 0;
 #pragma unroll
-	for (i = 0; i < IPV4_MIN_HDR_WORDS; i++)
+	for (i = 0; i < IPV4_MIN_HDR_WORDS; i++) {
 		sum += w[i];
-		/* parse_ipv4() saw the whole header in the frame: a word past
-		 * the frame cannot be one of it, and leaves the sum wrong. */
+	}
+	/* parse_ipv4() saw the whole header in the frame: a word past the
+	 * frame cannot be one of it, and leaves the sum wrong. */
 #pragma unroll
 	for (i = 0; i < IPV4_MAX_OPT_WORDS; i++) {
 		const __u16 *o = w + IPV4_MIN_HDR_WORDS + i;

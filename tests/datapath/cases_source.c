@@ -186,6 +186,27 @@ static void established_martian_not_checked(void **state)
 	     WANT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE));
 }
 
+/* A blind spoofer forging both ends: a STUN request from a source of its
+ * choice, then the "reply" from the edge's own address, in on the Internet
+ * NIC. The reply must not confirm the flow; the edge's real reply does. */
+static void spoofed_reply_confirms_nothing(void **state)
+{
+	int id = rule_id(STUN_RULE);
+	struct pkt p;
+
+	(void)state;
+	dp_nic_set(EDGEXDP_SOURCE_STRICT, EDGEXDP_IFACE_INTERNET);
+	mk_udp(&p, ANY_EXT4, 40000, STUN_DST4, STUN_PORT, 20);
+	step("request", EXT, &p, WANT_NEW(id));
+	mk_udp(&p, STUN_DST4, STUN_PORT, ANY_EXT4, 40000, 20);
+	step("forged reply from the edge's address", EXT, &p,
+	     WANT_DROP(EDGEXDP_DROP_SPOOFED_SOURCE));
+	assert_int_equal(ct_count_in(EDGEXDP_CT_CONFIRMED), 0);
+	dp_nic_set(EDGEXDP_SOURCE_STRICT, 0);
+	step("the edge's reply, from its side", EXT, &p, WANT_FLOW(id));
+	assert_int_equal(ct_count_in(EDGEXDP_CT_CONFIRMED), 1);
+}
+
 void cases_source(void)
 {
 	case_category("source validation");
@@ -202,6 +223,8 @@ void cases_source(void)
 			  mode_str(own_cases[i].mode), own_cases[i].src,
 			  own_cases[i].pass ? "opens a flow"
 					    : "drops spoofed_source");
+	case_add("a forged reply from the edge's address confirms no flow",
+		 spoofed_reply_confirms_nothing, NULL);
 	case_add("established packets are not source-checked",
 		 established_not_checked, NULL);
 	case_add("established packets from a martian are not source-checked",

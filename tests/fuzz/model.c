@@ -700,6 +700,11 @@ static struct model_verdict tcp_udp(const struct model_nic *nic,
 		bool from_init = !ep_cmp(&from, &flows[fi].initiator);
 
 		*flow_out = fi;
+		/* The responder of an unconfirmed flow proves its source as
+		 * a new flow's initiator does (README, Connection tracking). */
+		if (!from_init && flows[fi].state != S_EST &&
+		    flows[fi].state != S_CLOSING && !source_ok(nic, p))
+			return drop(EDGEXDP_DROP_SPOOFED_SOURCE);
 		if (p->proto == P_TCP)
 			return tcp_step(fi, &l, from_init);
 		if (flows[fi].state == S_NEW && !from_init)
