@@ -186,27 +186,20 @@ extra_ns() {
 }
 
 # One measurement of each program the ratios compare: PPS_* globals.
-drop_all_once() { # FRAMES...: xdp_drop_all, veth counters
-	local a b g
-	ip -n "$RX" link set dev "$RXIF" xdpdrv obj "$TRIVIAL" program xdp_drop_all ||
-		die "cannot attach xdp_drop_all"
+# trivial_once PROGRAM FRAMES...: the trivial PROGRAM, veth counters.
+trivial_once() {
+	local prog=$1 a b g
+	shift
+	ip -n "$RX" link set dev "$RXIF" xdpdrv obj "$TRIVIAL" program "$prog" ||
+		die "cannot attach $prog"
 	a=$(veth_rx_packets "$RX" "$RXIF")
 	g=$(send "$TX" "$TXIF" "$@") || die "trafficgen failed"
 	b=$(veth_rx_packets "$RX" "$RXIF")
 	ip -n "$RX" link set dev "$RXIF" xdpdrv off
 	PPS_ONCE=$(rate "$a" "$b" "$g")
 }
-
-pass_all_once() { # FRAMES...: xdp_pass_all, veth counters
-	local a b g
-	ip -n "$RX" link set dev "$RXIF" xdpdrv obj "$TRIVIAL" program xdp_pass_all ||
-		die "cannot attach xdp_pass_all"
-	a=$(veth_rx_packets "$RX" "$RXIF")
-	g=$(send "$TX" "$TXIF" "$@") || die "trafficgen failed"
-	b=$(veth_rx_packets "$RX" "$RXIF")
-	ip -n "$RX" link set dev "$RXIF" xdpdrv off
-	PPS_ONCE=$(rate "$a" "$b" "$g")
-}
+drop_all_once() { trivial_once xdp_drop_all "$@"; }
+pass_all_once() { trivial_once xdp_pass_all "$@"; }
 
 edgexdp_once() { # CONFIG FRAMES...: edgexdp loaded the operator's way
 	local cfg=$1 a b g
