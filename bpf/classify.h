@@ -146,7 +146,8 @@ static __always_inline __u32 unnamed_verdict(
  * Decides a packet that belongs to no flow. to_port is the dport entry;
  * from_port the sport entry, or NULL when it was not looked up (no rule
  * names source ports and the destination port settled the junk filter).
- * On a pass, *rule_id is the rule that allows it.
+ * On a pass, *rule_id is the rule_match value of the rule that allows it:
+ * its id, with EDGEXDP_MATCH_TO_ANY when its destination is any.
  */
 static __always_inline __u32
 classify(const struct flow_tuple *t, const struct edgexdp_port_entry *to_port,

@@ -135,6 +135,7 @@ decide_new(struct xdp_md *ctx, const struct flow_tuple *t,
 
 	if (pkt->l4proto == IPPROTO_TCP && !tcp_opens_flow(pkt->tcp_flags))
 		return VERDICT_DROP(EDGEXDP_DROP_TCP_STATE);
+	/* The rule_match value: the rule id and EDGEXDP_MATCH_TO_ANY. */
 	verdict = classify(t, to_port, from_port, d->zone, &rule_id);
 	if (!verdict_is_pass(verdict))
 		return verdict;
@@ -142,9 +143,10 @@ decide_new(struct xdp_md *ctx, const struct flow_tuple *t,
 	verdict = source_verdict(ctx, t, d->source_check, d->iface_flags);
 	if (verdict)
 		return verdict;
-	verdict = egress_verdict(ctx, t, d->zone);
+	verdict = egress_verdict(ctx, t, d->zone, rule_id);
 	if (verdict)
 		return verdict;
+	rule_id &= EDGEXDP_MATCH_RULE_MASK;
 	scratch = ct_scratch_get();
 	if (!scratch)
 		return VERDICT_ABORT;

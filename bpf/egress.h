@@ -5,9 +5,11 @@
  * the A/V edge's media rules (source 50000-59999, any destination) must
  * not let it reach the internal network through the gateway. So a flow
  * that the gateway's routing would forward out of a NIC of the other zone
- * does not open, whatever the rule's addresses say. A destination the
- * gateway delivers to itself (a NAT address before DNAT) or that no NIC
- * of ours carries is not this check's business.
+ * does not open, whatever the rule's addresses say. Nor may "any" reach
+ * the gateway itself (SSH, DHCP, whatever listens there): a flow the
+ * gateway would deliver to itself opens only to an edge address (a NAT
+ * public address, before DNAT) or by a rule that names the destination.
+ * A destination no route takes anywhere is not this check's business.
  *
  * Uses the interfaces map (maps.h).
  */
@@ -16,39 +18,72 @@
 
 #include "maps.h"
 #include "parse.h"
-#include "source.h" /* fib_params_load() */
+#include "source.h" /* fib_params_load(), addr_is_own() */
+
+/* route_of(): the gateway delivers the destination to itself. Above every
+ * ifindex, which is a __u32; 0 stands for no route. */
+#define ROUTE_LOCAL (1ULL << 32)
 
 /*
- * The ifindex the routing forwards t's destination out of, or 0 when it
- * forwards it nowhere. Not inlined, as reverse_path_ok: the lookup
- * struct lives in a frame of its own, only on the new-flow path.
+ * Destinations the gateway never forwards and takes in itself, whatever
+ * the route lookup says: link-scope IPv6, and IPv4 multicast, the
+ * reserved 240/4 and the limited broadcast (the kernel decides these
+ * before its route lookup; a default route would cover them).
  */
-static __noinline __u32 forward_ifindex(struct xdp_md *ctx,
-					const struct flow_tuple *t)
+static __always_inline bool dst_is_link_scope(const struct flow_tuple *t)
+{
+	if (t->family == FAMILY_IPV4)
+		return t->dst.u8[0] >= IPV4_MULTICAST_BYTE0;
+	return ipv6_is_link_local(&t->dst) || ipv6_is_multicast(&t->dst);
+}
+
+/*
+ * Where the routing takes t's destination: out of a NIC (its ifindex),
+ * to the gateway itself (ROUTE_LOCAL, a local or broadcast address), or
+ * nowhere we know of (0: no route, a blackhole, forwarding off). Not
+ * inlined, as reverse_path_ok: the lookup struct lives in a frame of its
+ * own, only on the new-flow path.
+ */
+static __noinline __u64 route_of(struct xdp_md *ctx, const struct flow_tuple *t)
 {
 	struct bpf_fib_lookup fib = {};
 	long rc;
 
-	/* Link-scope destinations are never forwarded. */
-	if (t->family == FAMILY_IPV6 &&
-	    (ipv6_is_link_local(&t->dst) || ipv6_is_multicast(&t->dst)))
-		return 0;
+	if (dst_is_link_scope(t))
+		return ROUTE_LOCAL;
 	fib_params_load(&fib, t->family, t->l4proto, &t->src, t->sport, &t->dst,
 			t->dport, ctx->ingress_ifindex);
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
 		return fib.ifindex;
-	return 0;
+	case BPF_FIB_LKUP_RET_NOT_FWDED:
+		return ROUTE_LOCAL;
+	default:
+		return 0;
+	}
 }
 
-/* May a flow that arrived on a NIC of `zone` open towards t's destination? */
+/*
+ * May a flow that arrived on a NIC of `zone`, allowed by the rule_match
+ * value `match`, open towards t's destination?
+ */
 static __always_inline __u32 egress_verdict(struct xdp_md *ctx,
 					    const struct flow_tuple *t,
-					    __u32 zone)
+					    __u32 zone, __u32 match)
 {
 	const struct edgexdp_iface *out;
-	__u32 ifindex = forward_ifindex(ctx, t);
+	__u64 route = route_of(ctx, t);
+	__u32 ifindex;
 
+	if (route == ROUTE_LOCAL) {
+		if (!(match & EDGEXDP_MATCH_TO_ANY) ||
+		    addr_is_own(&t->dst, t->family))
+			return VERDICT_NONE;
+		return VERDICT_DROP(EDGEXDP_DROP_WRONG_ZONE);
+	}
+	ifindex = (__u32)route;
 	if (!ifindex)
 		return VERDICT_NONE;
 	out = bpf_map_lookup_elem(&interfaces, &ifindex);
@@ -69,12 +104,12 @@ static __always_inline bool icmp_error_on_path(struct xdp_md *ctx,
 					       const struct flow_tuple *quoted,
 					       __u8 source_check)
 {
-	__u32 out;
+	__u64 out;
 
 	if (source_check != EDGEXDP_SOURCE_STRICT)
 		return true;
-	out = forward_ifindex(ctx, quoted);
-	return !out || out == ctx->ingress_ifindex;
+	out = route_of(ctx, quoted);
+	return !out || out == ROUTE_LOCAL || out == ctx->ingress_ifindex;
 }
 
 #endif /* EDGEXDP_EGRESS_H */

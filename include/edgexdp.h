@@ -134,7 +134,8 @@ enum edgexdp_pass_reason {
 	/* port has rules, addresses match none */                             \
 	X(NO_RULE_ADDR, no_rule_addr)                                          \
 	/* a rule of the other zone, or a new flow routed out of the other     \
-	 * zone */                                                             \
+	 * zone, or to the gateway itself by a rule whose destination is any   \
+	 */                                                                    \
 	X(WRONG_ZONE, wrong_zone)                                              \
 	/* looks like a reply, no flow to belong to */                         \
 	X(NO_FLOW, no_flow)                                                    \
@@ -325,7 +326,18 @@ static inline __u32 edgexdp_nat_filter_bit(const struct edgexdp_addr *addr)
 	return (x * 0x9e3779b1U) >> (32 - EDGEXDP_NAT_FILTER_BITS_LOG2);
 }
 
-/* rule_match key; value is a __u32 rule id. */
+/*
+ * rule_match key; the value is a __u32: the rule id in the low 16 bits,
+ * and EDGEXDP_MATCH_TO_ANY when that rule's destination is "any". "Any"
+ * means the far side of the gateway, never the gateway itself: a flow it
+ * would deliver to itself opens only by a rule that names the address,
+ * or to an edge address (bpf/egress.h).
+ */
+#define EDGEXDP_MATCH_RULE_MASK 0xffffU
+#define EDGEXDP_MATCH_TO_ANY (1U << 31)
+_Static_assert(EDGEXDP_MAX_RULES <= EDGEXDP_MATCH_RULE_MASK + 1,
+	       "a rule id fits the match value's low bits");
+
 struct edgexdp_match_key {
 	__u16 group; /* of the destination port */
 	__u16 src_class;

@@ -6,7 +6,10 @@
  * network behind the gateway's internal NIC. The test's namespace routes
  * DP_SRC_OTHER_NIC through the NIC dp-other (harness.c); each case makes
  * that NIC one of ours in a zone, or none, and sends the A/V edge's media
- * there.
+ * there. Nor does "any" reach the gateway itself: a flow the gateway
+ * would deliver to itself opens only to an edge address or by a rule
+ * that names the destination. The local cases put the address on lo for
+ * the case alone.
  */
 #include <net/if.h>
 #include <netinet/in.h>
@@ -14,6 +17,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 #include <cmocka.h>
@@ -31,6 +37,11 @@
 #define BEHIND_OTHER4 "198.51.100.140"
 #define BEHIND_OTHER6 "2001:db8:d0::40"
 #define ANY_PORT 22 /* not a port any rule names */
+#define EDGE_INTERNAL "172.25.33.10"
+#define FRONT_END "172.25.40.5" /* named by int-sip-mtls-out's "to" */
+#define AV_EDGE_PUBLIC "203.0.113.30" /* the A/V edge's NAT partner */
+#define SIP_MTLS_PORT 5061
+#define CLIENT_PORT 40000
 
 enum other_nic { NOT_OURS, OURS_EXTERNAL, OURS_INTERNAL };
 
@@ -93,6 +104,81 @@ static void egress_run(void **state)
 	other_nic_set(NOT_OURS);
 }
 
+/* A flow to an address the gateway delivers to itself. */
+struct local_case {
+	const char *name;
+	enum edgexdp_zone zone;
+	const char *rule; /* the rule that opens it, when it passes */
+	uint8_t proto;
+	const char *src;
+	uint16_t sport;
+	const char *dst;
+	uint16_t dport;
+	const char *on_lo; /* made local for the case; NULL: already is */
+	bool pass;
+};
+
+static const struct local_case local_cases[] = {
+	{"UDP media to the gateway's loopback", EXT, NULL, IPPROTO_UDP, AV_EDGE,
+	 RELAY_PORT, "127.0.0.1", ANY_PORT, NULL, false},
+	{"TCP media to an address of the gateway", EXT, NULL, IPPROTO_TCP,
+	 AV_EDGE, RELAY_PORT, FRONT_END, ANY_PORT, FRONT_END, false},
+	{"IPv6 media to an address of the gateway", EXT, NULL, IPPROTO_UDP,
+	 AV_EDGE6, RELAY_PORT, DP_LOCAL6, ANY_PORT, NULL, false},
+	{"media to IPv4 multicast", EXT, NULL, IPPROTO_UDP, AV_EDGE, RELAY_PORT,
+	 "224.0.0.251", ANY_PORT, NULL, false},
+	{"media to the limited broadcast", EXT, NULL, IPPROTO_UDP, AV_EDGE,
+	 RELAY_PORT, "255.255.255.255", 67, NULL, false},
+	{"IPv6 media to all nodes", EXT, NULL, IPPROTO_UDP, AV_EDGE6,
+	 RELAY_PORT, "ff02::1", ANY_PORT, NULL, false},
+	{"IPv6 media to a link-local address", EXT, NULL, IPPROTO_UDP, AV_EDGE6,
+	 RELAY_PORT, "fe80::1", ANY_PORT, NULL, false},
+	{"media to the edge's public address, local before DNAT", EXT,
+	 "ext-rtp-udp-out", IPPROTO_UDP, AV_EDGE, RELAY_PORT, AV_EDGE_PUBLIC,
+	 ANY_PORT, AV_EDGE_PUBLIC, true},
+	{"SIP to a local address the rule names", INT, "int-sip-mtls-out",
+	 IPPROTO_TCP, EDGE_INTERNAL, CLIENT_PORT, FRONT_END, SIP_MTLS_PORT,
+	 FRONT_END, true},
+};
+
+/* Adds (or deletes) addr on lo, the NIC every test frame arrives on. */
+static int lo_addr(const char *verb, const char *addr)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "ip addr %s %s/%d dev lo", verb, addr,
+		 strchr(addr, ':') ? 128 : 32);
+	return system(cmd);
+}
+
+static void local_run(void **state)
+{
+	const struct local_case *c = *state;
+	struct pkt p;
+
+	if (c->on_lo)
+		assert_int_equal(lo_addr("add", c->on_lo), 0);
+	if (c->proto == IPPROTO_TCP)
+		mk_tcp(&p, c->src, c->sport, c->dst, c->dport, F_SYN, 0);
+	else
+		mk_udp(&p, c->src, c->sport, c->dst, c->dport, 40);
+	if (c->pass)
+		step("opens", c->zone, &p, WANT_NEW(rule_id(c->rule)));
+	else
+		step("refused", c->zone, &p,
+		     WANT_DROP(EDGEXDP_DROP_WRONG_ZONE));
+	assert_int_equal(ct_count(), c->pass ? 1 : 0);
+}
+
+/* Runs even when the case fails: the next cases see the namespace's own
+ * routing. */
+static int local_teardown(void **state)
+{
+	const struct local_case *c = *state;
+
+	return c->on_lo ? lo_addr("del", c->on_lo) : 0;
+}
+
 void cases_egress(void)
 {
 	case_category("egress zone");
@@ -102,4 +188,11 @@ void cases_egress(void)
 			  egress_cases[i].name,
 			  egress_cases[i].pass ? "opens a flow"
 					       : "drops wrong_zone");
+	for (size_t i = 0; i < ARRAY_SIZE(local_cases); i++) {
+		case_addf(local_run, (void *)&local_cases[i], "%s %s",
+			  local_cases[i].name,
+			  local_cases[i].pass ? "opens a flow"
+					      : "drops wrong_zone");
+		g_cases[g_n_cases - 1].teardown_func = local_teardown;
+	}
 }

@@ -191,6 +191,32 @@ spoofed_reply_heard() {
 	[ "$res" = ok ]
 }
 
+# The same media towards the gateway's own DMZ address: "any" is the far side
+# of the gateway, not the gateway, where SSH or anything else may listen.
+@test "the A/V edge's media rules do not reach the gateway itself" {
+	ensure_loaded
+	local ready="$BATS_TEST_TMPDIR/gw.ready" log="$BATS_TEST_TMPDIR/gw.log"
+	lab_in gw "$LAB_PY" "$LAB_NET" serve --log "$log" --addrs 10.45.16.1 \
+		--ports 9999 --ready "$ready" </dev/null >/dev/null 2>&1 3>&- &
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$ready" ] && break
+		sleep 0.05
+	done
+	# the listener answers on the gateway itself, where XDP is not
+	read -r res _ < <(lab_probe gw udp 10.45.16.1 10.45.16.1 '9999' "t-gw-$RANDOM")
+	local self=$res
+	before=$(lab_drops)
+	read -r res why < <(lab_probe edge udp "$EDGE_AV" 10.45.16.1 '55003>9999' "t-gw-$RANDOM")
+	read -r res_tcp why_tcp < <(lab_probe edge tcp "$EDGE_AV" 10.45.16.1 '55004>9999' "t-gw-$RANDOM")
+	delta=$(lab_drops_delta "$before" "$(lab_drops)")
+	kill "$(cat "$ready")"
+	echo "self: $self; udp: $res $why; tcp: $res_tcp $why_tcp; drops: $delta"
+	[ "$self" = ok ]
+	[ "$res" = fail ]
+	[ "$res_tcp" = fail ]
+	[ "$(lab_delta_of "$delta" wrong_zone)" -ge 2 ]
+}
+
 @test "a feature turned off closes its ports after unload and load" {
 	noxmpp="$BATS_TEST_TMPDIR/no-xmpp.yaml"
 	sed -e 's/^features: .*/features: [federation, ocs2007_federation, public_im, centralized_logging]/' \

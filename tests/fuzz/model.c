@@ -319,7 +319,9 @@ enum route { R_LO, R_OTHER_NIC, R_NONE, R_LOCAL };
 static enum route route_of(const uint8_t *a, int family)
 {
 	if (family == 4) {
-		if (a[0] == 127)
+		/* Loopback; multicast, 240/4 and the limited broadcast,
+		 * which the kernel takes in before any route. */
+		if (a[0] == 127 || a[0] >= 224)
 			return R_LOCAL;
 		if (in_prefix(a, 4, DP_SRC_OTHER_NIC4, 26))
 			return R_OTHER_NIC;
@@ -327,7 +329,8 @@ static enum route route_of(const uint8_t *a, int family)
 			return R_NONE;
 		return R_LO;
 	}
-	if (addr_is(a, 6, "::1") || addr_is(a, 6, DP_LOCAL6))
+	if (addr_is(a, 6, "::1") || addr_is(a, 6, DP_LOCAL6) ||
+	    link_local6(a) || a[0] == 0xff)
 		return R_LOCAL;
 	if (in_prefix(a, 6, DP_SRC_OTHER_NIC6, 64))
 		return R_OTHER_NIC;
@@ -719,6 +722,10 @@ static struct model_verdict tcp_udp(const struct model_nic *nic,
 		return drop(ov.reason);
 	if (!source_ok(nic, p))
 		return drop(EDGEXDP_DROP_SPOOFED_SOURCE);
+	/* "Any" is the far side of the gateway, never the gateway itself. */
+	if (route_of(p->dst, p->family) == R_LOCAL &&
+	    oracle_side_is_any(&ov.rule->to) && !own(p->dst, p->family))
+		return drop(EDGEXDP_DROP_WRONG_ZONE);
 	id.initiator = from;
 	id.state = p->proto == P_TCP ? S_SYN_SENT : S_NEW;
 	memset(id.side, 0, sizeof(id.side));

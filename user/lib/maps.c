@@ -200,6 +200,14 @@ static __u32 lpm_value(const struct ruleset *rs, uint32_t cls)
 	return cls | (own ? EDGEXDP_ADDR_OWN : 0);
 }
 
+/* A rule_match value: the rule, and whether its destination is any. */
+static __u32 match_value(const struct ruleset *rs, uint32_t rule_id)
+{
+	bool to_any = rs->to && rule_id < rs->n_rules && rs->to[rule_id].any;
+
+	return rule_id | (to_any ? EDGEXDP_MATCH_TO_ANY : 0);
+}
+
 static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 		      const unsigned int *ifindexes)
 {
@@ -245,8 +253,10 @@ static int fill_rules(struct edgexdp_bpf *skel, const struct ruleset *rs,
 			return err;
 	}
 	for (size_t i = 0; i < rs->n_matches; i++) {
+		__u32 v = match_value(rs, rs->matches[i].rule_id);
+
 		err = update(bpf_map__fd(skel->maps.rule_match),
-			     &rs->matches[i].key, &rs->matches[i].rule_id);
+			     &rs->matches[i].key, &v);
 		if (err)
 			return err;
 	}
