@@ -45,6 +45,7 @@ struct decision {
 	__u8 source_check; /* the NIC's enum edgexdp_source_check */
 	__u8 iface_flags; /* the NIC's EDGEXDP_IFACE_* */
 	__u8 sport_protos; /* the NIC's edgexdp_iface.sport_protos */
+	__u32 slot; /* the NIC's counter slot */
 	/* The flow the packet belongs to, when rule_id came from one: a
 	 * first fragment leaves it to its later ones. */
 	struct edgexdp_ct_key flow;
@@ -538,9 +539,11 @@ int edgexdp_xdp(struct xdp_md *ctx)
 	d.source_check = iface->source_check;
 	d.iface_flags = iface->flags;
 	d.sport_protos = iface->sport_protos;
-	ss = slot_stats_get(iface->slot);
+	d.slot = iface->slot;
 
 	verdict = decide(ctx, &pkt, data, &d);
+	/* Looked up only now: a register less to keep across the decision. */
+	ss = slot_stats_get(d.slot);
 
 	if (verdict_is_pass(verdict) && d.rule_id != RULE_NONE) {
 		rule_stats_add(d.rule_id, bytes,

@@ -87,7 +87,7 @@ struct case_frames {
 	__u32 expect[C_COUNT];
 };
 
-#define NOLOG_ROUNDS 5
+#define NOLOG_ROUNDS 21
 
 struct instance {
 	struct edgexdp_config cfg;
