@@ -7,6 +7,7 @@
 
 #include "edgexdp.h"
 #include "ct.h"
+#include "attach.h"
 #include "diag.h"
 #include "ruleset.h"
 
@@ -57,18 +58,5 @@ int loader_check_abi(const struct edgexdp_load_info *info,
  * Pins of another layout are not read: the pinned program is detached
  * wherever it is attached in this namespace. */
 int loader_unload(bool keep_state, struct edgexdp_diag *d);
-
-struct xdp_program;
-/* Attach `prog` to rs->ifaces[i] (ifindex), as load does; *out records it. */
-int loader_attach_nic(struct xdp_program *prog, const struct ruleset *rs,
-		      size_t i, unsigned int ifindex,
-		      struct edgexdp_attached_iface *out,
-		      struct edgexdp_diag *d);
-/* Detach a->prog_id from a->ifindex, whichever way it is attached;
- * -ENOENT when it is not there. */
-int loader_detach_nic(const struct edgexdp_attached_iface *a);
-
-const char *attach_mode_name(__u32 xdp_mode);
-const char *attach_kind_name(__u32 kind);
 
 #endif /* EDGEXDP_LOADER_H */
