@@ -43,33 +43,30 @@ static __always_inline const struct edgexdp_port_entry *port_entry(__u8 l4proto,
 	return bpf_map_lookup_elem(&port_groups, &index);
 }
 
-/* Does a rule of either zone name this port as its destination port? */
-static __always_inline bool port_has_group(const struct edgexdp_port_entry *e)
+/* Is a group set for either zone in this per-zone array? */
+static __always_inline bool
+zone_groups_any(const __u16 groups[EDGEXDP_ZONE_COUNT])
 {
 	__u16 any = 0;
 	int zone;
 
-	if (!e)
-		return false;
 #pragma unroll
 	for (zone = 0; zone < EDGEXDP_ZONE_COUNT; zone++)
-		any |= e->group[zone];
+		any |= groups[zone];
 	return any;
+}
+
+/* Does a rule of either zone name this port as its destination port? */
+static __always_inline bool port_has_group(const struct edgexdp_port_entry *e)
+{
+	return e && zone_groups_any(e->group);
 }
 
 /* Does a rule of either zone name this port as its source port? */
 static __always_inline bool
 port_has_sport_group(const struct edgexdp_port_entry *e)
 {
-	__u16 any = 0;
-	int zone;
-
-	if (!e)
-		return false;
-#pragma unroll
-	for (zone = 0; zone < EDGEXDP_ZONE_COUNT; zone++)
-		any |= e->sport_group[zone];
-	return any;
+	return e && zone_groups_any(e->sport_group);
 }
 
 /* A port some rule names, on either side: a packet to it may open a flow
@@ -97,24 +94,31 @@ static __always_inline __u16 sport_group_of(const struct edgexdp_port_entry *e,
 	return e->sport_group[zone];
 }
 
-/* The class of an address, 0 when no address set contains it. */
-static __always_inline __u16 addr_class(const struct edgexdp_addr *addr,
-					__u8 family)
+/* The addr_v4 / addr_v6 value of an address (its class and
+ * EDGEXDP_ADDR_OWN), or NULL when no address set contains it. */
+static __always_inline const __u32 *addr_lookup(const struct edgexdp_addr *addr,
+						__u8 family)
 {
 	struct edgexdp_lpm_v4 key4;
 	struct edgexdp_lpm_v6 key6;
-	__u32 *cls;
 
 	if (family == FAMILY_IPV4) {
 		key4.prefixlen = IPV4_PREFIX_BITS;
 		__builtin_memcpy(key4.addr, addr->u8, sizeof(key4.addr));
-		cls = bpf_map_lookup_elem(&addr_v4, &key4);
-	} else {
-		key6.prefixlen = IPV6_PREFIX_BITS;
-		__builtin_memcpy(key6.addr, addr->u8, sizeof(key6.addr));
-		cls = bpf_map_lookup_elem(&addr_v6, &key6);
+		return bpf_map_lookup_elem(&addr_v4, &key4);
 	}
-	return cls ? *cls & EDGEXDP_ADDR_CLASS_MASK : 0;
+	key6.prefixlen = IPV6_PREFIX_BITS;
+	__builtin_memcpy(key6.addr, addr->u8, sizeof(key6.addr));
+	return bpf_map_lookup_elem(&addr_v6, &key6);
+}
+
+/* The class of an address, 0 when no address set contains it. */
+static __always_inline __u16 addr_class(const struct edgexdp_addr *addr,
+					__u8 family)
+{
+	const __u32 *v = addr_lookup(addr, family);
+
+	return v ? *v & EDGEXDP_ADDR_CLASS_MASK : 0;
 }
 
 static __always_inline __u32 *rule_lookup(struct edgexdp_match_key *key,

@@ -12,7 +12,7 @@
 #ifndef EDGEXDP_SOURCE_H
 #define EDGEXDP_SOURCE_H
 
-#include "classify.h" /* IPV4_PREFIX_BITS */
+#include "classify.h" /* addr_lookup() */
 #include "maps.h"
 #include "parse.h"
 
@@ -50,19 +50,8 @@ static __always_inline bool ipv6_is_unspecified(const struct edgexdp_addr *a)
 static __always_inline bool addr_is_own(const struct edgexdp_addr *addr,
 					__u8 family)
 {
-	struct edgexdp_lpm_v4 key4;
-	struct edgexdp_lpm_v6 key6;
-	__u32 *v;
+	const __u32 *v = addr_lookup(addr, family);
 
-	if (family == FAMILY_IPV4) {
-		key4.prefixlen = IPV4_PREFIX_BITS;
-		__builtin_memcpy(key4.addr, addr->u8, sizeof(key4.addr));
-		v = bpf_map_lookup_elem(&addr_v4, &key4);
-	} else {
-		key6.prefixlen = IPV6_PREFIX_BITS;
-		__builtin_memcpy(key6.addr, addr->u8, sizeof(key6.addr));
-		v = bpf_map_lookup_elem(&addr_v6, &key6);
-	}
 	return v && (*v & EDGEXDP_ADDR_OWN);
 }
 
