@@ -128,23 +128,59 @@ droplog_lease_expired(struct xdp_md *ctx, struct edgexdp_droplog_config *cfg)
 }
 
 /*
- * Emit one record. A global function: the verifier checks it once, on its
- * own, rather than once per path through the decision. Its arguments are
- * scalars it bounds itself: what = reason | family << 8 | l4proto << 16,
- * ports = sport << 16 | dport (network order each).
+ * What the record says of the packet, from the data path's own parser run
+ * again: the caller keeps nothing of its parse for the call, since
+ * carrying those fields to the end of the program would cost every drop,
+ * logged or not (README, Benchmark). Ports where a TCP or UDP header
+ * begins (not in a later fragment); the family is cleared when the
+ * addresses cannot be read.
  */
-__noinline int droplog_emit(struct xdp_md *ctx, __u32 what, __u32 rule_id,
-			    __u32 l3_off, __u32 ports)
+static __always_inline void droplog_describe(struct xdp_md *ctx,
+					     struct edgexdp_drop_record *rec)
 {
-	__u32 reason = what & 0xff, zero = 0;
+	struct packet pkt = {.data_end = (void *)(long)ctx->data_end};
+	const struct l4_ports *ports;
+	__be16 eth_proto;
+	__u32 verdict;
+
+	if (parse_ethernet(&pkt, (void *)(long)ctx->data, &eth_proto))
+		return;
+	if (eth_proto == bpf_htons(ETH_P_IP))
+		verdict = parse_ipv4(&pkt);
+	else if (eth_proto == bpf_htons(ETH_P_IPV6))
+		verdict = parse_ipv6(&pkt);
+	else
+		return;
+	rec->family = pkt.family;
+	rec->l4proto = pkt.l4proto;
+	droplog_addrs(ctx, rec, pkt.l3_off);
+	if (verdict || pkt.frag == FRAG_LATER ||
+	    (pkt.l4proto != IPPROTO_TCP && pkt.l4proto != IPPROTO_UDP))
+		return;
+	ports = pkt.l4;
+	if ((void *)(ports + 1) > pkt.data_end)
+		return;
+	rec->sport = ports->source;
+	rec->dport = ports->dest;
+}
+
+/*
+ * Emit one record. A global function: the verifier checks it once, on its
+ * own, rather than once per path through the decision. It takes the
+ * reason and the rule, scalars it bounds itself, and reads the rest from
+ * the frame.
+ */
+__noinline int droplog_emit(struct xdp_md *ctx, __u32 reason, __u32 rule_id)
+{
 	struct edgexdp_droplog_config *cfg;
 	struct edgexdp_droplog_bucket *b;
 	struct edgexdp_drop_record *rec;
-	__u32 rate;
+	__u32 zero = 0, rate;
 	__u64 now;
 
 	if (!ctx)
 		return 0;
+	reason &= 0xff;
 	cfg = bpf_map_lookup_elem(&droplog_config, &zero);
 	b = bpf_map_lookup_elem(&droplog_buckets, &reason);
 	if (!cfg || !b)
@@ -171,11 +207,7 @@ __noinline int droplog_emit(struct xdp_md *ctx, __u32 what, __u32 rule_id,
 	rec->rule_id = rule_id;
 	rec->suppressed = b->suppressed;
 	b->suppressed = 0;
-	rec->family = (what >> 8) & 0xff;
-	rec->l4proto = (what >> 16) & 0xff;
-	rec->sport = (__be16)(ports >> 16);
-	rec->dport = (__be16)(ports & 0xffff);
-	droplog_addrs(ctx, rec, l3_off);
+	droplog_describe(ctx, rec);
 	droplog_capture(ctx, rec);
 	bpf_ringbuf_submit(rec, 0);
 	return 0;
@@ -184,14 +216,9 @@ __noinline int droplog_emit(struct xdp_md *ctx, __u32 what, __u32 rule_id,
 /* A drop on a NIC whose entry has the EDGEXDP_IFACE_DROPLOG flag: the
  * caller tested it, on the entry it read for the packet anyway. */
 static __always_inline void droplog_drop(struct xdp_md *ctx, __u32 verdict,
-					 __u32 rule_id,
-					 const struct packet *pkt)
+					 __u32 rule_id)
 {
-	__u32 what = verdict_counter(verdict) & 0xff;
-
-	what |= (__u32)pkt->family << 8 | (__u32)pkt->l4proto << 16;
-	droplog_emit(ctx, what, rule_id, pkt->l3_off,
-		     (__u32)pkt->sport << 16 | pkt->dport);
+	droplog_emit(ctx, verdict_counter(verdict), rule_id);
 }
 
 /* A drop on a NIC with no entry to carry the flag: droplog_config says. */
@@ -203,8 +230,7 @@ static __always_inline void droplog_unknown_iface(struct xdp_md *ctx,
 
 	cfg = bpf_map_lookup_elem(&droplog_config, &zero);
 	if (cfg && cfg->enabled)
-		droplog_emit(ctx, verdict_counter(verdict) & 0xff, RULE_NONE, 0,
-			     0);
+		droplog_emit(ctx, verdict_counter(verdict), RULE_NONE);
 }
 
 #endif /* EDGEXDP_DROPLOG_H */
