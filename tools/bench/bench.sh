@@ -92,6 +92,13 @@ mount -t bpf bpf "$BPFFS" || die "cannot mount bpffs on $BPFFS"
 echo "== 1. per-packet cost (BPF_PROG_TEST_RUN)"
 "$BUILD/tools/bench" -o "$TMP/testrun.json" --nolog "$BUILD/bpf/edgexdp_nolog.bpf.o" ||
 	die "build/tools/bench failed"
+# The same drop's instructions, counted exactly: no noise in a count.
+if INSNS=$(tools/bench/insn_count.py "$BUILD/bpf/edgexdp.bpf.o" \
+	"$BUILD/bpf/edgexdp_nolog.bpf.o" | jq -c '[.[]]'); then
+	echo "  denied_junk executes $(jq '.[0]' <<<"$INSNS") BPF instructions with the drop log call, $(jq '.[1]' <<<"$INSNS") without (tools/bench/insn_count.py)"
+else
+	INSNS=null
+fi
 
 # ---- 2. the nftables export, checked by nft ---------------------------------
 echo
@@ -410,6 +417,7 @@ jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT
 	--slurpfile veth "$TMP/veth.json" --slurpfile syn "$TMP/flood_syn.json" \
 	--slurpfile udp "$TMP/flood_udp.json" \
 	--argjson reload_ms "$RELOAD_MS" --argjson reload_drops "$RELOAD_DROPS" \
+	--argjson insns "$INSNS" \
 	--argjson reload_lost "$RELOAD_LOST" --argjson no_reload_lost "$NO_RELOAD_LOST" \
 	--argjson no_reload_drops "$NO_RELOAD_DROPS" '
 	def m: if . == null then null else (. / 1e6 * 1000 | round / 1000) end;
@@ -425,7 +433,9 @@ jq --argjson drop "$PPS_DROP" --argjson edge "$PPS_EDGE" --argjson nft "$PPS_NFT
 		 rounds: $syn[0].rounds,
 		 mpps: {syn: {edgexdp: $syn[0].subject_mpps, xdp_pass: $syn[0].base_mpps},
 			udp: {edgexdp: $udp[0].subject_mpps, xdp_pass: $udp[0].base_mpps}}},
-	 maps_bytes, load_ms, reload_ms: $reload_ms, droplog_off,
+	 maps_bytes, load_ms, reload_ms: $reload_ms,
+	 droplog_off: (.droplog_off + {insns: (if $insns == null then null
+			else {with_droplog: $insns[0], without_droplog: $insns[1]} end)}),
 	 prepare_again_ms: .reload_ms,
 	 reload_under_flood: {ms: $reload_ms, filter_drops: $reload_drops,
 			      filter_drops_without_reload: $no_reload_drops,
@@ -449,5 +459,6 @@ jq -r --argjson fe "$PPS_FWD_EDGE" --argjson fn "$PPS_FWD_NFT" '
 	"  maps: default \(.maps_bytes.default / 1048576 | f2) MiB, large \(.maps_bytes.large / 1048576 | f2) MiB; load \(.load_ms | f2) ms, the same into a second set of maps \(.prepare_again_ms | f2) ms",
 	"  edgexdp reload to the large config under a forwarded flood: \(.reload_under_flood.ms) ms, dropped by the filter meanwhile \(.reload_under_flood.filter_drops) (target 0: \(if .reload_under_flood.filter_drops == null then "n/a" elif .reload_under_flood.filter_drops == 0 then "met" else "MISSED" end)); missed at the sink \(.reload_under_flood.sink_missed) (\(.reload_under_flood.sink_missed_without_reload) without a reload)",
 	"  flood vs xdp_pass_all: SYNs \(.flood.syn_vs_pass | f4)x (min \(.flood.syn_vs_pass_range[0] | f4), max \(.flood.syn_vs_pass_range[1] | f4); \(.flood.mpps.syn.edgexdp | f3) vs \(.flood.mpps.syn.xdp_pass | f3) Mpps), UDP \(.flood.udp_vs_pass | f4)x (min \(.flood.udp_vs_pass_range[0] | f4), max \(.flood.udp_vs_pass_range[1] | f4); \(.flood.mpps.udp.edgexdp | f3) vs \(.flood.mpps.udp.xdp_pass | f3) Mpps) (target >= 0.8: \(.flood.syn_vs_pass | ge(0.8)), \(.flood.udp_vs_pass | ge(0.8)))",
+	"  drop log switch, no listener: denied_junk \(.droplog_off.ratio.median | f4)x of the program without it (median of \(.droplog_off.rounds), min \(.droplog_off.ratio.min | f4), max \(.droplog_off.ratio.max | f4)); instructions \(.droplog_off.insns.with_droplog // "n/a") with, \(.droplog_off.insns.without_droplog // "n/a") without (target: no more: \(if .droplog_off.insns == null then "n/a" elif .droplog_off.insns.with_droplog <= .droplog_off.insns.without_droplog then "met" else "MISSED" end))",
 	"  forwarding, Mpps at the receiver: edgexdp \(if $fe == null then null else $fe / 1e6 end | f3), nftables \(if $fn == null then null else $fn / 1e6 end | f3)"
 	' "$OUT"
