@@ -178,9 +178,8 @@ __noinline int droplog_emit(struct xdp_md *ctx, __u32 reason, __u32 rule_id)
 	__u32 zero = 0, rate;
 	__u64 now;
 
-	if (!ctx)
+	if (!ctx || reason >= EDGEXDP_DROP_REASON_COUNT)
 		return 0;
-	reason &= 0xff;
 	cfg = bpf_map_lookup_elem(&droplog_config, &zero);
 	b = bpf_map_lookup_elem(&droplog_buckets, &reason);
 	if (!cfg || !b)
