@@ -39,8 +39,9 @@ static __always_inline bool dst_is_link_scope(const struct flow_tuple *t)
 
 /*
  * Where the routing takes t's destination: out of a NIC (its ifindex),
- * to the gateway itself (ROUTE_LOCAL, a local or broadcast address), or
- * nowhere we know of (0: no route, a blackhole, forwarding off). Not
+ * to the gateway itself (ROUTE_LOCAL: a local or broadcast address, or
+ * anything at all when the NIC does not forward), or nowhere (0: no
+ * route, a blackhole). Not
  * inlined, as reverse_path_ok: the lookup struct lives in a frame of its
  * own, only on the new-flow path.
  */
@@ -59,6 +60,9 @@ static __noinline __u64 route_of(struct xdp_md *ctx, const struct flow_tuple *t)
 	case BPF_FIB_LKUP_RET_NO_NEIGH:
 		return fib.ifindex;
 	case BPF_FIB_LKUP_RET_NOT_FWDED:
+	/* The helper says so before it looks: with forwarding off, what
+	 * the kernel takes from this NIC it takes in itself. */
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
 		return ROUTE_LOCAL;
 	default:
 		return 0;

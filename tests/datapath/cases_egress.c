@@ -116,30 +116,49 @@ struct local_case {
 	uint16_t dport;
 	const char *on_lo; /* made local for the case; NULL: already is */
 	bool pass;
+	bool no_forwarding; /* lo forwards no IPv4 for the case */
 };
+
+#define ANY_INTERNET "198.51.100.7"
 
 static const struct local_case local_cases[] = {
 	{"UDP media to the gateway's loopback", EXT, NULL, IPPROTO_UDP, AV_EDGE,
-	 RELAY_PORT, "127.0.0.1", ANY_PORT, NULL, false},
+	 RELAY_PORT, "127.0.0.1", ANY_PORT, NULL, false, false},
 	{"TCP media to an address of the gateway", EXT, NULL, IPPROTO_TCP,
-	 AV_EDGE, RELAY_PORT, FRONT_END, ANY_PORT, FRONT_END, false},
+	 AV_EDGE, RELAY_PORT, FRONT_END, ANY_PORT, FRONT_END, false, false},
 	{"IPv6 media to an address of the gateway", EXT, NULL, IPPROTO_UDP,
-	 AV_EDGE6, RELAY_PORT, DP_LOCAL6, ANY_PORT, NULL, false},
+	 AV_EDGE6, RELAY_PORT, DP_LOCAL6, ANY_PORT, NULL, false, false},
 	{"media to IPv4 multicast", EXT, NULL, IPPROTO_UDP, AV_EDGE, RELAY_PORT,
-	 "224.0.0.251", ANY_PORT, NULL, false},
+	 "224.0.0.251", ANY_PORT, NULL, false, false},
 	{"media to the limited broadcast", EXT, NULL, IPPROTO_UDP, AV_EDGE,
-	 RELAY_PORT, "255.255.255.255", 67, NULL, false},
+	 RELAY_PORT, "255.255.255.255", 67, NULL, false, false},
 	{"IPv6 media to all nodes", EXT, NULL, IPPROTO_UDP, AV_EDGE6,
-	 RELAY_PORT, "ff02::1", ANY_PORT, NULL, false},
+	 RELAY_PORT, "ff02::1", ANY_PORT, NULL, false, false},
 	{"IPv6 media to a link-local address", EXT, NULL, IPPROTO_UDP, AV_EDGE6,
-	 RELAY_PORT, "fe80::1", ANY_PORT, NULL, false},
+	 RELAY_PORT, "fe80::1", ANY_PORT, NULL, false, false},
 	{"media to the edge's public address, local before DNAT", EXT,
 	 "ext-rtp-udp-out", IPPROTO_UDP, AV_EDGE, RELAY_PORT, AV_EDGE_PUBLIC,
-	 ANY_PORT, AV_EDGE_PUBLIC, true},
+	 ANY_PORT, AV_EDGE_PUBLIC, true, false},
+	{"media through a NIC that does not forward", EXT, NULL, IPPROTO_UDP,
+	 AV_EDGE, RELAY_PORT, ANY_INTERNET, ANY_PORT, NULL, false, true},
+	{"media to the edge's public address through a NIC that does not "
+	 "forward",
+	 EXT, "ext-rtp-udp-out", IPPROTO_UDP, AV_EDGE, RELAY_PORT,
+	 AV_EDGE_PUBLIC, ANY_PORT, NULL, true, true},
 	{"SIP to a local address the rule names", INT, "int-sip-mtls-out",
 	 IPPROTO_TCP, EDGE_INTERNAL, CLIENT_PORT, FRONT_END, SIP_MTLS_PORT,
-	 FRONT_END, true},
+	 FRONT_END, true, false},
 };
+
+/* Sets IPv4 forwarding on lo, the NIC every test frame arrives on. */
+static int lo_forwarding(int on)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "sysctl -qw net.ipv4.conf.lo.forwarding=%d",
+		 on);
+	return system(cmd);
+}
 
 /* Adds (or deletes) addr on lo, the NIC every test frame arrives on. */
 static int lo_addr(const char *verb, const char *addr)
@@ -158,6 +177,8 @@ static void local_run(void **state)
 
 	if (c->on_lo)
 		assert_int_equal(lo_addr("add", c->on_lo), 0);
+	if (c->no_forwarding)
+		assert_int_equal(lo_forwarding(0), 0);
 	if (c->proto == IPPROTO_TCP)
 		mk_tcp(&p, c->src, c->sport, c->dst, c->dport, F_SYN, 0);
 	else
@@ -176,6 +197,8 @@ static int local_teardown(void **state)
 {
 	const struct local_case *c = *state;
 
+	if (c->no_forwarding && lo_forwarding(1))
+		return -1;
 	return c->on_lo ? lo_addr("del", c->on_lo) : 0;
 }
 
