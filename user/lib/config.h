@@ -122,6 +122,15 @@ int config_check_host(const struct edgexdp_config *cfg,
 		      struct edgexdp_diag *err);
 void config_free(struct edgexdp_config *cfg);
 
+/* A name in cfg, as the key of a name index (idtab.h): the parser's and
+ * the rule compiler's index of the address sets share its test. */
+struct cfg_name_key {
+	const struct edgexdp_config *cfg;
+	const char *name;
+};
+/* Is cfg->addrsets[id] called key->name? An idtab_eq_fn. */
+int cfg_addrset_name_eq(const void *ctx, uint32_t id);
+
 /* Is lo-hi the range that names no port (any)? */
 static inline bool ports_any(uint16_t lo, uint16_t hi)
 {

@@ -266,39 +266,34 @@ int parse_features(struct pctx *c, const yaml_node_t *n)
 
 /* ---- addresses ------------------------------------------------------- */
 
-struct name_key {
-	const struct edgexdp_config *cfg;
-	const char *name;
-};
-
-static int set_name_eq(const void *ctx, uint32_t id)
+int cfg_addrset_name_eq(const void *ctx, uint32_t id)
 {
-	const struct name_key *k = ctx;
+	const struct cfg_name_key *k = ctx;
 
 	return strcmp(k->cfg->addrsets[id].name, k->name) == 0;
 }
 
 int rule_name_eq(const void *ctx, uint32_t id)
 {
-	const struct name_key *k = ctx;
+	const struct cfg_name_key *k = ctx;
 
 	return strcmp(k->cfg->rules[id].name, k->name) == 0;
 }
 
 int set_defined(const struct pctx *c, const char *name)
 {
-	struct name_key key = {c->cfg, name};
+	struct cfg_name_key key = {c->cfg, name};
 	uint32_t id;
 
-	return idtab_find(&c->set_names, hash_str(name), set_name_eq, &key,
-			  &id);
+	return idtab_find(&c->set_names, hash_str(name), cfg_addrset_name_eq,
+			  &key, &id);
 }
 
 /* Index a new name as `id`: 1 if it was already there, 0, or -ENOMEM. */
 int add_name(struct idtab *t, idtab_eq_fn eq, const struct edgexdp_config *cfg,
 	     const char *name, uint32_t id)
 {
-	struct name_key key = {cfg, name};
+	struct cfg_name_key key = {cfg, name};
 	uint32_t found;
 
 	return idtab_get(t, hash_str(name), eq, &key, id, &found);
@@ -364,8 +359,8 @@ int parse_addresses(struct pctx *c, const yaml_node_t *n)
 		set->name = strdup(sval(k));
 		if (!set->name)
 			return -ENOMEM;
-		err = add_name(&c->set_names, set_name_eq, cfg, set->name,
-			       (uint32_t)cfg->n_addrsets);
+		err = add_name(&c->set_names, cfg_addrset_name_eq, cfg,
+			       set->name, (uint32_t)cfg->n_addrsets);
 		if (err < 0) {
 			free(set->name);
 			return err;

@@ -60,25 +60,13 @@ static int new_set(struct rs_build *b, const char *name,
 	return 0;
 }
 
-struct name_key {
-	const struct rs_build *b;
-	const char *name;
-};
-
-static int set_name_eq(const void *ctx, uint32_t id)
-{
-	const struct name_key *k = ctx;
-
-	return strcmp(k->b->cfg->addrsets[id].name, k->name) == 0;
-}
-
 /* The index in cfg->addrsets of the set called `name`. */
 int rs_find_addrset(const struct rs_build *b, const char *name, uint32_t *idx)
 {
-	struct name_key key = {b, name};
+	struct cfg_name_key key = {b->cfg, name};
 
-	return idtab_find(&b->set_names, hash_str(name), set_name_eq, &key,
-			  idx);
+	return idtab_find(&b->set_names, hash_str(name), cfg_addrset_name_eq,
+			  &key, idx);
 }
 
 int rs_index_addrsets(struct rs_build *b)
@@ -87,12 +75,12 @@ int rs_index_addrsets(struct rs_build *b)
 	uint32_t found;
 
 	for (uint32_t i = 0; i < cfg->n_addrsets; i++) {
-		struct name_key key = {b, cfg->addrsets[i].name};
+		struct cfg_name_key key = {cfg, cfg->addrsets[i].name};
 
 		/* a repeated name (only in a config built in memory): the
 		 * first one counts, as for the parser */
 		if (idtab_get(&b->set_names, hash_str(cfg->addrsets[i].name),
-			      set_name_eq, &key, i, &found) < 0)
+			      cfg_addrset_name_eq, &key, i, &found) < 0)
 			return -ENOMEM;
 	}
 	return 0;
