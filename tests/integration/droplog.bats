@@ -148,6 +148,12 @@ record() {
 	send_tcp 40011 8081 0x02
 	stop_log
 	[ ! -s "$LOG_OUT" ]
+	start_log --reason no_rule_port --rate 1
+	send_tcp 40012 8082 0x02 5 20
+	stop_log
+	cat "$LOG_OUT"
+	tail -n 1 "$LOG_OUT" |
+		grep -qE '^20[0-9-]+T[0-9:.]+Z \* no_rule_port \+[0-9]+ suppressed after its last record$'
 }
 
 @test "-w writes a pcap that tcpdump reads; frame K is the K-th record" {
@@ -185,8 +191,33 @@ record() {
 	[ "$n" -ge 1 ]
 	[ "$n" -le "$max" ]
 	[ "$n" -lt 200 ]
-	# the withheld ones are counted on the records that follow them
-	[ "$(jq -s 'map(.suppressed) | add' "$LOG_OUT")" -gt 0 ] || [ "$n" -le 10 ]
+	# every drop is a record or counted as withheld: on the record that
+	# follows it, or on the line for its reason at the end
+	records=$(jq -s 'map(select(.summary | not)) | length' "$LOG_OUT")
+	withheld=$(jq -s 'map(.suppressed) | add' "$LOG_OUT")
+	echo "records $records, withheld $withheld, drops $((after - before))"
+	[ $((records + withheld)) -eq $((after - before)) ]
+	[ "$(jq -s 'map(select(.summary)) | length' "$LOG_OUT")" -eq 1 ]
+	[ "$(jq -s 'last | "\(.summary) \(.interface) \(.reason)"' -r "$LOG_OUT")" = \
+	  "true null no_rule_port" ]
+}
+
+@test "a log shows nothing a log killed before it left behind" {
+	start_log -j --reason no_rule_port --rate 1
+	send_tcp 40031 8096 0x02 5 50   # a record per CPU, the rest withheld
+	pkill -KILL -P "$LOG_PID"       # edgexdp, under timeout: no end
+	wait "$LOG_PID" || true
+	LOG_PID=
+	sleep 1.1                       # a token again; the lease still runs:
+	send_tcp 40032 8097 0x02 5 5    # a record no one reads, and withheld
+	sleep 2.5                       # the lease runs out
+	start_log -j --reason no_rule_port --rate 100
+	send_tcp 40033 8098 0x02
+	stop_log
+	cat "$LOG_OUT"
+	[ "$(wc -l < "$LOG_OUT")" -eq 1 ]
+	[ "$(jq .dport "$LOG_OUT")" -eq 8098 ]
+	[ "$(jq .suppressed "$LOG_OUT")" -eq 0 ]
 }
 
 # Is the drop log flag set on NIC's entry of the interfaces map?

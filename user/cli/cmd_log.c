@@ -242,6 +242,59 @@ static pcap_dumper_t *open_dump(const char *path, pcap_t **pcap)
 	return d;
 }
 
+/*
+ * The records the rate limit withheld after a reason's last record: no
+ * record carries them, so a line of its own says how many, for every NIC
+ * (the buckets are per reason and CPU, not per NIC).
+ */
+static void print_withheld(const struct log_opts *lo, __u32 reason,
+			   __u64 withheld)
+{
+	struct json_object *o;
+	struct timespec now;
+	char when[40];
+
+	if (!withheld || (lo->reason_set && reason != (__u32)lo->reason))
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	format_timestamp(when, sizeof(when), &now);
+	if (!g_opts.json) {
+		printf("%s * %s +%llu suppressed after its last record\n", when,
+		       drop_reason_name(reason), (unsigned long long)withheld);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "timestamp", json_object_new_string(when));
+	json_object_object_add(o, "interface", NULL);
+	json_object_object_add(
+		o, "reason", json_object_new_string(drop_reason_name(reason)));
+	json_object_object_add(o, "suppressed",
+			       json_object_new_int64((int64_t)withheld));
+	json_object_object_add(o, "summary", json_object_new_boolean(1));
+	puts(json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* The end of a log that was not cut short by -c: what is left in the ring
+ * buffer, then what the rate limit withheld after the last records. */
+static int finish_log(const struct log_opts *lo, struct drops_reader *r)
+{
+	__u64 withheld[EDGEXDP_DROP_REASON_COUNT];
+	struct edgexdp_diag d;
+	int err = drops_finish(r, withheld, &d);
+
+	if (err) {
+		pr_diag(&d);
+		return err;
+	}
+	for (__u32 reason = 0;
+	     !r->stopped && reason < EDGEXDP_DROP_REASON_COUNT; reason++)
+		print_withheld(lo, reason, withheld[reason]);
+	fflush(stdout);
+	return 0;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -276,6 +329,8 @@ static int run_log(const struct log_opts *lo)
 			err = 0;
 		else if (err)
 			pr_err(err, "log: cannot read the drop log");
+		if (!err && !r.stopped)
+			err = finish_log(lo, &r);
 		drops_close(&r); /* switches the log off again */
 	}
 	if (lc.dumper)
@@ -339,13 +394,20 @@ const struct cmd cmd_log = {
 		"at most N per second per reason and CPU (a token bucket: a "
 		"flood\n"
 		"is no flood of records); \"+K suppressed\" counts those "
-		"withheld.\n"
+		"withheld\n"
+		"before a record, on its CPU. When the log ends (not at "
+		"COUNT), "
+		"a\n"
+		"line per reason with interface * counts those withheld after "
+		"its\n"
+		"last record, on every NIC and CPU.\n"
 		"One log at a time: a second one would split the records.\n",
 	.options = log_options,
 	.after = "-j prints one JSON object per line: timestamp, interface, "
 		 "reason,\n"
 		 "rule (or null), family, proto, src, sport, dst, dport, len,\n"
-		 "caplen, suppressed.\n"
+		 "caplen, suppressed; the lines at the end: timestamp,\n"
+		 "interface (null), reason, suppressed, summary (true).\n"
 		 "  reasons: " LOG_REASONS "\n",
 	.ctx_size = sizeof(struct log_opts),
 	.on_opt = on_log_opt,

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,7 +52,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct drop_event ev = {.rec = rec};
 	char ifbuf[IF_NAMESIZE + 8];
 
-	if (r->stopped || size < sizeof(*rec))
+	if (r->stopped || r->discarding || size < sizeof(*rec))
 		return 0;
 	ev.when = to_wall(r, rec->ts_ns);
 	ev.iface = iface_name(r, rec->ifindex, ifbuf, sizeof(ifbuf));
@@ -72,7 +73,7 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	int ring_fd, err;
 
 	memset(r, 0, sizeof(*r));
-	r->config_fd = r->rule_info_fd = r->ifaces_fd = -1;
+	r->config_fd = r->rule_info_fd = r->ifaces_fd = r->buckets_fd = -1;
 	r->fn = fn;
 	r->ctx = ctx;
 	err = loader_read_info(&r->info);
@@ -85,8 +86,9 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	ring_fd = maps_open_pinned(PIN_DROPLOG);
 	r->rule_info_fd = maps_open_pinned(PIN_RULE_INFO);
 	r->ifaces_fd = maps_open_pinned(PIN_INTERFACES);
+	r->buckets_fd = maps_open_pinned(PIN_DROPLOG_BUCKETS);
 	if (r->config_fd < 0 || ring_fd < 0 || r->rule_info_fd < 0 ||
-	    r->ifaces_fd < 0) {
+	    r->ifaces_fd < 0 || r->buckets_fd < 0) {
 		err = -ENOENT;
 		diag_set(d, 0,
 			 "the loaded filter has no drop log (an older edgexdp "
@@ -99,6 +101,11 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 		goto fail;
 	}
 	close(ring_fd);
+	/* What a log killed before it could read is still there, and it
+	 * happened before this one began. */
+	r->discarding = 1;
+	ring_buffer__consume(r->rb);
+	r->discarding = 0;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &wall);
 	r->mono_to_wall.tv_sec = wall.tv_sec - mono.tv_sec;
@@ -156,9 +163,52 @@ static int set_iface_flags(struct drops_reader *r, int on)
 	return 0;
 }
 
+/*
+ * The rate limit's buckets, per reason: on every CPU, into cpu_buckets
+ * (libbpf_num_possible_cpus() of them), or written from it when `write`.
+ */
+static int buckets_io(struct drops_reader *r, __u32 reason,
+		      struct edgexdp_droplog_bucket *cpu_buckets, int write)
+{
+	int err = write ? bpf_map_update_elem(r->buckets_fd, &reason,
+					      cpu_buckets, BPF_EXIST)
+			: bpf_map_lookup_elem(r->buckets_fd, &reason,
+					      cpu_buckets);
+
+	return err ? -errno : 0;
+}
+
+static struct edgexdp_droplog_bucket *alloc_cpu_buckets(void)
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	_Static_assert(sizeof(struct edgexdp_droplog_bucket) % 8 == 0,
+		       "a per-CPU value is padded to 8 bytes: none here");
+	return ncpu > 0 ? calloc((size_t)ncpu,
+				 sizeof(struct edgexdp_droplog_bucket))
+			: NULL;
+}
+
+/* Empty buckets, which the first drop fills (its last refill is more than
+ * a second ago), and no count of withheld records left by an earlier log. */
+static int reset_buckets(struct drops_reader *r)
+{
+	struct edgexdp_droplog_bucket *b = alloc_cpu_buckets();
+	int err = b ? 0 : -ENOMEM;
+
+	for (__u32 reason = 0; !err && reason < EDGEXDP_DROP_REASON_COUNT;
+	     reason++)
+		err = buckets_io(r, reason, b, 1);
+	free(b);
+	return err;
+}
+
 int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d)
 {
-	int err = set_config(r, 1, rate);
+	int err = reset_buckets(r);
+
+	if (!err)
+		err = set_config(r, 1, rate);
 
 	if (!err)
 		err = set_iface_flags(r, 1);
@@ -208,6 +258,34 @@ int drops_poll(struct drops_reader *r, int timeout_ms)
 	return n < 0 ? n : 0;
 }
 
+int drops_finish(struct drops_reader *r,
+		 __u64 withheld[EDGEXDP_DROP_REASON_COUNT],
+		 struct edgexdp_diag *d)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct edgexdp_droplog_bucket *b = alloc_cpu_buckets();
+	int err = b ? 0 : -ENOMEM;
+
+	memset(withheld, 0, sizeof(__u64) * EDGEXDP_DROP_REASON_COUNT);
+	/* Off first: after it, the counts below only grow by a drop that
+	 * was already past the switch. */
+	if (!err && r->enabled) {
+		set_iface_flags(r, 0);
+		set_config(r, 0, 0);
+		r->enabled = 0;
+	}
+	if (!err)
+		ring_buffer__consume(r->rb);
+	for (__u32 reason = 0; !err && reason < EDGEXDP_DROP_REASON_COUNT;
+	     reason++) {
+		err = buckets_io(r, reason, b, 0);
+		for (int cpu = 0; !err && cpu < ncpu; cpu++)
+			withheld[reason] += b[cpu].suppressed;
+	}
+	free(b);
+	return err ? diag_set(d, err, "cannot read the drop log's counts") : 0;
+}
+
 void drops_close(struct drops_reader *r)
 {
 	if (r->ifaces_fd >= 0) {
@@ -221,8 +299,10 @@ void drops_close(struct drops_reader *r)
 	}
 	if (r->rule_info_fd >= 0)
 		close(r->rule_info_fd);
+	if (r->buckets_fd >= 0)
+		close(r->buckets_fd);
 	ring_buffer__free(r->rb);
 	r->rb = NULL;
-	r->config_fd = r->rule_info_fd = r->ifaces_fd = -1;
+	r->config_fd = r->rule_info_fd = r->ifaces_fd = r->buckets_fd = -1;
 	r->enabled = 0;
 }

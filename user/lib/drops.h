@@ -24,6 +24,7 @@ struct edgexdp_diag;
 struct drops_reader {
 	int config_fd;
 	int ifaces_fd; /* the interfaces map, whose entries carry the switch */
+	int buckets_fd; /* the rate limit's buckets, per reason and CPU */
 	int enabled;
 	__u32 rate; /* records per second, renewed with the lease */
 	int rule_info_fd;
@@ -33,6 +34,7 @@ struct drops_reader {
 	drop_event_fn fn;
 	void *ctx;
 	int stopped;
+	int discarding; /* records of an earlier log: not this one's */
 };
 
 /* Open the pinned drop log; -ENOENT when the loaded filter has none. d
@@ -40,13 +42,20 @@ struct drops_reader {
 int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	       struct edgexdp_diag *d);
 /* Switch the data path's records on, at `rate` per second per reason and
- * CPU. */
+ * CPU, with full buckets and nothing counted as withheld yet. */
 int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d);
 /* Wait up to timeout_ms for records and hand each to fn; renew the lease
  * (EDGEXDP_DROPLOG_LEASE_NS: call at least that often) and switch the
  * NICs on again if a reload in between rewrote their entries. 0, -EINTR, or
  * negative errno; r->stopped once fn asked to stop. */
 int drops_poll(struct drops_reader *r, int timeout_ms);
+/* Switch the records off, hand fn what is still in the ring buffer (unless
+ * it asked to stop), and set withheld[reason] to the records the rate
+ * limit withheld after that reason's last record, on every CPU: what no
+ * record carries in its `suppressed`. 0 or negative errno. */
+int drops_finish(struct drops_reader *r,
+		 __u64 withheld[EDGEXDP_DROP_REASON_COUNT],
+		 struct edgexdp_diag *d);
 /* Switch the records off again and close everything. */
 void drops_close(struct drops_reader *r);
 
