@@ -115,19 +115,23 @@ assert_clean() {
 	assert_clean
 }
 
-@test "a second command waits for the lock, then says who holds it" {
-	flock "$EDGEXDP_BPFFS" sleep 1 &
+# hold_lock SECONDS: flock(1) holds the bpffs's lock for SECONDS, in the
+# background (its pid in $holder); returns once it holds it.
+hold_lock() {
+	flock "$EDGEXDP_BPFFS" sleep "$1" &
 	holder=$!
-	sleep 0.2
+	while flock -n "$EDGEXDP_BPFFS" true; do sleep 0.05; done
+}
+
+@test "a second command waits for the lock, then says who holds it" {
+	hold_lock 3
 	run gw load -c "$CFG"
 	wait "$holder"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"waiting for pid $holder (flock $EDGEXDP_BPFFS sleep 1)"* ]]
+	[[ "$output" == *"waiting for pid $holder (flock $EDGEXDP_BPFFS sleep 3)"* ]]
 	[ -n "$(xdp_prog_id "$GW" veth-ext)" ]
 
-	flock "$EDGEXDP_BPFFS" sleep 10 &
-	holder=$!
-	sleep 0.2
+	hold_lock 10
 	EDGEXDP_LOCK_TIMEOUT=1 run gw unload
 	kill "$holder"
 	wait "$holder" 2>/dev/null || true
@@ -165,6 +169,13 @@ assert_clean() {
 	run env -u EDGEXDP_BPFFS ip netns exec "$GW" sh -c "$EDGEXDP load -c $CFG"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no bpffs that outlives this command"* ]]
+	# the advice on lines of its own, not with its newlines escaped
+	[[ "$output" == *$'exits.\nedgexdp: mount a bpffs outside /sys'* ]]
+	[[ "$output" == *$'\n  mkdir -p /run/edgexdp-bpffs'* ]]
+	[[ "$output" != *'\x0a'* ]]
+	run env -u EDGEXDP_BPFFS ip netns exec "$GW" sh -c "$EDGEXDP -j load -c $CFG"
+	[ "$status" -eq 1 ]
+	jq -r .error <<<"$output" | grep -qx '  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf /run/edgexdp-bpffs'
 	[ -z "$(xdp_prog_id "$GW" veth-ext)" ]
 	# A bpffs mounted inside a private mount namespace.
 	d=$(mktemp -d /tmp/edgexdp-private.XXXXXX)

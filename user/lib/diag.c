@@ -63,6 +63,13 @@ int diag_set(struct edgexdp_diag *d, int err, const char *fmt, ...)
 	return err;
 }
 
+void diag_add_hint(struct edgexdp_diag *d, const char *hint)
+{
+	size_t used = strlen(d->msg);
+
+	snprintf(d->msg + used, sizeof(d->msg) - used, "\n%s", hint);
+}
+
 void diag_vset_at(struct edgexdp_diag *d, const char *file, unsigned int line,
 		  unsigned int column, const char *fmt, va_list ap)
 {

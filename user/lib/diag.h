@@ -40,6 +40,10 @@ void diag_vset_at(struct edgexdp_diag *d, const char *file, unsigned int line,
 		  unsigned int column, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
 void diag_clear(struct edgexdp_diag *d);
+/* A line of advice under the message, kept as written: a constant of the
+ * code's, where the message's values (from files, the environment) have
+ * their control characters escaped. */
+void diag_add_hint(struct edgexdp_diag *d, const char *hint);
 
 /* libbpf/libxdp errors (negative errno or their own codes) as text. */
 const char *bpf_errstr(int err, char *buf, size_t len);

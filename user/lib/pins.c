@@ -98,14 +98,14 @@ static void netns_hint(struct edgexdp_diag *d, const char *root)
 	diag_set(d, 0,
 		 "%s is no bpffs that outlives this command: it runs in a "
 		 "mount namespace of its own (as 'ip netns exec' or 'unshare "
-		 "-m' make), and pins made there vanish when it exits.\n"
-		 "edgexdp: mount a bpffs outside /sys and point EDGEXDP_BPFFS "
-		 "at it, e.g.\n"
-		 "  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
-		 "/run/edgexdp-bpffs\n"
-		 "  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS edgexdp "
-		 "load",
+		 "-m' make), and pins made there vanish when it exits.",
 		 root);
+	diag_add_hint(d, "edgexdp: mount a bpffs outside /sys and point "
+			 "EDGEXDP_BPFFS at it, e.g.\n"
+			 "  mkdir -p /run/edgexdp-bpffs && mount -t bpf bpf "
+			 "/run/edgexdp-bpffs\n"
+			 "  EDGEXDP_BPFFS=/run/edgexdp-bpffs ip netns exec NS "
+			 "edgexdp load");
 }
 
 static int dir_is_empty(const char *path)
