@@ -90,13 +90,19 @@ topology_teardown() {
 # most 5 s): a fixed sleep is too short on a slow machine (TCG in the VM
 # stage).
 wait_tcp_listen() {
-	local tries=50
+	wait_listen "$1" "$2" tcp
+}
+
+# wait_listen NS PORT tcp|udp: wait until a socket is bound to PORT in NS.
+wait_listen() {
+	local tries=50 flag=-Hltn
+	[ "$3" = udp ] && flag=-Hlun
 	while [ "$tries" -gt 0 ]; do
-		[ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2")" ] && return 0
+		[ -n "$(ip netns exec "$1" ss "$flag" "sport = :$2")" ] && return 0
 		sleep 0.1
 		tries=$((tries - 1))
 	done
-	echo "nothing listens on tcp $2 in $1" >&2
+	echo "nothing listens on $3 $2 in $1" >&2
 	return 1
 }
 
@@ -126,11 +132,13 @@ session_open() {
 	coproc SESSION { ip netns exec "$1" socat - "TCP:$2:$3$src" 2>/dev/null; }
 }
 
-# echo_line LINE: send a line on the session; succeed if it comes back.
+# echo_line LINE [SECONDS]: send a line on the session; succeed if it comes
+# back within SECONDS (5: a line that must come back; a test that expects
+# none passes less).
 echo_line() {
 	local line=
 	echo "$1" >&"${SESSION[1]}"
-	read -r -t 2 line <&"${SESSION[0]}" || true
+	read -r -t "${2:-5}" line <&"${SESSION[0]}" || true
 	[ "$line" = "$1" ]
 }
 

@@ -9,6 +9,8 @@ set -u
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
+# shellcheck source=tests/uptime.sh
+. tests/uptime.sh
 passed=0
 failed=0
 skipped=0
@@ -59,6 +61,7 @@ for t in "$BUILD"/asan/tests/unit/test_*; do
 	[ -x "$t" ] && ASAN_OPTIONS=detect_leaks=1 run_tap "asan $(basename "$t")" "$t"
 done
 echo "== data path (BPF_PROG_TEST_RUN)"
+wait_datapath_uptime
 run_tap datapath "$BUILD/tests/datapath/test_datapath"
 echo "== differential fuzzing (a fixed seed, 200,000 packets)"
 run_tap fuzz "$BUILD/tests/fuzz/fuzz_datapath" -n 200000 -s 9 \

@@ -216,16 +216,23 @@ static void rate_limits_records(void **state)
 {
 	struct collected c;
 	struct pkt p;
+	__u64 t0, refills;
+	size_t burst;
 
 	(void)state;
 	droplog_set(1, 3);
 	mk_tcp(&p, ANY_EXT4, 40000, "203.0.113.10", 8080, F_SYN, 0);
+	t0 = monotonic_ns();
 	for (int i = 0; i < 10; i++)
 		step("flood", EDGEXDP_ZONE_EXTERNAL, &p,
 		     WANT_DROP(EDGEXDP_DROP_NO_RULE_PORT));
-	/* The burst; ten runs take far less than the third of a second
-	 * a token takes to come back. */
-	assert_int_equal(drain(&c), 3);
+	/* The burst, and a token for each third of a second the ten runs
+	 * took: none on a machine that is not starved (under TCG it may). */
+	refills = (monotonic_ns() - t0) * 3 / NSEC_PER_SEC;
+	burst = drain(&c);
+	if (burst < 3 || burst > 3 + refills)
+		fail_msg("%zu records of 10 drops at 3/s, %llu refills", burst,
+			 (unsigned long long)refills);
 	/* Other reasons have buckets of their own. */
 	mk_tcp(&p, ANY_EXT4, 40000, "203.0.113.10", 443, F_ACK, 0);
 	step("stray ACK", EDGEXDP_ZONE_EXTERNAL, &p,
@@ -238,7 +245,12 @@ static void rate_limits_records(void **state)
 	step("after a second", EDGEXDP_ZONE_EXTERNAL, &p,
 	     WANT_DROP(EDGEXDP_DROP_NO_RULE_PORT));
 	assert_int_equal(drain(&c), 1);
-	assert_int_equal(c.recs[0].suppressed, 7);
+	/* (A token that came back mid-flood took a record, which carried
+	 * the count withheld before it.) */
+	if (burst == 3)
+		assert_int_equal(c.recs[0].suppressed, 7);
+	else
+		assert_in_range(c.recs[0].suppressed, 0, 10 - burst);
 }
 
 /* A listener killed before it switched off: at the NIC's first drop after

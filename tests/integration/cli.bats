@@ -138,7 +138,7 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 }
 
 @test "stats counts real packets: an allowed flow, its replies and drops" {
-	in_ns "$GW" timeout 5 socat -T2 TCP-LISTEN:443,bind=203.0.113.10,reuseaddr OPEN:/dev/null 3>&- &
+	in_ns "$GW" timeout 30 socat -T2 TCP-LISTEN:443,bind=203.0.113.10,reuseaddr OPEN:/dev/null 3>&- &
 	listener=$!
 	wait_tcp_listen "$GW" 443
 	run in_ns "$PEER" timeout 5 socat -T2 - TCP:203.0.113.10:443,connect-timeout=2 <<<"hello"

@@ -31,14 +31,26 @@ log_enabled() {
 		jq -r '.value[0] // .formatted.value.enabled' | grep -qE '^(0x01|1)$'
 }
 
+# The drop log's config (switch, rate, lease), as bpftool shows it.
+log_config() {
+	bpftool -j map lookup pinned "$EDGEXDP_BPFFS/edgexdp/droplog_config" key 0 0 0 0 |
+		jq -c .value
+}
+
 # start_log ARGS...: edgexdp log in the gateway, its output in $LOG_OUT;
-# wait until it has switched the records on.
+# wait until it has switched the records on: a lease of its own (one a
+# killed listener left may still be there) and the external NIC's flag.
 start_log() {
+	local before
+	before=$(log_config)
 	LOG_OUT="$BATS_TEST_TMPDIR/log.out"
 	ip netns exec "$GW" timeout 30 "$EDGEXDP" log "$@" >"$LOG_OUT" 2>&1 &
 	LOG_PID=$!
-	for _ in $(seq 50); do
-		log_enabled && return 0
+	for _ in $(seq 100); do
+		if log_enabled && [ "$(log_config)" != "$before" ] &&
+			iface_flag_on veth-ext; then
+			return 0
+		fi
 		sleep 0.1
 	done
 	return 1
@@ -255,7 +267,11 @@ iface_flag_on() {
 @test "a listener reads on across a reload: the log is state, not rules" {
 	start_log -j
 	in_ns "$GW" "$EDGEXDP" reload -c "$CFG" >/dev/null
-	sleep 0.5 # a poll: the listener switches the new entries on
+	# at its next poll the listener switches the new entries on
+	for _ in $(seq 50); do
+		iface_flag_on veth-ext && break
+		sleep 0.1
+	done
 	send_tcp 40050 8098 0x02
 	stop_log
 	[ -n "$(record no_rule_port '.dport == 8098')" ] || { cat "$LOG_OUT"; return 1; }

@@ -72,7 +72,7 @@ rule_packets() {
 	run gw load -c "$NO_SITE"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"0 still allowed (0 now counted on another rule), 1 removed"* ]]
-	! echo_line two
+	! echo_line two 2
 	# no_rule_port, or tcp_state when the client's port happens to lie
 	# in a rule's range (50000-59999) and the segment looks like a reply
 	[ "$(gw -j stats | jq '.drops.no_rule_port + .drops.tcp_state')" -ge 1 ]

@@ -35,7 +35,7 @@ setup_file() {
 	echo_service_start "$GW" 203.0.113.10 9999 # denied by both
 	ip netns exec "$GW" python3 "$TRAFFIC" udp-echo 203.0.113.10 5000 &
 	echo $! >"$BATS_FILE_TMPDIR/udp-echo.pid"
-	sleep 0.3
+	wait_listen "$GW" 5000 udp
 }
 
 teardown_file() {
@@ -65,7 +65,7 @@ gw() { in_ns "$GW" "$EDGEXDP" "$@"; }
 		gw reload -c "$cfg" >/dev/null || { touch "$stop"; echo "reload $i failed"; return 1; }
 		if [ "$i" -eq 1 ]; then
 			# B removed site-a: its connection is cut, new ones refused.
-			! echo_line after-b
+			! echo_line after-b 2
 			run bash -c "ip netns exec $PEER timeout 2 socat -T1 - TCP:203.0.113.10:8444,connect-timeout=0.5 <<<x 2>/dev/null"
 			[ -z "$output" ]
 		fi

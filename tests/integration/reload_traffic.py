@@ -22,10 +22,31 @@ def udp_echo(addr, port):
         s.sendto(data, peer)
 
 
+# How long a message may take to come back before it counts as lost: far
+# more than a reload takes, so a machine starved by the verifier runs of
+# a hundred reloads delays a reply without losing it.
+REPLY_TIMEOUT = 5.0
+
+
+def udp_reply(u, msg):
+    """True if msg comes back within REPLY_TIMEOUT; replies to earlier
+    messages that came late are passed over."""
+    deadline = time.monotonic() + REPLY_TIMEOUT
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        u.settimeout(left)
+        try:
+            if u.recv(2048) == msg:
+                return True
+        except OSError:
+            return False
+
+
 def flows(addr, tport, uport, stop):
-    t = socket.create_connection((addr, tport), timeout=2)
+    t = socket.create_connection((addr, tport), timeout=REPLY_TIMEOUT)
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    u.settimeout(1)
     u.connect((addr, uport))
     c = {"tcp_sent": 0, "tcp_ok": 0, "tcp_error": "", "udp_sent": 0,
          "udp_ok": 0}
@@ -50,11 +71,8 @@ def flows(addr, tport, uport, stop):
             break
         u.send(msg)
         c["udp_sent"] += 1
-        try:
-            if u.recv(2048) == msg:
-                c["udp_ok"] += 1
-        except OSError:
-            pass
+        if udp_reply(u, msg):
+            c["udp_ok"] += 1
         time.sleep(0.01)
     print(json.dumps(c), flush=True)
 

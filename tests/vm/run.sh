@@ -14,10 +14,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-# The flow-expiry tests back-date flows by up to the transitory timeout
-# plus a second (tests/datapath/cases_flow.c): CLOCK_MONOTONIC must be past
-# that, and a VM that just booted is not.
-DATAPATH_MIN_UPTIME=125
+# shellcheck source=tests/uptime.sh
+. tests/uptime.sh
 n=0
 
 # suite NAME CMD...: run one suite and fold its TAP into ours.
@@ -48,10 +46,6 @@ echo "# kernel: $(uname -r) (the VM stage ran on it)"
 for t in tests/integration/cli.bats tests/vm/*.bats; do
 	suite "$(basename "$t" .bats)" bats --tap "$t"
 done
-up=$(cut -d. -f1 /proc/uptime)
-if [ "$up" -lt "$DATAPATH_MIN_UPTIME" ]; then
-	echo "# waiting $((DATAPATH_MIN_UPTIME - up)) s: the flow-expiry tests need an uptime of $DATAPATH_MIN_UPTIME s"
-	sleep $((DATAPATH_MIN_UPTIME - up))
-fi
+wait_datapath_uptime
 CMOCKA_MESSAGE_OUTPUT=TAP suite datapath "$BUILD/tests/datapath/test_datapath"
 echo "1..$n"

@@ -95,7 +95,10 @@ s06|udp|$INET_ATT|50000|$PUB_AV|no_rule_addr
 s07|tcp-ack|$INET6_ATT|443|$EDGE6_ACCESS|tcp_state
 s08|udp|$INET6_ATT|3478|$EDGE6_AV|no_flow"
 
-LAB_TIMEOUT=${LAB_TIMEOUT:-1}
+# Seconds a probe waits for its reply. Every row of a table is probed at
+# once, dozens of interpreters on two cores: a reply that comes, comes
+# well within it; a row that must fail waits it out once per table.
+LAB_TIMEOUT=${LAB_TIMEOUT:-2}
 
 # lab_rows TABLE [ID...]: the rows of a table, or only those ids.
 lab_rows() {
