@@ -23,10 +23,24 @@ setup_file() {
 teardown_file() {
 	# whatever happened: the machine as the test found it
 	if [ -e "${WORK:-/nonexistent}/installed" ]; then
-		dpkg -P edgexdp >/dev/null 2>&1
+		dpkg_waiting -P edgexdp >/dev/null 2>&1
 	fi
 	[ -n "${WORK:-}" ] && rm -rf "$WORK"
 	return 0
+}
+
+# dpkg_waiting ARGS...: dpkg, again while another dpkg or apt (apt-daily on
+# a fresh machine) holds its lock, for up to 10 minutes.
+dpkg_waiting() {
+	local out rc
+	for _ in $(seq 300); do
+		out=$(dpkg "$@" 2>&1)
+		rc=$?
+		[ "$rc" -ne 0 ] && [[ $out == *"locked by another process"* ]] || break
+		sleep 2
+	done
+	[ -z "$out" ] || printf '%s\n' "$out"
+	return "$rc"
 }
 
 deb_file() { ls "$WORK"/edgexdp_"$(cat "$REPO/VERSION")"_*.deb; }
@@ -58,7 +72,7 @@ Version: $(cat "$REPO/VERSION")" ]
 
 @test "installed, edgexdp runs from the installed files; dpkg -r removes them all" {
 	touch "$WORK/installed"
-	run dpkg -i "$(deb_file)"
+	run dpkg_waiting -i "$(deb_file)"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	run /usr/sbin/edgexdp --version
 	[ "$output" = "edgexdp $(cat "$REPO/VERSION")" ]
@@ -73,12 +87,12 @@ Version: $(cat "$REPO/VERSION")" ]
 
 	files=$(dpkg -L edgexdp | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 	[ -n "$files" ]
-	run dpkg -r edgexdp
+	run dpkg_waiting -r edgexdp
 	[ "$status" -eq 0 ]
 	for f in $files; do
 		[ ! -e "$f" ] || { echo "left behind: $f"; return 1; }
 	done
-	dpkg -P edgexdp >/dev/null
+	dpkg_waiting -P edgexdp >/dev/null
 	rm "$WORK/installed"
 	! dpkg-query -W -f='${Status}' edgexdp 2>/dev/null | grep -q installed
 }

@@ -108,9 +108,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing:$missing${need_kernel:+ Debian-12-kernel(unpacked)}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+# A fresh machine's apt-daily or unattended-upgrades may hold dpkg's and
+# the lists' locks for a while: wait for them rather than fail at once.
+APT_LOCK_WAIT=(-o DPkg::Lock::Timeout=600)
+apt-get "${APT_LOCK_WAIT[@]}" update -qq
 # shellcheck disable=SC2086
-[ -z "$missing" ] || apt-get install -y -qq --no-install-recommends $missing >/dev/null
+[ -z "$missing" ] || apt-get "${APT_LOCK_WAIT[@]}" install -y -qq --no-install-recommends $missing >/dev/null
 
 # unpack_vm_kernel: the package's files into $VM_KERNEL_DIR, modules.dep
 # made by busybox's depmod (the package's postinst would have made it).
