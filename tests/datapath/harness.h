@@ -180,6 +180,9 @@ extern size_t g_n_cats;
 /* Case categories, each registering its cases. */
 void cases_seed(void);
 void cases_flow(void);
+void cases_tcp_state(void);
+void cases_icmp_err(void);
+void cases_frag(void);
 void cases_parse(void);
 void cases_source(void);
 void cases_egress(void);

@@ -41,6 +41,9 @@ int main(void)
 
 	cases_seed();
 	cases_flow();
+	cases_tcp_state();
+	cases_icmp_err();
+	cases_frag();
 	cases_parse();
 	cases_source();
 	cases_egress();
