@@ -626,7 +626,7 @@ static const struct parse_case parse_cases[] = {
 	{"ICMPv6 error quoting 4 of the 8 L4 bytes", b_icmp_err, 6, EXT,
 	 CUT_FIX, AT_L4, 8 + 40 + 4, DROP(MALFORMED)},
 
-	/* ICMPv6 errors quoting extension headers (tracked: cases_icmp_err.c) */
+	/* ICMPv6 errors quoting extension headers (see cases_icmp_err.c) */
 	{"ICMPv6 error quoting no flow behind hop-by-hop, dest options, "
 	 "routing drops (icmp)",
 	 b_icmp6_err_ext, CHAIN(1), EXT, WHOLE, DROP(ICMP)},
