@@ -195,13 +195,23 @@ $(BUILD)/edgexdp: $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRCS)) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Objects, then the library: the harnesses named below come after it in $^.
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS) \
+		$(CMOCKA_LIBS)
 
 $(BUILD)/asan/tests/unit/%: $(BUILD)/asan/tests/unit/%.o $(ASAN_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(filter %.o,$^) $(filter %.a,$^) \
+		$(LDLIBS) $(CMOCKA_LIBS)
+
+# The rule compiler's tests share a harness (tests/unit/ruleset_harness.c).
+RULESET_UNIT := test_ruleset test_ruleset_tables
+$(addprefix $(BUILD)/tests/unit/,$(RULESET_UNIT)): \
+	$(BUILD)/tests/unit/ruleset_harness.o
+$(addprefix $(BUILD)/asan/tests/unit/,$(RULESET_UNIT)): \
+	$(BUILD)/asan/tests/unit/ruleset_harness.o
 
 $(BUILD)/tests/datapath/%.o $(BUILD)/tools/obj/%.o: ALL_CFLAGS += -Itests/lib
 

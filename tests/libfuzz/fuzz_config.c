@@ -5,7 +5,7 @@
  * error, without a crash, a leak, undefined behaviour or a hang. `make
  * fuzz` builds it with -fsanitize=fuzzer,address,undefined and seeds it
  * with the example configs; every input it ever broke on is a unit test
- * (tests/unit/test_config.c).
+ * (tests/unit/test_config.c, or test_config_errors.c if it must be refused).
  */
 #include <stddef.h>
 #include <stdint.h>
