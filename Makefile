@@ -78,6 +78,7 @@ PKT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_BIN := $(BUILD)/tests/fuzz/fuzz_datapath
 FUZZ_DP_OBJS := $(BUILD)/tests/datapath/harness.o \
+		$(BUILD)/tests/datapath/harness_ct.o \
 		$(BUILD)/tests/datapath/oracle.o
 FUZZ_PACKETS ?= 1000000
 FUZZ_SEED ?= $(shell date +%s)

@@ -4,6 +4,8 @@
  * maps, a way to run one packet on a zone and check everything it must
  * move (action, exactly one reason counter, the rule's counters, the NIC's
  * counters), conntrack / frags inspection, and the case registry.
+ * Implemented in harness.c and harness_ct.c (the flow tables, the
+ * settings map, the scripted TCP segments).
  */
 #ifndef DATAPATH_HARNESS_H
 #define DATAPATH_HARNESS_H
