@@ -6,6 +6,8 @@
  * bytes itself, keeps its own flows and fragment records, and asks the
  * test oracle (tests/datapath/oracle.c) which rule a new flow opens on.
  * Time does not pass inside a sequence: no flow or fragment expires.
+ * Implemented in model.c and the model_*.c it calls, one topic each
+ * (model_internal.h lists them).
  */
 #ifndef FUZZ_MODEL_H
 #define FUZZ_MODEL_H
