@@ -2,8 +2,8 @@
 /*
  * The differential fuzzer of the data path: packet sequences from the
  * generator (gen.c) run through the real XDP program with BPF_PROG_TEST_RUN
- * and through the reference model (model.c); the verdict, the reason
- * counted and the rule counted on must agree, packet by packet.
+ * and through the reference model (model.h, model*.c); the verdict, the
+ * reason counted and the rule counted on must agree, packet by packet.
  *
  *   fuzz_datapath [-n PACKETS] [-t SECONDS] [-s SEED] [-o DIR]
  *   fuzz_datapath -r CASE       replay a saved mismatch
