@@ -232,6 +232,27 @@ record() {
 	[ "$(jq .suppressed "$LOG_OUT")" -eq 0 ]
 }
 
+@test "one log at a time: a second is refused, naming the first, which hears on" {
+	lock="/run/lock/edgexdp-log-$(stat -c '%Hd-%Ld-%i' "$EDGEXDP_BPFFS").lock"
+	start_log -j
+	[ -e "$lock" ]
+	run in_ns "$GW" timeout 5 "$EDGEXDP" log
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"pid "*" reads the drop log of $EDGEXDP_BPFFS already: one log at a time"* ]]
+	run in_ns "$GW" timeout 5 "$EDGEXDP" -j log --rate 5
+	[ "$status" -eq 1 ]
+	jq -e '.error | test("one log at a time")' <<<"$output"
+	send_tcp 40060 8099 0x02
+	stop_log
+	[ -n "$(record no_rule_port '.dport == 8099')" ] || { cat "$LOG_OUT"; return 1; }
+	[ ! -e "$lock" ]
+	# gone, it leaves the next one free to start
+	start_log -j
+	stop_log
+	[ ! -e "$lock" ]
+}
+
 # Is the drop log flag set on NIC's entry of the interfaces map?
 iface_flag_on() {
 	local idx bytes flags

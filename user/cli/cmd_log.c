@@ -401,7 +401,9 @@ const struct cmd cmd_log = {
 		"line per reason with interface * counts those withheld after "
 		"its\n"
 		"last record, on every NIC and CPU.\n"
-		"One log at a time: a second one would split the records.\n",
+		"One log at a time: a second one, which would split the "
+		"records,\n"
+		"is refused and told the first one's pid.\n",
 	.options = log_options,
 	.after = "-j prints one JSON object per line: timestamp, interface, "
 		 "reason,\n"

@@ -74,6 +74,7 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 
 	memset(r, 0, sizeof(*r));
 	r->config_fd = r->rule_info_fd = r->ifaces_fd = r->buckets_fd = -1;
+	r->lock_fd = -1;
 	r->fn = fn;
 	r->ctx = ctx;
 	err = loader_read_info(&r->info);
@@ -82,6 +83,9 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	err = loader_check_abi(&r->info, d);
 	if (err)
 		return err;
+	r->lock_fd = pins_lock_log(r->lock_path, sizeof(r->lock_path), d);
+	if (r->lock_fd < 0)
+		return r->lock_fd;
 	r->config_fd = maps_open_pinned(PIN_DROPLOG_CONFIG);
 	ring_fd = maps_open_pinned(PIN_DROPLOG);
 	r->rule_info_fd = maps_open_pinned(PIN_RULE_INFO);
@@ -303,6 +307,9 @@ void drops_close(struct drops_reader *r)
 		close(r->buckets_fd);
 	ring_buffer__free(r->rb);
 	r->rb = NULL;
+	/* last: the next log finds it all off */
+	pins_unlock_log(r->lock_path, r->lock_fd);
 	r->config_fd = r->rule_info_fd = r->ifaces_fd = r->buckets_fd = -1;
+	r->lock_fd = -1;
 	r->enabled = 0;
 }

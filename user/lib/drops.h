@@ -25,6 +25,8 @@ struct drops_reader {
 	int config_fd;
 	int ifaces_fd; /* the interfaces map, whose entries carry the switch */
 	int buckets_fd; /* the rate limit's buckets, per reason and CPU */
+	int lock_fd; /* one reader at a time (pins_lock_log) */
+	char lock_path[128];
 	int enabled;
 	__u32 rate; /* records per second, renewed with the lease */
 	int rule_info_fd;
@@ -37,8 +39,9 @@ struct drops_reader {
 	int discarding; /* records of an earlier log: not this one's */
 };
 
-/* Open the pinned drop log; -ENOENT when the loaded filter has none. d
- * says why on failure. Nothing is switched on yet. */
+/* Open the pinned drop log; -ENOENT when the loaded filter has none,
+ * -EBUSY when another reader has it. d says why on failure. Nothing is
+ * switched on yet. */
 int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	       struct edgexdp_diag *d);
 /* Switch the data path's records on, at `rate` per second per reason and

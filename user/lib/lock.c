@@ -64,6 +64,68 @@ static void pid_cmdline(int pid, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+/* An flock on `path`, which must still name the file locked: a reader
+ * that ends removes it (pins_unlock_log), and one that opened it just
+ * before would otherwise lock a file nobody else can find. */
+static int lock_file_nb(const char *path, struct stat *st)
+{
+	struct stat named;
+	int fd;
+
+	for (int tries = 0; tries < 8; tries++) {
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			  0600);
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) || fstat(fd, st)) {
+			int err = -errno;
+
+			if (err == -EWOULDBLOCK && fstat(fd, st))
+				err = -errno;
+			close(fd);
+			return err;
+		}
+		if (!stat(path, &named) && named.st_ino == st->st_ino &&
+		    named.st_dev == st->st_dev)
+			return fd;
+		close(fd);
+	}
+	return -ESTALE; /* not -EAGAIN, which is -EWOULDBLOCK: "busy" */
+}
+
+int pins_lock_log(char *path, size_t len, struct edgexdp_diag *d)
+{
+	const char *root = bpffs_root();
+	char who[256];
+	struct stat st;
+	int fd, pid;
+
+	if (stat(root, &st))
+		return diag_set(d, -errno, "cannot open %s", root);
+	snprintf(path, len, EDGEXDP_LOG_LOCK_DIR "/edgexdp-log-%u-%u-%lu.lock",
+		 major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
+	fd = lock_file_nb(path, &st);
+	if (fd >= 0)
+		return fd;
+	if (fd != -EWOULDBLOCK)
+		return diag_set(d, fd, "cannot lock the drop log (%s)", path);
+	pid = lock_holder(&st);
+	pid_cmdline(pid, who, sizeof(who));
+	diag_set(d, 0,
+		 "pid %d (%s) reads the drop log of %s already: one log at a "
+		 "time, two would split its records",
+		 pid, who, root);
+	return -EBUSY;
+}
+
+void pins_unlock_log(const char *path, int fd)
+{
+	if (fd < 0)
+		return;
+	unlink(path); /* while held: see lock_file_nb */
+	close(fd);
+}
+
 static unsigned int lock_wait_seconds(void)
 {
 	const char *env = getenv("EDGEXDP_LOCK_TIMEOUT");

@@ -61,4 +61,18 @@ int pins_remove(const char *const *keep);
 #define EDGEXDP_LOCK_TIMEOUT_DEFAULT 10
 int pins_lock(struct edgexdp_diag *d);
 
+/*
+ * The drop log's reader is one at a time per bpffs: two would split the
+ * ring buffer's records and each other's counts. An flock, without
+ * waiting, on a file under EDGEXDP_LOG_LOCK_DIR named after the bpffs
+ * root's device (each mount of a bpffs is a device of its own): not the
+ * root's own flock, which the state-changing commands take and a log
+ * must not hold for its whole life. -EBUSY naming the reader that holds
+ * it; else the fd that holds the lock, its file's name in path.
+ */
+#define EDGEXDP_LOG_LOCK_DIR "/run/lock"
+int pins_lock_log(char *path, size_t len, struct edgexdp_diag *d);
+/* Let it go, and remove its file (fd < 0: nothing held). */
+void pins_unlock_log(const char *path, int fd);
+
 #endif /* EDGEXDP_PINS_H */
