@@ -76,6 +76,37 @@ static int zero_new_counters(struct reload_ctx *c)
 	return err;
 }
 
+/*
+ * A running `edgexdp log` has switched the drop log on in the live NICs'
+ * entries: the new entries start switched on where the old ones are, so
+ * no drop goes unlogged between the switch and the log's next poll. (One
+ * switched on after a log ended is switched off at the next drop, as a
+ * lapsed lease.)
+ */
+static int keep_droplog_flags(struct reload_ctx *c)
+{
+	int old_fd = maps_open_pinned(PIN_INTERFACES);
+	int new_fd = bpf_map__fd(c->skel->maps.interfaces);
+	struct edgexdp_iface old, cur;
+	int err = 0;
+
+	if (old_fd < 0)
+		return 0; /* nothing to keep */
+	for (size_t i = 0; i < c->req->rs->n_ifaces && !err; i++) {
+		__u32 key = c->ifindexes[i];
+
+		if (bpf_map_lookup_elem(old_fd, &key, &old) ||
+		    !(old.flags & EDGEXDP_IFACE_DROPLOG) ||
+		    bpf_map_lookup_elem(new_fd, &key, &cur))
+			continue;
+		cur.flags |= EDGEXDP_IFACE_DROPLOG;
+		if (bpf_map_update_elem(new_fd, &key, &cur, BPF_EXIST))
+			err = -errno;
+	}
+	close(old_fd);
+	return err;
+}
+
 /* The new instance: live state maps, new filled rule maps, loaded. */
 static int build_instance(struct reload_ctx *c, struct edgexdp_diag *d)
 {
@@ -117,6 +148,8 @@ static int build_instance(struct reload_ctx *c, struct edgexdp_diag *d)
 		err = reload_injected("maps", d);
 	if (!err)
 		err = zero_new_counters(c);
+	if (!err)
+		err = keep_droplog_flags(c);
 	if (err)
 		return d->msg[0] ? err
 				 : diag_set(d, err, "cannot fill the new maps");
