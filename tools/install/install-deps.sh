@@ -110,8 +110,22 @@ echo "install-deps: installing:$missing${need_kernel:+ Debian-12-kernel(unpacked
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine's apt-daily or unattended-upgrades may hold dpkg's and
 # the lists' locks for a while: wait for them rather than fail at once.
+# DPkg::Lock::Timeout covers dpkg's lock; the lists' lock, which update
+# takes, gets a retry of its own (on that error only).
 APT_LOCK_WAIT=(-o DPkg::Lock::Timeout=600)
-apt-get "${APT_LOCK_WAIT[@]}" update -qq
+apt_update() {
+	local out
+	for _ in $(seq 60); do
+		out=$(apt-get "${APT_LOCK_WAIT[@]}" update -qq 2>&1) && return 0
+		case $out in
+		*"Could not get lock"* | *"Unable to lock"*) sleep 10 ;;
+		*) printf '%s\n' "$out" >&2; return 1 ;;
+		esac
+	done
+	printf '%s\n' "$out" >&2
+	return 1
+}
+apt_update
 # shellcheck disable=SC2086
 [ -z "$missing" ] || apt-get "${APT_LOCK_WAIT[@]}" install -y -qq --no-install-recommends $missing >/dev/null
 
