@@ -259,7 +259,7 @@ static void print_withheld(const struct log_opts *lo, __u32 reason,
 	clock_gettime(CLOCK_REALTIME, &now);
 	format_timestamp(when, sizeof(when), &now);
 	if (!g_opts.json) {
-		printf("%s * %s +%llu suppressed after its last record\n", when,
+		printf("%s * %s +%llu suppressed, counted on no record\n", when,
 		       drop_reason_name(reason), (unsigned long long)withheld);
 		return;
 	}
@@ -277,22 +277,23 @@ static void print_withheld(const struct log_opts *lo, __u32 reason,
 }
 
 /* The end of a log that was not cut short by -c: what is left in the ring
- * buffer, then what the rate limit withheld after the last records. */
-static int finish_log(const struct log_opts *lo, struct drops_reader *r)
+ * buffer, then what the rate limit withheld after the last records. What
+ * it printed stands if the counts cannot be read: a warning, not a
+ * failure. */
+static void finish_log(const struct log_opts *lo, struct drops_reader *r)
 {
 	__u64 withheld[EDGEXDP_DROP_REASON_COUNT];
 	struct edgexdp_diag d;
-	int err = drops_finish(r, withheld, &d);
 
-	if (err) {
-		pr_diag(&d);
-		return err;
+	if (drops_finish(r, withheld, &d)) {
+		pr_warn("log: %s: no count of the records withheld at the end",
+			d.msg);
+		return;
 	}
 	for (__u32 reason = 0;
 	     !r->stopped && reason < EDGEXDP_DROP_REASON_COUNT; reason++)
 		print_withheld(lo, reason, withheld[reason]);
 	fflush(stdout);
-	return 0;
 }
 
 static volatile sig_atomic_t stop;
@@ -303,36 +304,53 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* Read until interrupted, COUNT records, or an error; then the end. */
+static int read_log(const struct log_opts *lo, struct drops_reader *r)
+{
+	struct edgexdp_diag d;
+	int err = drops_enable(r, (__u32)lo->rate, &d);
+
+	if (err) {
+		pr_diag(&d);
+		return err;
+	}
+	while (!err && !stop && !r->stopped)
+		err = drops_poll(r, LOG_POLL_MS);
+	if (err == -EINTR)
+		err = 0;
+	else if (err)
+		pr_err(err, "log: cannot read the drop log");
+	if (!err && !r->stopped)
+		finish_log(lo, r);
+	return err;
+}
+
 static int run_log(const struct log_opts *lo)
 {
+	static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+					   SIGPIPE};
 	struct log_ctx lc = {.lo = lo};
 	struct edgexdp_diag d;
 	struct drops_reader r;
 	pcap_t *pcap = NULL;
 	int err;
 
-	if (lo->write_path && !(lc.dumper = open_dump(lo->write_path, &pcap)))
-		return -EIO;
+	/* From here on a signal ends the log the way ^C does: switched
+	 * off, and its lock let go. */
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		signal(stop_signals[i], on_signal);
+	/* The lock first: a second log must not truncate the first's -w
+	 * file before it is refused. */
 	err = drops_open(&r, on_event, &lc, &d);
-	if (err)
+	if (err) {
 		pr_diag(&d);
-	if (!err) {
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-		signal(SIGPIPE, on_signal);
-		err = drops_enable(&r, (__u32)lo->rate, &d);
-		if (err)
-			pr_diag(&d);
-		while (!err && !stop && !r.stopped)
-			err = drops_poll(&r, LOG_POLL_MS);
-		if (err == -EINTR)
-			err = 0;
-		else if (err)
-			pr_err(err, "log: cannot read the drop log");
-		if (!err && !r.stopped)
-			err = finish_log(lo, &r);
-		drops_close(&r); /* switches the log off again */
+		return err;
 	}
+	if (lo->write_path && !(lc.dumper = open_dump(lo->write_path, &pcap)))
+		err = -EIO;
+	if (!err && !stop)
+		err = read_log(lo, &r);
+	drops_close(&r); /* switches the log off again */
 	if (lc.dumper)
 		pcap_dump_close(lc.dumper);
 	if (pcap)
@@ -396,11 +414,14 @@ const struct cmd cmd_log = {
 		"is no flood of records); \"+K suppressed\" counts those "
 		"withheld\n"
 		"before a record, on its CPU. When the log ends (not at "
-		"COUNT), "
-		"a\n"
-		"line per reason with interface * counts those withheld after "
-		"its\n"
-		"last record, on every NIC and CPU.\n"
+		"COUNT), a\n"
+		"line per reason with interface * counts those withheld that "
+		"no\n"
+		"record counted, on every NIC and CPU. While the log keeps "
+		"up,\n"
+		"records and withheld add up to each reason's drops (--iface "
+		"shows\n"
+		"one NIC's records; the end's lines count every NIC's).\n"
 		"One log at a time: a second one, which would split the "
 		"records,\n"
 		"is refused and told the first one's pid.\n",

@@ -18,6 +18,9 @@
 #include "pins.h"
 
 #define NSEC_PER_SEC 1000000000L
+/* After the switch goes off: far longer than a drop takes to finish its
+ * record, far shorter than anyone notices. */
+#define DROPS_SETTLE_US 20000
 
 static const char *iface_name(const struct drops_reader *r, __u32 ifindex,
 			      char *buf, size_t len)
@@ -52,7 +55,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct drop_event ev = {.rec = rec};
 	char ifbuf[IF_NAMESIZE + 8];
 
-	if (r->stopped || r->discarding || size < sizeof(*rec))
+	if (r->stopped || size < sizeof(*rec) || rec->ts_ns < r->since_ns)
 		return 0;
 	ev.when = to_wall(r, rec->ts_ns);
 	ev.iface = iface_name(r, rec->ifindex, ifbuf, sizeof(ifbuf));
@@ -107,9 +110,8 @@ int drops_open(struct drops_reader *r, drop_event_fn fn, void *ctx,
 	close(ring_fd);
 	/* What a log killed before it could read is still there, and it
 	 * happened before this one began. */
-	r->discarding = 1;
+	r->since_ns = ~0ULL;
 	ring_buffer__consume(r->rb);
-	r->discarding = 0;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &wall);
 	r->mono_to_wall.tv_sec = wall.tv_sec - mono.tv_sec;
@@ -182,25 +184,40 @@ static int buckets_io(struct drops_reader *r, __u32 reason,
 	return err ? -errno : 0;
 }
 
-static struct edgexdp_droplog_bucket *alloc_cpu_buckets(void)
+/* Room for a reason's bucket on every possible CPU; NULL and *err. */
+static struct edgexdp_droplog_bucket *alloc_cpu_buckets(int *err)
 {
 	int ncpu = libbpf_num_possible_cpus();
+	struct edgexdp_droplog_bucket *b;
 
 	_Static_assert(sizeof(struct edgexdp_droplog_bucket) % 8 == 0,
 		       "a per-CPU value is padded to 8 bytes: none here");
-	return ncpu > 0 ? calloc((size_t)ncpu,
-				 sizeof(struct edgexdp_droplog_bucket))
-			: NULL;
+	if (ncpu <= 0) {
+		*err = ncpu < 0 ? ncpu : -EINVAL;
+		return NULL;
+	}
+	b = calloc((size_t)ncpu, sizeof(*b));
+	if (!b)
+		*err = -ENOMEM;
+	return b;
+}
+
+static __u64 monotonic_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (__u64)now.tv_sec * NSEC_PER_SEC + (__u64)now.tv_nsec;
 }
 
 /* Empty buckets, which the first drop fills (its last refill is more than
  * a second ago), and no count of withheld records left by an earlier log. */
 static int reset_buckets(struct drops_reader *r)
 {
-	struct edgexdp_droplog_bucket *b = alloc_cpu_buckets();
-	int err = b ? 0 : -ENOMEM;
+	int err = 0;
+	struct edgexdp_droplog_bucket *b = alloc_cpu_buckets(&err);
 
-	for (__u32 reason = 0; !err && reason < EDGEXDP_DROP_REASON_COUNT;
+	for (__u32 reason = 0; b && !err && reason < EDGEXDP_DROP_REASON_COUNT;
 	     reason++)
 		err = buckets_io(r, reason, b, 1);
 	free(b);
@@ -209,8 +226,12 @@ static int reset_buckets(struct drops_reader *r)
 
 int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d)
 {
-	int err = reset_buckets(r);
+	int err;
 
+	/* A log killed less than a lease ago still has the data path
+	 * writing records: they are before this one began. */
+	r->since_ns = monotonic_ns();
+	err = reset_buckets(r);
 	if (!err)
 		err = set_config(r, 1, rate);
 
@@ -262,31 +283,45 @@ int drops_poll(struct drops_reader *r, int timeout_ms)
 	return n < 0 ? n : 0;
 }
 
-int drops_finish(struct drops_reader *r,
-		 __u64 withheld[EDGEXDP_DROP_REASON_COUNT],
-		 struct edgexdp_diag *d)
+/* Add up the withheld counts of every reason's buckets, on every CPU. */
+static int sum_withheld(struct drops_reader *r,
+			__u64 withheld[EDGEXDP_DROP_REASON_COUNT])
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct edgexdp_droplog_bucket *b = alloc_cpu_buckets();
-	int err = b ? 0 : -ENOMEM;
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	struct edgexdp_droplog_bucket *b = alloc_cpu_buckets(&err);
 
-	memset(withheld, 0, sizeof(__u64) * EDGEXDP_DROP_REASON_COUNT);
-	/* Off first: after it, the counts below only grow by a drop that
-	 * was already past the switch. */
-	if (!err && r->enabled) {
-		set_iface_flags(r, 0);
-		set_config(r, 0, 0);
-		r->enabled = 0;
-	}
-	if (!err)
-		ring_buffer__consume(r->rb);
-	for (__u32 reason = 0; !err && reason < EDGEXDP_DROP_REASON_COUNT;
+	for (__u32 reason = 0; b && !err && reason < EDGEXDP_DROP_REASON_COUNT;
 	     reason++) {
+		withheld[reason] = 0;
 		err = buckets_io(r, reason, b, 0);
 		for (int cpu = 0; !err && cpu < ncpu; cpu++)
 			withheld[reason] += b[cpu].suppressed;
 	}
 	free(b);
+	return err;
+}
+
+int drops_finish(struct drops_reader *r,
+		 __u64 withheld[EDGEXDP_DROP_REASON_COUNT],
+		 struct edgexdp_diag *d)
+{
+	int err = 0;
+
+	memset(withheld, 0, sizeof(__u64) * EDGEXDP_DROP_REASON_COUNT);
+	if (r->enabled) {
+		err = set_iface_flags(r, 0);
+		if (!err)
+			err = set_config(r, 0, 0);
+		if (err)
+			return diag_set(d, err,
+					"cannot switch the drop log off");
+		r->enabled = 0;
+	}
+	/* A drop already past the switch on another CPU takes a few
+	 * microseconds more to reserve and submit its record: let it. */
+	usleep(DROPS_SETTLE_US);
+	ring_buffer__consume(r->rb);
+	err = sum_withheld(r, withheld);
 	return err ? diag_set(d, err, "cannot read the drop log's counts") : 0;
 }
 

@@ -36,7 +36,7 @@ struct drops_reader {
 	drop_event_fn fn;
 	void *ctx;
 	int stopped;
-	int discarding; /* records of an earlier log: not this one's */
+	__u64 since_ns; /* this log's start: records before it are not its */
 };
 
 /* Open the pinned drop log; -ENOENT when the loaded filter has none,

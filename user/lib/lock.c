@@ -77,6 +77,10 @@ static int lock_file_nb(const char *path, struct stat *st)
 			  0600);
 		if (fd < 0)
 			return -errno;
+		if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
+			close(fd);
+			return -EINVAL;
+		}
 		if (flock(fd, LOCK_EX | LOCK_NB) || fstat(fd, st)) {
 			int err = -errno;
 
@@ -93,6 +97,32 @@ static int lock_file_nb(const char *path, struct stat *st)
 	return -ESTALE; /* not -EAGAIN, which is -EWOULDBLOCK: "busy" */
 }
 
+/*
+ * The directory of the log's locks: one no other user can write to, so no
+ * one else can hold, replace or link a lock file there (/run/lock is
+ * writable by all).
+ */
+static int log_lock_dir(struct edgexdp_diag *d)
+{
+	const char *dir = EDGEXDP_LOG_LOCK_DIR;
+	struct stat st;
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return diag_set(d, -errno, "cannot create %s", dir);
+	if (lstat(dir, &st))
+		return diag_set(d, -errno, "cannot open %s", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		diag_set(d, 0,
+			 "%s is not a directory only this user can write to "
+			 "(owner %u, mode %04o): remove it, and run log again",
+			 dir, (unsigned int)st.st_uid,
+			 (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
 int pins_lock_log(char *path, size_t len, struct edgexdp_diag *d)
 {
 	const char *root = bpffs_root();
@@ -102,11 +132,18 @@ int pins_lock_log(char *path, size_t len, struct edgexdp_diag *d)
 
 	if (stat(root, &st))
 		return diag_set(d, -errno, "cannot open %s", root);
-	snprintf(path, len, EDGEXDP_LOG_LOCK_DIR "/edgexdp-log-%u-%u-%lu.lock",
+	snprintf(path, len, EDGEXDP_LOG_LOCK_DIR "/log-%u-%u-%lu.lock",
 		 major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
+	fd = log_lock_dir(d);
+	if (fd)
+		return fd;
 	fd = lock_file_nb(path, &st);
 	if (fd >= 0)
 		return fd;
+	if (fd == -EINVAL) {
+		diag_set(d, 0, "%s is no regular file: remove it", path);
+		return fd;
+	}
 	if (fd != -EWOULDBLOCK)
 		return diag_set(d, fd, "cannot lock the drop log (%s)", path);
 	pid = lock_holder(&st);

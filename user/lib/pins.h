@@ -64,13 +64,14 @@ int pins_lock(struct edgexdp_diag *d);
 /*
  * The drop log's reader is one at a time per bpffs: two would split the
  * ring buffer's records and each other's counts. An flock, without
- * waiting, on a file under EDGEXDP_LOG_LOCK_DIR named after the bpffs
- * root's device (each mount of a bpffs is a device of its own): not the
- * root's own flock, which the state-changing commands take and a log
- * must not hold for its whole life. -EBUSY naming the reader that holds
- * it; else the fd that holds the lock, its file's name in path.
+ * waiting, on a file in EDGEXDP_LOG_LOCK_DIR (root's alone, so no other
+ * user can hold or plant it) named after the bpffs root's device (each
+ * mount of a bpffs is a device of its own), removed when the reader ends.
+ * Not the root's own flock, which the state-changing commands take and a
+ * log must not hold for its whole life. -EBUSY naming the reader that
+ * holds it; else the fd that holds the lock, its file's name in path.
  */
-#define EDGEXDP_LOG_LOCK_DIR "/run/lock"
+#define EDGEXDP_LOG_LOCK_DIR "/run/edgexdp"
 int pins_lock_log(char *path, size_t len, struct edgexdp_diag *d);
 /* Let it go, and remove its file (fd < 0: nothing held). */
 void pins_unlock_log(const char *path, int fd);
