@@ -65,17 +65,6 @@ int ct_stats_add(int fd, const struct edgexdp_ct_stats *delta)
 	return err;
 }
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	/* The data path stamps flows with bpf_ktime_get_coarse_ns(), the
-	 * same clock at jiffy resolution. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * EDGEXDP_NSEC_PER_SEC +
-	       (uint64_t)ts.tv_nsec;
-}
-
 /* Entries read per batch syscall when counting. */
 #define CT_BATCH 4096
 
@@ -122,7 +111,7 @@ static int count_table(struct ct_table_usage *usage, int ct_fd,
 	else if (bpf_obj_get_info_by_fd(ct_fd, &info, &info_len))
 		err = -errno;
 	usage->max_entries = info.max_entries;
-	now = monotonic_ns();
+	now = maps_clock_ns();
 	while (!err) {
 		n = CT_BATCH;
 		err = bpf_map_lookup_batch(ct_fd, first ? NULL : &token, &token,
@@ -243,7 +232,7 @@ void ct_entry_established(struct edgexdp_ct_entry *entry, uint32_t rule_id,
 			  int initiator_is_a)
 {
 	memset(entry, 0, sizeof(*entry));
-	entry->last_seen_ns = monotonic_ns();
+	entry->last_seen_ns = maps_clock_ns();
 	entry->rule_id = rule_id;
 	entry->state = EDGEXDP_CT_ESTABLISHED;
 	entry->initiator_is_a = (uint8_t)initiator_is_a;

@@ -133,15 +133,10 @@ fail:
 static int set_config(struct drops_reader *r, __u32 enabled, __u32 rate)
 {
 	struct edgexdp_droplog_config cfg = {.enabled = enabled, .rate = rate};
-	struct timespec now;
 	__u32 zero = 0;
 
-	if (enabled) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		cfg.lease_until_ns = (__u64)now.tv_sec * NSEC_PER_SEC +
-				     (__u64)now.tv_nsec +
-				     EDGEXDP_DROPLOG_LEASE_NS;
-	}
+	if (enabled)
+		cfg.lease_until_ns = maps_clock_ns() + EDGEXDP_DROPLOG_LEASE_NS;
 
 	return bpf_map_update_elem(r->config_fd, &zero, &cfg, BPF_ANY) ? -errno
 								       : 0;
@@ -169,21 +164,6 @@ static int set_iface_flags(struct drops_reader *r, int on)
 	return 0;
 }
 
-/*
- * The rate limit's buckets, per reason: on every CPU, into cpu_buckets
- * (libbpf_num_possible_cpus() of them), or written from it when `write`.
- */
-static int buckets_io(struct drops_reader *r, __u32 reason,
-		      struct edgexdp_droplog_bucket *cpu_buckets, int write)
-{
-	int err = write ? bpf_map_update_elem(r->buckets_fd, &reason,
-					      cpu_buckets, BPF_EXIST)
-			: bpf_map_lookup_elem(r->buckets_fd, &reason,
-					      cpu_buckets);
-
-	return err ? -errno : 0;
-}
-
 /* Room for a reason's bucket on every possible CPU; NULL and *err. */
 static struct edgexdp_droplog_bucket *alloc_cpu_buckets(int *err)
 {
@@ -202,25 +182,16 @@ static struct edgexdp_droplog_bucket *alloc_cpu_buckets(int *err)
 	return b;
 }
 
-static __u64 monotonic_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (__u64)now.tv_sec * NSEC_PER_SEC + (__u64)now.tv_nsec;
-}
-
 /* Empty buckets, which the first drop fills (its last refill is more than
  * a second ago), and no count of withheld records left by an earlier log. */
 static int reset_buckets(struct drops_reader *r)
 {
 	int err = 0;
-	struct edgexdp_droplog_bucket *b = alloc_cpu_buckets(&err);
 
-	for (__u32 reason = 0; b && !err && reason < EDGEXDP_DROP_REASON_COUNT;
+	for (__u32 reason = 0; !err && reason < EDGEXDP_DROP_REASON_COUNT;
 	     reason++)
-		err = buckets_io(r, reason, b, 1);
-	free(b);
+		err = maps_percpu_zero(r->buckets_fd, reason,
+				       sizeof(struct edgexdp_droplog_bucket));
 	return err;
 }
 
@@ -230,7 +201,7 @@ int drops_enable(struct drops_reader *r, __u32 rate, struct edgexdp_diag *d)
 
 	/* A log killed less than a lease ago still has the data path
 	 * writing records: they are before this one began. */
-	r->since_ns = monotonic_ns();
+	r->since_ns = maps_clock_ns();
 	err = reset_buckets(r);
 	if (!err)
 		err = set_config(r, 1, rate);
@@ -293,7 +264,8 @@ static int sum_withheld(struct drops_reader *r,
 	for (__u32 reason = 0; b && !err && reason < EDGEXDP_DROP_REASON_COUNT;
 	     reason++) {
 		withheld[reason] = 0;
-		err = buckets_io(r, reason, b, 0);
+		if (bpf_map_lookup_elem(r->buckets_fd, &reason, b))
+			err = -errno;
 		for (int cpu = 0; !err && cpu < ncpu; cpu++)
 			withheld[reason] += b[cpu].suppressed;
 	}

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -376,6 +377,30 @@ int maps_create_load_info(void)
 		return err;
 	}
 	return fd;
+}
+
+int maps_percpu_zero(int fd, __u32 key, size_t value_size)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	void *zeros;
+	int err;
+
+	if (ncpu < 0)
+		return ncpu;
+	zeros = calloc((size_t)ncpu, (value_size + 7) & ~(size_t)7);
+	if (!zeros)
+		return -ENOMEM;
+	err = bpf_map_update_elem(fd, &key, zeros, BPF_ANY) ? -errno : 0;
+	free(zeros);
+	return err;
+}
+
+__u64 maps_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * EDGEXDP_NSEC_PER_SEC + (__u64)ts.tv_nsec;
 }
 
 int maps_percpu_sum_u64(int fd, __u32 key, __u64 *sum, size_t n_counters)

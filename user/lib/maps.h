@@ -60,6 +60,12 @@ int maps_create_rule_info(const struct ruleset *rs);
 int maps_rule_info_fd(const struct ruleset *rs);
 int maps_create_load_info(void);
 
+/* Set a per-CPU value of `value_size` bytes to zero on every CPU. */
+int maps_percpu_zero(int fd, __u32 key, size_t value_size);
+/* CLOCK_MONOTONIC in ns: the data path's bpf_ktime_get_ns() (and, at
+ * jiffy resolution, bpf_ktime_get_coarse_ns()). */
+__u64 maps_clock_ns(void);
+
 /* Sum a per-CPU value of `value_size` bytes made of __u64 counters. */
 int maps_percpu_sum_u64(int fd, __u32 key, __u64 *sum, size_t n_counters);
 

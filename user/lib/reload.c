@@ -40,22 +40,6 @@
 
 /* Tests inject a failure at a step: EDGEXDP_FAIL_AT=load|switch|... */
 
-static int zero_percpu(int fd, __u32 key, size_t value_size)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	void *zeros;
-	int err;
-
-	if (ncpu < 0)
-		return ncpu;
-	zeros = calloc((size_t)ncpu, (value_size + 7) & ~(size_t)7);
-	if (!zeros)
-		return -ENOMEM;
-	err = bpf_map_update_elem(fd, &key, zeros, BPF_ANY) ? -errno : 0;
-	free(zeros);
-	return err;
-}
-
 /* New rule ids and new NIC slots start at zero: no program counts there
  * yet (no flow carries such an id; no NIC has such a slot). */
 static int zero_new_counters(struct reload_ctx *c)
@@ -68,11 +52,12 @@ static int zero_new_counters(struct reload_ctx *c)
 	for (__u32 id = 0; id < rs->n_rules && !err; id++)
 		if (rs->rules[id].name &&
 		    (id >= c->old.info.n_rule_ids || !c->old.rules[id].name[0]))
-			err = zero_percpu(rules_fd, id,
-					  sizeof(struct edgexdp_rule_stats));
+			err = maps_percpu_zero(
+				rules_fd, id,
+				sizeof(struct edgexdp_rule_stats));
 	for (size_t k = 0; k < c->n_new && !err; k++)
-		err = zero_percpu(slots_fd, c->slots[c->new_nics[k]],
-				  sizeof(struct edgexdp_slot_stats));
+		err = maps_percpu_zero(slots_fd, c->slots[c->new_nics[k]],
+				       sizeof(struct edgexdp_slot_stats));
 	return err;
 }
 
@@ -346,8 +331,9 @@ static int after_switch(struct reload_ctx *c)
 		err = maps_percpu_sum_u64(rules_fd, (__u32)id, &r->totals.flows,
 					  sizeof(r->totals) / sizeof(__u64));
 		if (!err)
-			err = zero_percpu(rules_fd, (__u32)id,
-					  sizeof(struct edgexdp_rule_stats));
+			err = maps_percpu_zero(
+				rules_fd, (__u32)id,
+				sizeof(struct edgexdp_rule_stats));
 	}
 	for (size_t k = 0; k < res->n_changed; k++) {
 		int id = -1;
